@@ -1,0 +1,423 @@
+/*
+ * ll_apply.c: apply a compiled Linux policy to this process, then exec.
+ *
+ * The order is the one that keeps every step fail-closed:
+ *   1. read and parse NAME.landlock; resolve params (a missing one is an
+ *      error naming it);
+ *   2. negotiate the ABI: the kernel's (or a lower one forced for tests),
+ *      and for every right the kernel lacks follow the artifact's
+ *      `fallback` (stricter / degrade / closed by seccomp / refuse);
+ *   3. read and verify the seccomp manifest and this arch's blob (XXH3-64)
+ *      while the files are still readable;
+ *   4. create the ruleset, open paths (ll_paths.c), add path and port rules;
+ *   5. no_new_privs, landlock_restrict_self, install the seccomp filter;
+ *   6. close inherited descriptors that are not kept, exec.
+ * Any failure before exec returns 126; an exec failure 127. Nothing runs
+ * unconfined: no Landlock at all is a refusal even with --best-effort.
+ */
+#include "sbx.h"
+#include "ll_abi.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#if defined(__x86_64__)
+#define NATIVE_AUDIT_ARCH 0xc000003eu
+#elif defined(__aarch64__)
+#define NATIVE_AUDIT_ARCH 0xc00000b7u
+#elif defined(__i386__)
+#define NATIVE_AUDIT_ARCH 0x40000003u
+#elif defined(__arm__)
+#define NATIVE_AUDIT_ARCH 0x40000028u
+#elif defined(__riscv) && __riscv_xlen == 64
+#define NATIVE_AUDIT_ARCH 0xc00000f3u
+#elif defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define NATIVE_AUDIT_ARCH 0xc0000015u
+#elif defined(__s390x__)
+#define NATIVE_AUDIT_ARCH 0x80000016u
+#else
+#define NATIVE_AUDIT_ARCH 0u
+#endif
+
+static bool slurp(const char *path, size_t limit, RtBuf *out, int *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		*err = errno;
+		return false;
+	}
+	char tmp[65536];
+	for (;;) {
+		ssize_t n = read(fd, tmp, sizeof tmp);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			*err = errno;
+			close(fd);
+			return false;
+		}
+		if (n == 0)
+			break;
+		if (out->n + (size_t)n > limit) {
+			*err = EFBIG;
+			close(fd);
+			return false;
+		}
+		rt_put(out, tmp, (size_t)n);
+	}
+	close(fd);
+	if (!out->p)
+		rt_put(out, "", 0);
+	return true;
+}
+
+static int kernel_abi(void)
+{
+	long v = syscall(SYS_landlock_create_ruleset, NULL, 0, LL_CREATE_RULESET_VERSION);
+	return v < 0 ? 0 : (int)v;
+}
+
+typedef struct Right {
+	const char *name;
+	uint64_t bit;
+	int abi;
+	uint8_t def; /* fallback when the artifact names none */
+} Right;
+
+/* Defaults: refer's absence makes the kernel deny every cross-directory
+ * rename (stricter); the language has no ioctl right, so device ioctls
+ * degrade; everything else the policy denies must be refused. */
+#define X(N, s, bit, abi, f) { s, 1ull << (bit), abi, LL_FS_##N == LL_FS_REFER ? LL_FB_STRICTER : LL_FS_##N == LL_FS_IOCTL_DEV ? LL_FB_DEGRADE : LL_FB_REFUSE },
+static const Right fs_rights[] = { LL_FS_RIGHTS(X) };
+#undef X
+#define X(N, s, bit, abi) { s, 1ull << (bit), abi, LL_FB_REFUSE },
+static const Right net_rights[] = { LL_NET_RIGHTS(X) };
+static const Right scope_rights[] = { LL_SCOPES(X) };
+#undef X
+
+static const LlFallback *find_fb(const LlArtifact *a, const char *name)
+{
+	for (int i = 0; i < a->nfb; i++)
+		if (strcmp(a->fb[i].right, name) == 0)
+			return &a->fb[i];
+	return NULL;
+}
+
+/* One right the kernel (as negotiated) lacks: false when that refuses. */
+static bool lacking(const LlArtifact *a, const SbxOpts *o, RtReport *rep, const Right *r, bool seccomp_ok)
+{
+	const LlFallback *f = find_fb(a, r->name);
+	int act = f ? f->action : r->def;
+	const char *why = f ? f->why : "";
+	const char *sep = *why ? ": " : "";
+	switch (act) {
+	case LL_FB_STRICTER:
+		rt_note(rep, RT_STRICTER, "%s needs ABI %d (have %d)%s%s", r->name, r->abi, rep->abi, sep, why);
+		return true;
+	case LL_FB_DEGRADE:
+		rt_note(rep, RT_DEGRADED, "%s needs ABI %d (have %d)%s%s", r->name, r->abi, rep->abi, sep, why);
+		return true;
+	case LL_FB_SECCOMP:
+		if (seccomp_ok) {
+			rt_note(rep, RT_ENFORCED, "%s needs ABI %d (have %d): closed by the seccomp filter%s%s", r->name,
+				r->abi, rep->abi, sep, why);
+			return true;
+		}
+		break;
+	}
+	if (o->best_effort) {
+		rt_note(rep, RT_DEGRADED, "%s needs ABI %d (have %d), not enforced (--best-effort)%s%s", r->name, r->abi,
+			rep->abi, sep, why);
+		return true;
+	}
+	rt_note(rep, RT_ERROR, "%s needs Landlock ABI %d, the kernel offers %d%s%s (--best-effort runs without it)",
+		r->name, r->abi, rep->abi, sep, why);
+	return false;
+}
+
+typedef struct Filter {
+	struct sock_filter *insns;
+	unsigned short count;
+	unsigned flags;
+} Filter;
+
+/* Reads and verifies the manifest and this arch's blob. */
+static bool load_seccomp(const char *artifact, const LlArtifact *a, const SbxOpts *o, RtReport *rep, Filter *f)
+{
+	if (o->no_seccomp) {
+		rep->seccomp_what = rt_strdup("not loaded (--no-seccomp)");
+		rt_note(rep, RT_DEGRADED, "seccomp filter not loaded (--no-seccomp): UDP, MPTCP, TCP Fast Open, fork and syscall rules are not enforced");
+		return true;
+	}
+	if (!a->seccomp_manifest) {
+		rt_note(rep, RT_ERROR, "the artifact names no seccomp filter (%s); pass --no-seccomp to run with Landlock alone",
+			a->seccomp_none_why ? a->seccomp_none_why : "none");
+		return false;
+	}
+	RtBuf path = { 0 }, text = { 0 }, blob = { 0 }, err = { 0 };
+	const char *slash = strrchr(artifact, '/');
+	if (slash)
+		rt_put(&path, artifact, (size_t)(slash - artifact) + 1);
+	rt_puts(&path, a->seccomp_manifest);
+	int e = 0;
+	bool ok = false;
+	ScmpManifest m = { 0 };
+	if (!slurp(path.p, 1 << 20, &text, &e)) {
+		rt_note(rep, RT_ERROR, "seccomp manifest %s: %s (compile with -t linux, or pass --no-seccomp)", path.p,
+			strerror(e));
+		goto out;
+	}
+	if (XXH3_64bits(text.p, text.n) != a->seccomp_hash) {
+		rt_note(rep, RT_ERROR, "seccomp manifest %s does not match the digest in the artifact (stale: recompile)",
+			path.p);
+		goto out;
+	}
+	if (!scmp_manifest_parse(text.p, &m, &err)) {
+		rt_note(rep, RT_ERROR, "seccomp manifest %s: %s", path.p, err.p);
+		goto out;
+	}
+	const ScmpBlob *b = NULL;
+	for (int i = 0; i < m.n; i++)
+		if (m.v[i].audit_arch == NATIVE_AUDIT_ARCH && NATIVE_AUDIT_ARCH)
+			b = &m.v[i];
+	if (!b) {
+		rt_note(rep, RT_ERROR, "seccomp manifest %s has no blob for this architecture (audit arch 0x%08x)", path.p,
+			NATIVE_AUDIT_ARCH);
+		goto out;
+	}
+	path.n = 0;
+	if (slash)
+		rt_put(&path, artifact, (size_t)(slash - artifact) + 1);
+	rt_puts(&path, b->file);
+	if (!slurp(path.p, (size_t)b->count * 8, &blob, &e)) {
+		rt_note(rep, RT_ERROR, "seccomp blob %s: %s", path.p, strerror(e));
+		goto out;
+	}
+	if (blob.n != (size_t)b->count * 8 || XXH3_64bits(blob.p, blob.n) != b->hash) {
+		rt_note(rep, RT_ERROR, "seccomp blob %s does not match its manifest (size or digest)", path.p);
+		goto out;
+	}
+	f->insns = rt_alloc(blob.n);
+	memcpy(f->insns, blob.p, blob.n);
+	f->count = (unsigned short)b->count;
+	f->flags = m.flags;
+	char what[512];
+	snprintf(what, sizeof what, "%s (%s, %u instructions)", b->file, b->arch, (unsigned)b->count);
+	rep->seccomp_what = rt_strdup(what);
+	ok = true;
+out:
+	free(m.v);
+	free(path.p);
+	free(text.p);
+	free(blob.p);
+	free(err.p);
+	return ok;
+}
+
+static int add_ports(int rfd, const LlNet *n, uint64_t bit, long *count)
+{
+	for (int i = 0; i < n->n; i++)
+		for (unsigned p = n->v[i].lo; p <= n->v[i].hi; p++) {
+			(*count)++;
+			if (rfd < 0)
+				continue;
+			struct ll_net_port_attr attr = { .allowed_access = bit, .port = p };
+			if (syscall(SYS_landlock_add_rule, rfd, LL_RULE_NET_PORT, &attr, 0) < 0)
+				return -errno;
+		}
+	return 0;
+}
+
+static void put_ports(RtBuf *b, const LlNet *n)
+{
+	if (n->n == 0)
+		rt_puts(b, " none");
+	for (int i = 0; i < n->n && i < 16; i++)
+		rt_printf(b, n->v[i].lo == n->v[i].hi ? " %u" : " %u-%u", n->v[i].lo, n->v[i].hi);
+	if (n->n > 16)
+		rt_printf(b, " ... (%d ranges)", n->n);
+}
+
+/* Closes every descriptor above 2 except those kept. close_range may be
+ * refused by the seccomp filter; plain close() is the fallback. */
+static void close_inherited(const SbxOpts *o)
+{
+	unsigned lo = 3;
+	for (;;) {
+		unsigned next = ~0u;
+		for (int i = 0; i < o->nkeep; i++)
+			if ((unsigned)o->keep_fds[i] >= lo && (unsigned)o->keep_fds[i] < next)
+				next = (unsigned)o->keep_fds[i];
+		unsigned hi = next == ~0u ? ~0u : next - 1;
+		if (hi >= lo && syscall(SYS_close_range, lo, hi, 0) < 0) {
+			struct rlimit rl;
+			unsigned max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 65536 ? (unsigned)rl.rlim_cur : 65536;
+			for (unsigned fd = lo; fd <= hi && fd < max; fd++)
+				close((int)fd);
+		}
+		if (next == ~0u)
+			break;
+		lo = next + 1;
+	}
+}
+
+static void print_notes(const RtReport *rep, const SbxOpts *o, bool all)
+{
+	if (all) {
+		rt_report_print(rep, o->json, 2);
+		return;
+	}
+	/* Without --report, what weakens or blocks the policy is still said. */
+	for (int i = 0; i < rep->n; i++)
+		if (rep->v[i].kind == RT_DEGRADED || rep->v[i].kind == RT_ERROR)
+			fprintf(stderr, "%s: %s: %s\n", o->prog ? o->prog : "sbx-exec",
+				rep->v[i].kind == RT_ERROR ? "error" : "warning: degraded", rep->v[i].text);
+}
+
+int sbx_exec(const char *artifact, const SbxOpts *o, char *const argv[])
+{
+	RtReport rep = { .detail = o->report || o->dry_run };
+	RtBuf text = { 0 }, err = { 0 };
+	LlArtifact a;
+	LlParamVal *vals = NULL;
+	int rfd = -1, status = SBX_EXIT_CANNOT_ENFORCE, e = 0;
+	const char *prog = o->prog ? o->prog : "sbx-exec";
+	Filter filter = { 0 };
+
+	if (!slurp(artifact, 64u << 20, &text, &e)) {
+		fprintf(stderr, "%s: %s: %s\n", prog, artifact, strerror(e));
+		return SBX_EXIT_CANNOT_ENFORCE;
+	}
+	if (!ll_parse(text.p, &a, &err)) {
+		fprintf(stderr, "%s: %s: %s\n", prog, artifact, err.p);
+		return SBX_EXIT_CANNOT_ENFORCE;
+	}
+	if (!ll_params_resolve(&a, o, &vals, &err)) {
+		fprintf(stderr, "%s: %s\n", prog, err.p);
+		return SBX_EXIT_CANNOT_ENFORCE;
+	}
+
+	/* ABI negotiation. */
+	rep.kernel_abi = kernel_abi();
+	rep.abi = rep.kernel_abi > LL_ABI_KNOWN ? LL_ABI_KNOWN : rep.kernel_abi;
+	if (o->force_abi > 0 && o->force_abi < rep.abi)
+		rep.abi = o->force_abi;
+	if (rep.abi < 1) {
+		rt_note(&rep, RT_ERROR, "Landlock is not available on this kernel (or is disabled): refusing to run unconfined");
+		goto report;
+	}
+	bool seccomp_ok = load_seccomp(artifact, &a, o, &rep, &filter);
+	if (!seccomp_ok && !o->no_seccomp)
+		goto report;
+	seccomp_ok = filter.insns != NULL;
+
+	struct ll_ruleset_attr attr = { 0 };
+	bool refused = false;
+	for (size_t i = 0; i < ARRAY_N(fs_rights); i++) {
+		if (fs_rights[i].abi <= rep.abi)
+			attr.handled_access_fs |= fs_rights[i].bit;
+		else if (!lacking(&a, o, &rep, &fs_rights[i], seccomp_ok))
+			refused = true;
+	}
+	const LlNet *nets[2] = { &a.bind, &a.connect };
+	for (int i = 0; i < 2; i++) {
+		if (!nets[i]->handled)
+			continue;
+		if (net_rights[i].abi <= rep.abi)
+			attr.handled_access_net |= net_rights[i].bit;
+		else if (!lacking(&a, o, &rep, &net_rights[i], seccomp_ok))
+			refused = true;
+	}
+	for (size_t i = 0; i < ARRAY_N(scope_rights); i++) {
+		if (!(a.scopes & scope_rights[i].bit))
+			continue;
+		if (scope_rights[i].abi <= rep.abi)
+			attr.scoped |= scope_rights[i].bit;
+		else if (!lacking(&a, o, &rep, &scope_rights[i], seccomp_ok))
+			refused = true;
+	}
+	if (refused)
+		goto report;
+
+	size_t attr_size = rep.abi >= 6 ? 24 : rep.abi >= 4 ? 16 : 8;
+	if (!o->dry_run) {
+		rfd = (int)syscall(SYS_landlock_create_ruleset, &attr, attr_size, 0);
+		if (rfd < 0) {
+			rt_note(&rep, RT_ERROR, "landlock_create_ruleset: %s", strerror(errno));
+			goto report;
+		}
+	}
+	LlGrantCtx g = { .ruleset_fd = rfd, .handled_fs = attr.handled_access_fs, .rep = &rep, .budget = 1000000 };
+	int st = ll_grant_fs(&g, &a, vals, a.nparams);
+	if (st)
+		goto report;
+	long nports = 0;
+	for (int i = 0; i < 2; i++) {
+		if (!(attr.handled_access_net & net_rights[i].bit))
+			continue;
+		int r = add_ports(rfd, nets[i], net_rights[i].bit, &nports);
+		if (r < 0) {
+			rt_note(&rep, RT_ERROR, "landlock_add_rule (port): %s", strerror(-r));
+			goto report;
+		}
+		RtBuf pb = { 0 };
+		put_ports(&pb, nets[i]);
+		rt_note(&rep, RT_ENFORCED, "net %s allowed ports:%s", net_rights[i].name, pb.p);
+		free(pb.p);
+	}
+	{
+		RtBuf s = { 0 };
+		ll_fs_names(attr.handled_access_fs, &s);
+		rt_note(&rep, RT_ENFORCED, "fs rights handled: %s; %ld path rules, %ld port rules", s.p, g.nrules, nports);
+		free(s.p);
+		for (size_t i = 0; i < ARRAY_N(scope_rights); i++)
+			if (attr.scoped & scope_rights[i].bit)
+				rt_note(&rep, RT_ENFORCED, "scope %s", scope_rights[i].name);
+	}
+	status = 0;
+
+report:
+	print_notes(&rep, o, o->report || o->dry_run);
+	if (status || o->dry_run) {
+		if (rfd >= 0)
+			close(rfd);
+		return status;
+	}
+
+	/* From here on the process is committed: no_new_privs, Landlock,
+	 * seccomp, then exec. */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		fprintf(stderr, "%s: no_new_privs: %s\n", prog, strerror(errno));
+		return SBX_EXIT_CANNOT_ENFORCE;
+	}
+	if (syscall(SYS_landlock_restrict_self, rfd, 0) < 0) {
+		fprintf(stderr, "%s: landlock_restrict_self: %s\n", prog, strerror(errno));
+		return SBX_EXIT_CANNOT_ENFORCE;
+	}
+	close(rfd);
+	if (filter.insns) {
+		struct sock_fprog prog_ = { .len = filter.count, .filter = filter.insns };
+		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, filter.flags, &prog_) < 0) {
+			fprintf(stderr, "%s: seccomp: %s\n", prog, strerror(errno));
+			return SBX_EXIT_CANNOT_ENFORCE;
+		}
+	}
+	close_inherited(o);
+	execvp(argv[0], argv);
+	int ee = errno;
+	fprintf(stderr, "%s: cannot execute %s: %s\n", prog, argv[0], strerror(ee));
+	return SBX_EXIT_CANNOT_EXEC;
+}

@@ -1,0 +1,285 @@
+/*
+ * ll_params.c: params and path patterns, as the runtime resolves them.
+ *
+ * A param's value comes from, in order: `--param NAME=VALUE` (sbxc run's
+ * -D), the environment variable SBX_PARAM_NAME, the built-in source for the
+ * language's built-ins (HOME and TMPDIR from the environment, TMPDIR
+ * falling back to /tmp, PROJECT the working directory, UID the real uid),
+ * then the declared default, which may name other params. A value baked
+ * in at compile time (-D) is final. A param with no value is an error
+ * that names it: the policy cannot be applied (126).
+ *
+ * Patterns are split into components after substitution. A param's value
+ * is always literal: a `*` inside HOME is a character, never a glob, so a
+ * value cannot widen a rule. Components that are globs are kept as
+ * fnmatch patterns with every literal character escaped.
+ */
+#include "sbx.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *cmdline_value(const SbxOpts *o, const char *name)
+{
+	size_t n = strlen(name);
+	const char *v = NULL;
+	for (int i = 0; i < o->nparams; i++)
+		if (strncmp(o->params[i], name, n) == 0 && o->params[i][n] == '=')
+			v = o->params[i] + n + 1; /* the last one given wins */
+	return v;
+}
+
+static char *builtin_value(const char *name)
+{
+	if (strcmp(name, "HOME") == 0) {
+		const char *h = getenv("HOME");
+		return h && *h ? rt_strdup(h) : NULL;
+	}
+	if (strcmp(name, "TMPDIR") == 0) {
+		const char *t = getenv("TMPDIR");
+		return rt_strdup(t && *t ? t : "/tmp");
+	}
+	if (strcmp(name, "PROJECT") == 0) {
+		char *cwd = getcwd(NULL, 0);
+		return cwd;
+	}
+	if (strcmp(name, "UID") == 0) {
+		char b[32];
+		snprintf(b, sizeof b, "%u", (unsigned)getuid());
+		return rt_strdup(b);
+	}
+	return NULL;
+}
+
+static LlParamVal *find(LlParamVal *v, int n, const char *name, size_t len)
+{
+	for (int i = 0; i < n; i++)
+		if (strlen(v[i].name) == len && memcmp(v[i].name, name, len) == 0)
+			return &v[i];
+	return NULL;
+}
+
+/* Expands ${NAME} in s using values already resolved or resolvable;
+ * depth guards against a default that names itself. */
+static char *expand(const LlArtifact *a, LlParamVal *vals, const char *s, int depth, RtBuf *err);
+
+static bool resolve_one(const LlArtifact *a, LlParamVal *vals, int i, int depth, RtBuf *err)
+{
+	if (vals[i].value)
+		return true;
+	if (depth > 16) {
+		rt_printf(err, "param %s: its default refers to itself", vals[i].name);
+		return false;
+	}
+	const LlParamDecl *d = &a->params[i];
+	if (d->kind == LLP_BAKED) {
+		vals[i].value = expand(a, vals, d->value, depth + 1, err);
+		return vals[i].value != NULL;
+	}
+	char env[300];
+	snprintf(env, sizeof env, "SBX_PARAM_%s", d->name);
+	const char *e = getenv(env);
+	if (e && *e) {
+		vals[i].value = rt_strdup(e);
+		return true;
+	}
+	if (d->kind == LLP_BUILTIN && (vals[i].value = builtin_value(d->name)))
+		return true;
+	if (d->kind == LLP_DEFAULT) {
+		vals[i].value = expand(a, vals, d->value, depth + 1, err);
+		return vals[i].value != NULL;
+	}
+	rt_printf(err, "missing required param %s (give --param %s=VALUE)", d->name, d->name);
+	return false;
+}
+
+static char *expand(const LlArtifact *a, LlParamVal *vals, const char *s, int depth, RtBuf *err)
+{
+	RtBuf b = { 0 };
+	rt_put(&b, "", 0);
+	while (*s) {
+		if (s[0] == '$' && s[1] == '{') {
+			const char *end = strchr(s, '}');
+			if (!end) {
+				rt_printf(err, "unterminated ${ in '%s'", s);
+				free(b.p);
+				return NULL;
+			}
+			LlParamVal *v = find(vals, a->nparams, s + 2, (size_t)(end - s - 2));
+			if (!v) {
+				rt_printf(err, "undeclared param ${%.*s}", (int)(end - s - 2), s + 2);
+				free(b.p);
+				return NULL;
+			}
+			if (!resolve_one(a, vals, (int)(v - vals), depth, err)) {
+				free(b.p);
+				return NULL;
+			}
+			rt_puts(&b, v->value);
+			s = end + 1;
+		} else {
+			rt_put(&b, s++, 1);
+		}
+	}
+	return b.p;
+}
+
+bool ll_params_resolve(const LlArtifact *a, const SbxOpts *o, LlParamVal **out, RtBuf *err)
+{
+	LlParamVal *vals = rt_alloc(sizeof *vals * (size_t)(a->nparams + 1));
+	for (int i = 0; i < a->nparams; i++) {
+		vals[i].name = a->params[i].name;
+		const char *v = cmdline_value(o, a->params[i].name);
+		if (v && a->params[i].kind == LLP_BAKED) {
+			rt_printf(err, "param %s was fixed when the policy was compiled (-D); it cannot be given again",
+				  a->params[i].name);
+			*out = vals;
+			return false;
+		}
+		if (v)
+			vals[i].value = rt_strdup(v);
+	}
+	/* A --param for a name the policy does not declare is a mistake. */
+	for (int i = 0; i < o->nparams; i++) {
+		const char *eq = strchr(o->params[i], '=');
+		if (!eq || eq == o->params[i]) {
+			rt_printf(err, "bad --param '%s' (NAME=VALUE expected)", o->params[i]);
+			*out = vals;
+			return false;
+		}
+		if (!find(vals, a->nparams, o->params[i], (size_t)(eq - o->params[i]))) {
+			rt_printf(err, "the policy declares no param %.*s", (int)(eq - o->params[i]), o->params[i]);
+			*out = vals;
+			return false;
+		}
+	}
+	*out = vals;
+	for (int i = 0; i < a->nparams; i++)
+		if (!resolve_one(a, vals, i, 0, err))
+			return false;
+	return true;
+}
+
+/* ---- patterns ---- */
+
+void ll_pat_free(LlPat *p)
+{
+	for (int i = 0; i < p->n; i++)
+		free(p->c[i].s);
+	free(p->c);
+	memset(p, 0, sizeof *p);
+}
+
+char *ll_pat_text(const LlPat *p)
+{
+	RtBuf b = { 0 };
+	rt_put(&b, "", 0);
+	if (p->n == 0)
+		rt_puts(&b, "/");
+	for (int i = 0; i < p->n; i++) {
+		rt_puts(&b, "/");
+		rt_puts(&b, p->c[i].s);
+	}
+	return b.p;
+}
+
+bool ll_pattern(const char *pattern, LlParamVal *vals, int nvals, LlPat *out, RtBuf *err)
+{
+	memset(out, 0, sizeof *out);
+	/* Substitute, remembering which bytes came from the pattern itself
+	 * (only those may be wildcards). */
+	RtBuf s = { 0 }, from_pat = { 0 };
+	rt_put(&s, "", 0);
+	rt_put(&from_pat, "", 0);
+	for (const char *p = pattern; *p;) {
+		if (p[0] == '$' && p[1] == '{') {
+			const char *end = strchr(p, '}');
+			LlParamVal *v = end ? find(vals, nvals, p + 2, (size_t)(end - p - 2)) : NULL;
+			if (!v || !v->value) {
+				rt_printf(err, "pattern '%s' names an unknown param", pattern);
+				goto fail;
+			}
+			rt_puts(&s, v->value);
+			for (size_t i = 0; v->value[i]; i++)
+				rt_put(&from_pat, "0", 1);
+			p = end + 1;
+		} else {
+			rt_put(&s, p, 1);
+			rt_put(&from_pat, "1", 1);
+			p++;
+		}
+	}
+	if (s.p[0] != '/') {
+		rt_printf(err, "pattern '%s' is not absolute once its params are substituted ('%s')", pattern, s.p);
+		goto fail;
+	}
+	int cap = 0;
+	for (size_t i = 0; i < s.n;) {
+		while (i < s.n && s.p[i] == '/')
+			i++;
+		size_t j = i;
+		while (j < s.n && s.p[j] != '/')
+			j++;
+		if (j == i)
+			break;
+		size_t n = j - i;
+		const char *c = s.p + i;
+		const char *fp = from_pat.p + i;
+		if (n == 1 && c[0] == '.') {
+		} else if (n == 2 && c[0] == '.' && c[1] == '.') {
+			if (out->n > 0) {
+				out->n--;
+				free(out->c[out->n].s);
+			}
+		} else {
+			LlComp comp = { 0 };
+			bool star = false;
+			for (size_t k = 0; k < n; k++)
+				if (c[k] == '*' && fp[k] == '1')
+					star = true;
+			if (n == 2 && c[0] == '*' && c[1] == '*' && fp[0] == '1' && fp[1] == '1') {
+				comp.glob = 2;
+				comp.s = rt_strdup("**");
+			} else if (star) {
+				/* An fnmatch pattern: only the pattern's own '*' is special. */
+				RtBuf g = { 0 };
+				rt_put(&g, "", 0);
+				for (size_t k = 0; k < n; k++) {
+					if (c[k] == '*' && fp[k] == '1')
+						rt_put(&g, "*", 1);
+					else {
+						if (strchr("*?[]\\", c[k]))
+							rt_put(&g, "\\", 1);
+						rt_put(&g, c + k, 1);
+					}
+				}
+				comp.glob = 1;
+				comp.s = g.p;
+			} else {
+				comp.s = rt_alloc(n + 1);
+				memcpy(comp.s, c, n);
+			}
+			*RT_PUSH(out->c, out->n, cap) = comp;
+		}
+		i = j;
+	}
+	out->lit = out->n;
+	out->rank = 2;
+	for (int i = 0; i < out->n; i++) {
+		if (out->c[i].glob && out->lit == out->n)
+			out->lit = i;
+		if (out->c[i].glob == 2)
+			out->rank = 0;
+		else if (out->c[i].glob == 1 && out->rank == 2)
+			out->rank = 1;
+	}
+	free(s.p);
+	free(from_pat.p);
+	return true;
+fail:
+	free(s.p);
+	free(from_pat.p);
+	return false;
+}

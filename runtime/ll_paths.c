@@ -1,0 +1,631 @@
+/*
+ * ll_paths.c: from the artifact's path rules to Landlock rules on real
+ * inodes, at apply time.
+ *
+ * Landlock can only allow: a rule on a directory grants its rights to the
+ * whole tree beneath it. The language also denies inside allowed trees
+ * (LANGUAGE.md 6: the most specific rule wins). The runtime lowers this by
+ * carving: an allowed tree that contains a more specific `carve` (deny) is
+ * not granted at its root; instead each entry along the way to the denied
+ * path is granted separately, down to the denied path's siblings. The
+ * directories on that way lose the carved rights for themselves (listing
+ * them, creating or removing entries directly inside, including entries
+ * created after the start): stricter, never wider, and reported.
+ *
+ * Specificity follows the language: a carve applies to an allow only when
+ * it is at least as specific (longer literal prefix; at equal prefix a
+ * literal beats `*` beats `**`; deny wins ties). Less specific denies do not
+ * touch a more specific allow (`allow` inside `deny`).
+ *
+ * Globs cannot be given to Landlock. An allow glob is expanded against the
+ * file system when the policy is applied (matches created later are denied:
+ * stricter). A carve glob is matched against entry names while carving, so
+ * a denied name that appears later cannot be created where the carve ran.
+ * A `**` followed by more components in a carve is cut at the `**` (denies
+ * the whole tree beneath: stricter) so carving never walks a whole tree.
+ *
+ * Paths are opened component by component with O_PATH|O_NOFOLLOW; see
+ * ll_open_safe for which symlinks are followed. Entries met while
+ * enumerating are never followed when they are symlinks: the kernel
+ * checks the link's target by its own location, which the policy decides.
+ */
+#include "sbx.h"
+#include "ll_abi.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+void ll_fs_names(uint64_t access, RtBuf *out)
+{
+	bool first = true;
+#define X(N, s, bit, abi, f)                          \
+	if (access & (1ull << (bit))) {               \
+		rt_puts(out, first ? s : "," s);       \
+		first = false;                        \
+	}
+	LL_FS_RIGHTS(X)
+#undef X
+	if (first)
+		rt_puts(out, "none");
+}
+
+/* ---- component stacks ---- */
+
+typedef struct Comps {
+	char **v;
+	int n, cap;
+} Comps;
+
+static void comps_push(Comps *c, const char *s, size_t n)
+{
+	char *d = rt_alloc(n + 1);
+	memcpy(d, s, n);
+	*RT_PUSH(c->v, c->n, c->cap) = d;
+}
+static void comps_pop(Comps *c) { free(c->v[--c->n]); }
+static void comps_free(Comps *c)
+{
+	while (c->n)
+		comps_pop(c);
+	free(c->v);
+	memset(c, 0, sizeof *c);
+}
+static char *comps_text(const Comps *c)
+{
+	RtBuf b = { 0 };
+	rt_put(&b, "", 0);
+	if (c->n == 0)
+		rt_puts(&b, "/");
+	for (int i = 0; i < c->n; i++) {
+		rt_puts(&b, "/");
+		rt_puts(&b, c->v[i]);
+	}
+	return b.p;
+}
+static void comps_split(Comps *c, const char *path)
+{
+	for (const char *p = path; *p;) {
+		while (*p == '/')
+			p++;
+		const char *e = p;
+		while (*e && *e != '/')
+			e++;
+		if (e > p)
+			comps_push(c, p, (size_t)(e - p));
+		p = e;
+	}
+}
+
+/* ---- opening paths ---- */
+
+int ll_open_safe(const char *path, unsigned flags, char **real, const char **why)
+{
+	*real = NULL;
+	*why = NULL;
+	char *rest = rt_strdup(path);
+	const char *p = rest;
+	Comps st = { 0 };
+	int hops = 0, err = 0;
+	int fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		free(rest);
+		return -errno;
+	}
+	for (;;) {
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		const char *e = p;
+		while (*e && *e != '/')
+			e++;
+		size_t n = (size_t)(e - p);
+		char name[NAME_MAX + 1];
+		if (n > NAME_MAX) {
+			err = -ENAMETOOLONG;
+			goto out;
+		}
+		memcpy(name, p, n);
+		name[n] = 0;
+		p = e;
+		if (strcmp(name, ".") == 0)
+			continue;
+		if (strcmp(name, "..") == 0) {
+			if (st.n == 0)
+				continue;
+			int nfd = openat(fd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+			if (nfd < 0) {
+				err = -errno;
+				goto out;
+			}
+			close(fd);
+			fd = nfd;
+			comps_pop(&st);
+			continue;
+		}
+		int nfd = openat(fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (nfd < 0 && errno == ENOENT && (flags & LLO_CREATE)) {
+			if (mkdirat(fd, name, 0700) < 0 && errno != EEXIST) {
+				err = -errno;
+				goto out;
+			}
+			nfd = openat(fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		}
+		if (nfd < 0) {
+			err = -errno;
+			goto out;
+		}
+		struct stat sb;
+		if (fstat(nfd, &sb) < 0) {
+			err = -errno;
+			close(nfd);
+			goto out;
+		}
+		if (S_ISLNK(sb.st_mode)) {
+			if (!(flags & LLO_ANY_OWNER) && sb.st_uid != 0) {
+				*why = "it passes through a symlink not owned by root";
+				err = -ELOOP;
+				close(nfd);
+				goto out;
+			}
+			char target[PATH_MAX];
+			ssize_t tn = readlinkat(nfd, "", target, sizeof target - 1);
+			close(nfd);
+			if (tn <= 0 || ++hops > 40) {
+				err = -ELOOP;
+				goto out;
+			}
+			target[tn] = 0;
+			RtBuf nr = { 0 };
+			rt_puts(&nr, target);
+			rt_puts(&nr, "/");
+			rt_puts(&nr, p);
+			free(rest);
+			rest = nr.p;
+			p = rest;
+			if (target[0] == '/') {
+				int rfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+				if (rfd < 0) {
+					err = -errno;
+					goto out;
+				}
+				close(fd);
+				fd = rfd;
+				while (st.n)
+					comps_pop(&st);
+			}
+			continue;
+		}
+		comps_push(&st, name, n);
+		close(fd);
+		fd = nfd;
+	}
+out:
+	free(rest);
+	if (err) {
+		close(fd);
+		comps_free(&st);
+		return err;
+	}
+	*real = comps_text(&st);
+	comps_free(&st);
+	return fd;
+}
+
+/* ---- matching a carve pattern against a real path ---- */
+
+enum { REL_NONE, REL_PARTIAL, REL_MATCH };
+
+/* MATCH: the pattern matches p or one of its ancestors (p is denied).
+ * PARTIAL: the pattern may match something strictly beneath p.
+ * `**` matches one or more components at the end of a pattern, and zero
+ * or more in the middle. */
+static int pat_rel(const LlComp *d, int nd, char *const *p, int np)
+{
+	if (nd == 0)
+		return REL_MATCH;
+	if (np == 0)
+		return REL_PARTIAL;
+	if (d[0].glob == 2) {
+		if (nd == 1)
+			return REL_MATCH; /* np >= 1 */
+		int best = REL_PARTIAL;
+		for (int k = 0; k <= np; k++) {
+			int r = pat_rel(d + 1, nd - 1, p + k, np - k);
+			if (r == REL_MATCH)
+				return REL_MATCH;
+		}
+		return best;
+	}
+	bool ok = d[0].glob ? fnmatch(d[0].s, p[0], 0) == 0 : strcmp(d[0].s, p[0]) == 0;
+	if (!ok)
+		return REL_NONE;
+	return pat_rel(d + 1, nd - 1, p + 1, np - 1);
+}
+
+/* ---- the walk ---- */
+
+typedef struct Carve {
+	LlPat pat;       /* real (symlinks in the literal prefix resolved) or as written */
+	uint64_t access;
+	int lit, rank;   /* specificity of the pattern as written */
+	int line;
+} Carve;
+
+typedef struct Walk {
+	LlGrantCtx *g;
+	Carve *cv;
+	int ncv, capcv;
+	Comps path;      /* the real path being visited */
+	int err;         /* an exit status once something failed hard */
+	long symlinks_skipped;
+} Walk;
+
+static bool spec_ge(int lit_a, int rank_a, int lit_b, int rank_b)
+{
+	return lit_a > lit_b || (lit_a == lit_b && rank_a >= rank_b);
+}
+
+static void add_rule(Walk *w, int fd, uint64_t access, bool isdir)
+{
+	LlGrantCtx *g = w->g;
+	access &= g->handled_fs;
+	if (!isdir)
+		access &= LL_FS_FILE_RIGHTS;
+	if (!access)
+		return;
+	g->nrules++;
+	if (g->rep->detail) {
+		RtBuf b = { 0 };
+		rt_puts(&b, "allow ");
+		ll_fs_names(access, &b);
+		char *t = comps_text(&w->path);
+		rt_note(g->rep, RT_ENFORCED, "%s %s", b.p, t);
+		free(t);
+		free(b.p);
+	}
+	if (g->ruleset_fd < 0)
+		return;
+	struct ll_path_beneath_attr attr = { .allowed_access = access, .parent_fd = fd };
+	if (syscall(SYS_landlock_add_rule, g->ruleset_fd, LL_RULE_PATH_BENEATH, &attr, 0) < 0) {
+		char *t = comps_text(&w->path);
+		rt_note(g->rep, RT_ERROR, "landlock_add_rule %s: %s", t, strerror(errno));
+		free(t);
+		w->err = SBX_EXIT_CANNOT_ENFORCE;
+	}
+}
+
+static bool budget(Walk *w)
+{
+	if (--w->g->budget >= 0)
+		return true;
+	if (w->g->budget == -1) {
+		char *t = comps_text(&w->path);
+		rt_note(w->g->rep, RT_STRICTER, "stopped walking at %s: too many entries (the rest is denied)", t);
+		free(t);
+	}
+	return false;
+}
+
+/* Calls fn(child fd, isdir) for each entry of directory fd, with w->path
+ * extended by the entry's name. Symlinks are skipped. */
+typedef void (*EntryFn)(Walk *w, int fd, bool isdir, void *arg);
+static void each_entry(Walk *w, int dirfd, const char *glob, EntryFn fn, void *arg)
+{
+	int rfd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (rfd < 0)
+		return;
+	DIR *d = fdopendir(rfd);
+	if (!d) {
+		close(rfd);
+		return;
+	}
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (glob && fnmatch(glob, e->d_name, 0) != 0)
+			continue;
+		if (!budget(w))
+			break;
+		int cfd = openat(dirfd, e->d_name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (cfd < 0)
+			continue;
+		struct stat sb;
+		if (fstat(cfd, &sb) < 0 || S_ISLNK(sb.st_mode)) {
+			w->symlinks_skipped++;
+			close(cfd);
+			continue;
+		}
+		comps_push(&w->path, e->d_name, strlen(e->d_name));
+		fn(w, cfd, S_ISDIR(sb.st_mode), arg);
+		comps_pop(&w->path);
+		close(cfd);
+	}
+	closedir(d);
+}
+
+typedef struct CarveArg {
+	uint64_t access;
+	int *ds;  /* indices into w->cv that may match beneath this path */
+	int nds;
+} CarveArg;
+
+static void carve(Walk *w, int fd, bool isdir, CarveArg *a);
+
+static void carve_child(Walk *w, int fd, bool isdir, void *arg)
+{
+	CarveArg *pa = arg, ca = { .access = pa->access };
+	ca.ds = rt_alloc(sizeof(int) * (size_t)(pa->nds + 1));
+	for (int i = 0; i < pa->nds; i++) {
+		Carve *c = &w->cv[pa->ds[i]];
+		int r = pat_rel(c->pat.c, c->pat.n, w->path.v, w->path.n);
+		if (r == REL_MATCH)
+			ca.access &= ~c->access;
+		else if (r == REL_PARTIAL)
+			ca.ds[ca.nds++] = pa->ds[i];
+	}
+	if (ca.access)
+		carve(w, fd, isdir, &ca);
+	free(ca.ds);
+}
+
+static void carve(Walk *w, int fd, bool isdir, CarveArg *a)
+{
+	uint64_t deep = 0;
+	for (int i = 0; i < a->nds; i++)
+		deep |= w->cv[a->ds[i]].access & a->access;
+	if (!isdir)
+		deep = 0; /* nothing beneath a file */
+	add_rule(w, fd, a->access & ~deep, isdir);
+	if (!deep)
+		return;
+	char *t = comps_text(&w->path);
+	RtBuf b = { 0 };
+	ll_fs_names(deep & w->g->handled_fs, &b);
+	rt_note(w->g->rep, RT_STRICTER,
+		"carved %s: %s not granted on the directory itself (listing it, creating or removing entries directly in it, entries created later)",
+		t, b.p);
+	free(b.p);
+	free(t);
+	CarveArg sub = { .access = deep, .ds = a->ds, .nds = a->nds };
+	each_entry(w, fd, NULL, carve_child, &sub);
+}
+
+typedef struct AllowArg {
+	const LlPat *pat;
+	uint64_t access;
+	int i;     /* next pattern component */
+} AllowArg;
+
+/* An allowed path, found: apply every carve at least as specific. */
+static void allow_item(Walk *w, int fd, bool isdir, const LlPat *pat, uint64_t access)
+{
+	CarveArg a = { .access = access };
+	a.ds = rt_alloc(sizeof(int) * (size_t)(w->ncv + 1));
+	for (int i = 0; i < w->ncv; i++) {
+		Carve *c = &w->cv[i];
+		if (!(c->access & access) || !spec_ge(c->lit, c->rank, pat->lit, pat->rank))
+			continue;
+		int r = pat_rel(c->pat.c, c->pat.n, w->path.v, w->path.n);
+		if (r == REL_MATCH)
+			a.access &= ~c->access;
+		else if (r == REL_PARTIAL)
+			a.ds[a.nds++] = i;
+	}
+	if (a.access)
+		carve(w, fd, isdir, &a);
+	else if (w->g->rep->detail) {
+		char *t = comps_text(&w->path);
+		rt_note(w->g->rep, RT_STRICTER, "%s lies inside a carved (denied) tree: not granted", t);
+		free(t);
+	}
+	free(a.ds);
+}
+
+static void expand(Walk *w, int fd, bool isdir, void *arg);
+
+static void expand_child(Walk *w, int fd, bool isdir, void *arg)
+{
+	AllowArg *pa = arg, na = *pa;
+	na.i++;
+	expand(w, fd, isdir, &na);
+}
+
+static void expand_deep(Walk *w, int fd, bool isdir, void *arg)
+{
+	/* "**" consumed this entry and stays: try the rest here and deeper. */
+	expand(w, fd, isdir, arg);
+}
+
+/* Follows pattern components from index a->i on, beneath fd. */
+static void expand(Walk *w, int fd, bool isdir, void *arg)
+{
+	AllowArg *a = arg;
+	const LlPat *p = a->pat;
+	if (a->i == p->n) {
+		allow_item(w, fd, isdir, p, a->access);
+		return;
+	}
+	if (!isdir)
+		return;
+	const LlComp *c = &p->c[a->i];
+	if (c->glob == 0) {
+		int cfd = openat(fd, c->s, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		struct stat sb;
+		if (cfd < 0)
+			return;
+		if (fstat(cfd, &sb) == 0 && !S_ISLNK(sb.st_mode)) {
+			comps_push(&w->path, c->s, strlen(c->s));
+			AllowArg na = *a;
+			na.i++;
+			expand(w, cfd, S_ISDIR(sb.st_mode), &na);
+			comps_pop(&w->path);
+		} else {
+			w->symlinks_skipped++;
+		}
+		close(cfd);
+	} else if (c->glob == 1) {
+		each_entry(w, fd, c->s, expand_child, a);
+	} else if (a->i + 1 == p->n) {
+		each_entry(w, fd, NULL, expand_child, a); /* trailing "**": every entry, whole */
+	} else {
+		AllowArg zero = *a;
+		zero.i++;
+		expand(w, fd, isdir, &zero);
+		if (w->path.n < 64)
+			each_entry(w, fd, NULL, expand_deep, a);
+	}
+}
+
+static char *pat_prefix_text(const LlPat *p, int n)
+{
+	LlPat q = *p;
+	q.n = n;
+	return ll_pat_text(&q);
+}
+
+/* Resolves the carve's literal prefix through symlinks (any owner), so a
+ * denied tree reached through a link is carved where it really is. */
+static void add_carve(Walk *w, const LlPat *pat, const LlFsRule *r)
+{
+	Carve c = { .access = r->access, .lit = pat->lit, .rank = pat->rank, .line = r->line };
+	c.pat = *pat;
+	*RT_PUSH(w->cv, w->ncv, w->capcv) = c;
+	for (int k = pat->lit; k > 0; k--) {
+		char *pre = pat_prefix_text(pat, k), *real;
+		const char *why;
+		int fd = ll_open_safe(pre, LLO_ANY_OWNER, &real, &why);
+		if (fd < 0) {
+			free(pre);
+			continue;
+		}
+		close(fd);
+		if (strcmp(pre, real) != 0) {
+			Carve rc = c;
+			Comps rcomps = { 0 };
+			comps_split(&rcomps, real);
+			rc.pat.c = rt_alloc(sizeof(LlComp) * (size_t)(rcomps.n + pat->n - k + 1));
+			rc.pat.n = 0;
+			for (int i = 0; i < rcomps.n; i++)
+				rc.pat.c[rc.pat.n++] = (LlComp){ rt_strdup(rcomps.v[i]), 0 };
+			for (int i = k; i < pat->n; i++)
+				rc.pat.c[rc.pat.n++] = (LlComp){ rt_strdup(pat->c[i].s), pat->c[i].glob };
+			comps_free(&rcomps);
+			*RT_PUSH(w->cv, w->ncv, w->capcv) = rc;
+		}
+		free(pre);
+		free(real);
+		break;
+	}
+}
+
+int ll_grant_fs(LlGrantCtx *g, const LlArtifact *a, LlParamVal *vals, int nvals)
+{
+	Walk w = { .g = g };
+	RtBuf err = { 0 };
+	int status = 0;
+
+	for (int i = 0; i < a->nfs; i++) {
+		const LlFsRule *r = &a->fs[i];
+		if (r->kind != LLR_CARVE)
+			continue;
+		LlPat p;
+		if (!ll_pattern(r->pattern, vals, nvals, &p, &err)) {
+			rt_note(g->rep, RT_ERROR, "carve line %d: %s", r->line, err.p);
+			status = SBX_EXIT_CANNOT_ENFORCE;
+			goto out;
+		}
+		for (int k = 0; k + 1 < p.n; k++)
+			if (p.c[k].glob == 2) {
+				char *t = ll_pat_text(&p);
+				rt_note(g->rep, RT_STRICTER, "carve %s: cut at '**' (the whole tree beneath is denied)", t);
+				free(t);
+				for (int j = k + 1; j < p.n; j++)
+					free(p.c[j].s);
+				p.n = k + 1;
+				break;
+			}
+		add_carve(&w, &p, r);
+	}
+
+	/* `create` directories first, so that carving elsewhere sees them. */
+	for (int i = 0; i < a->nfs; i++) {
+		const LlFsRule *r = &a->fs[i];
+		LlPat p;
+		if (r->kind != LLR_ALLOW || !(r->flags & LLF_CREATE))
+			continue;
+		err.n = 0;
+		if (!ll_pattern(r->pattern, vals, nvals, &p, &err))
+			continue; /* reported below */
+		if (p.lit == p.n) {
+			char *t = ll_pat_text(&p), *real;
+			const char *why;
+			int fd = ll_open_safe(t, LLO_CREATE, &real, &why);
+			if (fd >= 0) {
+				close(fd);
+				free(real);
+			}
+			free(t);
+		}
+		ll_pat_free(&p);
+	}
+
+	for (int i = 0; i < a->nfs && !w.err; i++) {
+		const LlFsRule *r = &a->fs[i];
+		if (r->kind != LLR_ALLOW)
+			continue;
+		LlPat p;
+		err.n = 0;
+		if (!ll_pattern(r->pattern, vals, nvals, &p, &err)) {
+			rt_note(g->rep, RT_ERROR, "fs line %d: %s", r->line, err.p);
+			status = SBX_EXIT_CANNOT_ENFORCE;
+			goto out;
+		}
+		char *pre = pat_prefix_text(&p, p.lit), *real = NULL;
+		const char *why;
+		unsigned fl = (r->flags & LLF_CREATE) && p.lit == p.n ? LLO_CREATE : 0;
+		int fd = ll_open_safe(pre, fl, &real, &why);
+		if (fd < 0) {
+			bool req = r->flags & LLF_REQUIRED;
+			rt_note(g->rep, req ? RT_ERROR : RT_SKIPPED, "%s%s: %s", req ? "required path " : "", pre,
+				why ? why : strerror(-fd));
+			if (req)
+				status = SBX_EXIT_CANNOT_ENFORCE;
+		} else {
+			struct stat sb;
+			bool isdir = fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode);
+			comps_split(&w.path, real);
+			AllowArg aa = { .pat = &p, .access = r->access, .i = p.lit };
+			expand(&w, fd, isdir, &aa);
+			comps_free(&w.path);
+			close(fd);
+		}
+		free(pre);
+		free(real);
+		ll_pat_free(&p);
+		if (status)
+			goto out;
+	}
+	if (w.err)
+		status = w.err;
+	if (w.symlinks_skipped && g->rep->detail)
+		rt_note(g->rep, RT_STRICTER, "%ld symlinks met while expanding or carving were not granted (their targets are decided where they are)",
+			w.symlinks_skipped);
+out:
+	for (int i = 0; i < w.ncv; i++)
+		ll_pat_free(&w.cv[i].pat);
+	free(w.cv);
+	comps_free(&w.path);
+	free(err.p);
+	return status;
+}
