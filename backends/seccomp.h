@@ -1,0 +1,123 @@
+/*
+ * seccomp.h: the seccomp target's exported pieces.
+ *
+ * The front end asks two questions of it (is this a system call, and may
+ * this argument be compared and on how many bits); the tests and the
+ * benchmark drive the code generator directly (scmp_build) to run the
+ * programs it makes in an interpreter, per architecture.
+ *
+ * libseccomp is used only as a database (names, numbers, architectures);
+ * the BPF program is generated here (seccomp.c), so no libseccomp code
+ * path shapes the bytes of an artifact.
+ */
+#ifndef SBX_SECCOMP_H
+#define SBX_SECCOMP_H
+
+#include "backend.h"
+
+/* Grow an arena vector by one element (VEC_PUSH without reading and
+ * writing `cap` in one expression). */
+void *scmp_grow(Arena *a, void *v, int n, int *cap, size_t size);
+#define SCMP_PUSH(arena, v, n, cap) \
+	((v) = scmp_grow((arena), (v), (n), &(cap), sizeof(*(v))), &(v)[(n)++])
+
+/* For sema: false when no architecture libseccomp knows has the call. */
+bool scmp_syscall_known(Str name);
+/* For sema: may argument `arg` (0..5) of `sysname` be compared? A pointer
+ * cannot be (seccomp sees the address, not what it points to); a 32-bit
+ * argument is compared on its low 32 bits (the kernel ignores the rest).
+ * Returns false when the syscall is unknown on every architecture. */
+bool scmp_arg_check(Str sysname, int arg, bool *is_pointer, bool *is_32bit);
+
+/* seccomp_sigs.c (generated): argument kinds per call, sorted by name.
+ * kinds: one letter per argument, 'i' 32-bit, 'l' 64-bit, 'p' pointer. */
+typedef struct ScmpSig {
+	const char *name;
+	const char *kinds;
+} ScmpSig;
+extern const ScmpSig scmp_sigs[];
+extern const int scmp_nsigs;
+const ScmpSig *scmp_sig(Str name); /* NULL if not in the table */
+
+/* One architecture, as the kernel sees it. */
+typedef struct ScmpArch {
+	const char *name;   /* libseccomp's name: "x86_64" */
+	uint32_t token;     /* libseccomp's SCMP_ARCH_* */
+	uint32_t audit;     /* seccomp_data.arch the kernel reports (x32: AUDIT_ARCH_X86_64) */
+	bool big_endian;    /* byte order of the blob and of seccomp_data */
+	bool wide;          /* 64-bit registers: 32-bit arguments carry junk in the high half */
+	uint32_t base;      /* first number of the arch's own range (x32 0x40000000, mips o32 4000) */
+	uint32_t nr_lo, nr_hi; /* numbers of this ABI: [nr_lo, nr_hi]; others are killed
+	                        * (x86_64 and x32 share the audit arch and split by bit 30) */
+	/* The arch's table: numbers and names, sorted by number. */
+	int nsys;
+	const uint32_t *nr;
+	const char *const *names;
+} ScmpArch;
+
+/* Every architecture this libseccomp knows, sorted by name (built once). */
+int scmp_arch_count(void);
+const ScmpArch *scmp_arch_at(int i);
+const ScmpArch *scmp_arch_find(Str name); /* NULL if unknown */
+/* The arch's number of a call, or -1 when the arch does not have it. */
+long scmp_arch_nr(const ScmpArch *a, Str name);
+/* The name of a number on the arch, or NULL. */
+const char *scmp_arch_name_of(const ScmpArch *a, uint32_t nr);
+
+/* A cBPF instruction in host order (struct sock_filter's fields). */
+typedef struct ScmpInsn {
+	uint16_t code;
+	uint8_t jt, jf;
+	uint32_t k;
+} ScmpInsn;
+
+typedef struct ScmpProg {
+	ScmpInsn *v;
+	int n;
+} ScmpProg;
+
+/* The kernel's limit on a filter's length. */
+enum { SCMP_MAX_INSNS = 4096 };
+
+/* Generate the filter of policy p for one architecture. Errors (a pointer
+ * condition, a program over the kernel's limit) go to d; returns false then. */
+bool scmp_build(Arena *a, const Policy *p, const ScmpArch *arch, Diags *d, ScmpProg *out);
+/* The raw struct sock_filter array in the arch's byte order. */
+void scmp_serialize(const ScmpProg *prog, const ScmpArch *arch, Buf *out);
+
+/* The derived filter's fixed deny list (spec 5.4), with the reason for each. */
+typedef struct ScmpAlwaysDenied {
+	const char *name;
+	const char *reason;
+} ScmpAlwaysDenied;
+extern const ScmpAlwaysDenied scmp_always_denied[];
+extern const int scmp_nalways_denied;
+
+/* The seccomp return value of an action (SECCOMP_RET_*); ACT_DEFAULT means
+ * the policy's default action. */
+uint32_t scmp_ret_of(const Policy *p, const Action *act);
+
+/* What the policy's non-syscall rules grant on Linux, as the derived filter
+ * (spec 5.4) reads them. A right counts as granted when an allow rule gives
+ * it and no deny rule of the same object takes all of it back. */
+typedef struct ScmpNeeds {
+	bool net_all;          /* allow net */
+	bool tcp, udp, unix_;  /* some allow connect/bind of that protocol */
+	bool fork;             /* allow fork */
+	bool exec;             /* some allow exec */
+	bool ptrace;           /* some allow ptrace */
+} ScmpNeeds;
+ScmpNeeds scmp_needs(const Policy *p);
+
+/* The syscall rules the filter is made of: the policy's own, or the
+ * derived ones (for one arch: clone's flags move to arg1 on s390). Names
+ * without a rule get `fallback` (the default action, or allow when derived). */
+typedef struct ScmpRules {
+	const Rule **v;
+	int n;
+	Action fallback;
+	bool derived;
+} ScmpRules;
+void scmp_rules(Arena *a, const Policy *p, const ScmpArch *arch, ScmpRules *out);
+
+#endif

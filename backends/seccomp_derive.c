@@ -1,0 +1,279 @@
+/*
+ * seccomp_derive.c: the syscall rules a filter is built from.
+ *
+ * A policy with `syscall` rules gets exactly those. A policy without them
+ * gets a filter derived from its other rules (LANGUAGE.md 5.4), written
+ * here as ordinary syscall rules so that one code generator, and one
+ * interpreter in the tests, serve both. The derived filter allows every
+ * call except:
+ *
+ *   - sockets: only the families and types the network rules need (unix
+ *     for unix rules; inet/inet6 stream for tcp, dgram for udp, each with
+ *     protocol 0 or the plain protocol, so MPTCP and SCTP, which Landlock's
+ *     TCP rules do not see, are refused; a NETLINK_ROUTE socket with either,
+ *     for getaddrinfo). `allow net` lifts all of it.
+ *   - sends with MSG_FASTOPEN unless `allow net`: a TCP Fast Open send
+ *     connects without the connect hook Landlock checks.
+ *   - process creation without `allow fork`: clone must carry CLONE_THREAD;
+ *     with or without it, clone may not create namespaces; fork/vfork are
+ *     denied; clone3 fails with ENOSYS (its flags sit behind a pointer) so
+ *     libc falls back to clone, which can be checked.
+ *   - execve/execveat when no rule grants exec anywhere.
+ *   - ptrace and its relatives unless some rule allows ptrace.
+ *   - scmp_always_denied: calls no sandboxed program needs, each with the
+ *     reason it is refused (docs/seccomp.md repeats the table).
+ *
+ * Every derived deny fails with the policy's default action.
+ */
+#include "seccomp.h"
+
+#include <string.h>
+
+/* X(name, reason) */
+#define ALWAYS_DENIED(X)                                                                      \
+	X("acct", "process accounting is host-wide configuration")                            \
+	X("add_key", "the kernel keyrings are not namespaced")                                \
+	X("bpf", "eBPF programs reach kernel memory and widen the kernel's attack surface")   \
+	X("chroot", "changing the root changes what Landlock's paths name")                   \
+	X("clock_adjtime", "adjusting the system clock affects the whole host")               \
+	X("clock_settime", "setting the system clock affects the whole host")                 \
+	X("create_module", "loading kernel code")                                             \
+	X("delete_module", "unloading kernel code")                                           \
+	X("finit_module", "loading kernel code")                                              \
+	X("fsconfig", "the new mount API changes the file-system view")                       \
+	X("fsmount", "the new mount API changes the file-system view")                        \
+	X("fsopen", "the new mount API changes the file-system view")                         \
+	X("fspick", "the new mount API changes the file-system view")                         \
+	X("get_kernel_syms", "exposes kernel addresses")                                      \
+	X("init_module", "loading kernel code")                                               \
+	X("io_uring_enter", "io_uring performs I/O that seccomp never sees")                  \
+	X("io_uring_register", "io_uring performs I/O that seccomp never sees")               \
+	X("io_uring_setup", "io_uring performs I/O that seccomp never sees")                  \
+	X("ioperm", "direct hardware port access")                                            \
+	X("iopl", "direct hardware port access")                                              \
+	X("kexec_file_load", "replaces the running kernel")                                   \
+	X("kexec_load", "replaces the running kernel")                                        \
+	X("keyctl", "the kernel keyrings are not namespaced")                                 \
+	X("lookup_dcookie", "exposes kernel internals to profilers")                          \
+	X("mount", "mounting changes the file-system view Landlock checks")                   \
+	X("mount_setattr", "mounting changes the file-system view Landlock checks")           \
+	X("move_mount", "mounting changes the file-system view Landlock checks")              \
+	X("name_to_handle_at", "file handles name files without a path")                      \
+	X("nfsservctl", "kernel NFS server control")                                          \
+	X("open_by_handle_at", "opens files by handle, bypassing path checks (the 'shocker' escape)") \
+	X("open_tree", "mounting changes the file-system view Landlock checks")               \
+	X("perf_event_open", "performance counters leak side channels and kernel addresses")  \
+	X("pivot_root", "changes the root of the mount namespace")                            \
+	X("query_module", "exposes kernel internals")                                         \
+	X("quotactl", "file-system quota administration")                                     \
+	X("quotactl_fd", "file-system quota administration")                                  \
+	X("reboot", "stops the host")                                                         \
+	X("request_key", "the kernel keyrings are not namespaced")                            \
+	X("setdomainname", "host identity")                                                   \
+	X("sethostname", "host identity")                                                     \
+	X("setns", "entering other namespaces")                                               \
+	X("settimeofday", "setting the system clock affects the whole host")                  \
+	X("stime", "setting the system clock affects the whole host")                         \
+	X("swapoff", "host memory configuration")                                             \
+	X("swapon", "host memory configuration")                                              \
+	X("syslog", "the kernel log leaks addresses and other processes' activity")           \
+	X("umount", "mounting changes the file-system view Landlock checks")                  \
+	X("umount2", "mounting changes the file-system view Landlock checks")                 \
+	X("unshare", "new namespaces (user namespaces above all) open kernel attack surface") \
+	X("uselib", "obsolete loader call with a history of kernel bugs")                     \
+	X("userfaultfd", "used to stretch kernel race windows in exploits")                   \
+	X("ustat", "obsolete")                                                                \
+	X("vhangup", "hangs up the controlling terminal of other processes")                  \
+	X("vm86", "virtual 8086 mode: old, rarely needed kernel code")                        \
+	X("vm86old", "virtual 8086 mode: old, rarely needed kernel code")                     \
+	X("_sysctl", "obsolete kernel configuration interface")
+
+#define X(n, r) { n, r },
+const ScmpAlwaysDenied scmp_always_denied[] = { ALWAYS_DENIED(X) };
+#undef X
+const int scmp_nalways_denied = (int)ARRAY_LEN(scmp_always_denied);
+
+/* Calls that act on another process as a tracer would. */
+static const char *const ptrace_calls[] = {
+	"kcmp", "pidfd_getfd", "process_madvise", "process_vm_readv", "process_vm_writev", "ptrace",
+};
+
+enum {
+	AF_UNIX_ = 1, AF_INET_ = 2, AF_INET6_ = 10, AF_NETLINK_ = 16,
+	SOCK_STREAM_ = 1, SOCK_DGRAM_ = 2, SOCK_TYPE_MASK_ = 0xf,
+	IPPROTO_TCP_ = 6, IPPROTO_UDP_ = 17,
+	ENOSYS_ = 38,
+};
+#define MSG_FASTOPEN_ 0x20000000u
+#define CLONE_THREAD_ 0x00010000u
+/* CLONE_NEWNS | NEWCGROUP | NEWUTS | NEWIPC | NEWUSER | NEWPID | NEWNET */
+#define CLONE_NS_MASK 0x7e020000u
+
+ScmpNeeds scmp_needs(const Policy *p)
+{
+	ScmpNeeds n = { 0 };
+	bool deny_net = false, deny_fork = false;
+	for (int i = 0; i < p->nrules; i++) {
+		const Rule *r = &p->rules[i];
+		if (!(r->platforms & PLAT_LINUX))
+			continue;
+		bool allow = r->effect == EFF_ALLOW;
+		switch (r->right) {
+		case R_NET:
+			if (allow)
+				n.net_all = true;
+			else
+				deny_net = true;
+			break;
+		case R_CONNECT:
+		case R_BIND:
+			if (!allow)
+				break;
+			if (r->net.proto == PROTO_TCP)
+				n.tcp = true;
+			else if (r->net.proto == PROTO_UDP)
+				n.udp = true;
+			else
+				n.unix_ = true;
+			break;
+		case R_FORK:
+			if (allow)
+				n.fork = true;
+			else
+				deny_fork = true;
+			break;
+		case R_EXEC:
+			if (allow)
+				n.exec = true;
+			break;
+		case R_PTRACE:
+			if (allow)
+				n.ptrace = true;
+			break;
+		default:
+			break;
+		}
+	}
+	/* Objectless rights: between equally specific rules deny wins. */
+	if (deny_net)
+		n.net_all = false;
+	if (deny_fork)
+		n.fork = false;
+	return n;
+}
+
+typedef struct Gen {
+	Arena *a;
+	const Rule **v;
+	int n, cap;
+} Gen;
+
+static Rule *add(Gen *g, const char *name, uint8_t effect, Action act, int ncmp, const ArgCmp *cmp)
+{
+	Rule *r = arena_alloc(g->a, sizeof *r);
+	r->effect = effect;
+	r->right = R_SYSCALL;
+	r->platforms = PLAT_LINUX;
+	r->sys.name = str_c(name);
+	r->obj = r->sys.name;
+	r->group = STR("derived");
+	r->act = act;
+	if (ncmp) {
+		r->sys.cmp = arena_alloc(g->a, sizeof(ArgCmp) * (size_t)ncmp);
+		memcpy(r->sys.cmp, cmp, sizeof(ArgCmp) * (size_t)ncmp);
+		r->sys.ncmp = ncmp;
+	}
+	*SCMP_PUSH(g->a, g->v, g->n, g->cap) = r;
+	return r;
+}
+
+static const Action act_deny = { .kind = ACT_DEFAULT };
+static const Action act_allow = { .kind = ACT_ALLOW };
+
+static void deny(Gen *g, const char *name) { add(g, name, EFF_DENY, act_deny, 0, NULL); }
+
+#define EQ(i, v) { (i), CMP_EQ, ~0ull, (v) }
+#define MASKED(i, m, v) { (i), CMP_EQ, (m), (v) }
+
+static void allow_socket(Gen *g, uint64_t family, uint64_t type, uint64_t proto)
+{
+	ArgCmp c[3] = { EQ(0, family), MASKED(1, SOCK_TYPE_MASK_, type), EQ(2, proto) };
+	add(g, "socket", EFF_ALLOW, act_allow, 3, c);
+}
+
+static void derive(Gen *g, const Policy *p, const ScmpArch *arch)
+{
+	ScmpNeeds n = scmp_needs(p);
+	if (!n.net_all) {
+		deny(g, "socket");
+		if (n.unix_) {
+			ArgCmp c[1] = { EQ(0, AF_UNIX_) };
+			add(g, "socket", EFF_ALLOW, act_allow, 1, c);
+		}
+		uint64_t fam[2] = { AF_INET_, AF_INET6_ };
+		for (int f = 0; f < 2; f++) {
+			if (n.tcp) {
+				allow_socket(g, fam[f], SOCK_STREAM_, 0);
+				allow_socket(g, fam[f], SOCK_STREAM_, IPPROTO_TCP_);
+			}
+			if (n.udp) {
+				allow_socket(g, fam[f], SOCK_DGRAM_, 0);
+				allow_socket(g, fam[f], SOCK_DGRAM_, IPPROTO_UDP_);
+			}
+		}
+		if (n.tcp || n.udp) {
+			ArgCmp c[2] = { EQ(0, AF_NETLINK_), EQ(2, 0) }; /* NETLINK_ROUTE */
+			add(g, "socket", EFF_ALLOW, act_allow, 2, c);
+		}
+		/* flags: sendto arg3, sendmsg arg2, sendmmsg arg3 */
+		ArgCmp fo3[1] = { { 3, CMP_NE, MSG_FASTOPEN_, 0 } };
+		ArgCmp fo2[1] = { { 2, CMP_NE, MSG_FASTOPEN_, 0 } };
+		add(g, "sendto", EFF_DENY, act_deny, 1, fo3);
+		add(g, "sendmsg", EFF_DENY, act_deny, 1, fo2);
+		add(g, "sendmmsg", EFF_DENY, act_deny, 1, fo3);
+	}
+	/* s390 passes clone's stack first (CLONE_BACKWARDS2). */
+	uint8_t flags_arg = !strncmp(arch->name, "s390", 4) ? 1 : 0;
+	deny(g, "clone");
+	if (n.fork) {
+		ArgCmp c[1] = { { flags_arg, CMP_EQ, CLONE_NS_MASK, 0 } };
+		add(g, "clone", EFF_ALLOW, act_allow, 1, c);
+	} else {
+		ArgCmp c[2] = { { flags_arg, CMP_EQ, CLONE_THREAD_, CLONE_THREAD_ },
+				{ flags_arg, CMP_EQ, CLONE_NS_MASK, 0 } };
+		add(g, "clone", EFF_ALLOW, act_allow, 2, c);
+		deny(g, "fork");
+		deny(g, "vfork");
+	}
+	Action enosys = { .kind = ACT_ERRNO, .errno_val = ENOSYS_, .errno_name = STR("ENOSYS") };
+	add(g, "clone3", EFF_DENY, enosys, 0, NULL);
+	if (!n.exec) {
+		deny(g, "execve");
+		deny(g, "execveat");
+	}
+	if (!n.ptrace)
+		for (size_t i = 0; i < ARRAY_LEN(ptrace_calls); i++)
+			deny(g, ptrace_calls[i]);
+	for (int i = 0; i < scmp_nalways_denied; i++)
+		deny(g, scmp_always_denied[i].name);
+}
+
+void scmp_rules(Arena *a, const Policy *p, const ScmpArch *arch, ScmpRules *out)
+{
+	Gen g = { .a = a };
+	memset(out, 0, sizeof *out);
+	if (p->has_syscall_rules) {
+		for (int i = 0; i < p->nrules; i++) {
+			const Rule *r = &p->rules[i];
+			if (r->right == R_SYSCALL && (r->platforms & PLAT_LINUX))
+				*SCMP_PUSH(a, g.v, g.n, g.cap) = r;
+		}
+		out->fallback = p->default_action;
+	} else {
+		derive(&g, p, arch);
+		out->fallback = act_allow;
+		out->derived = true;
+	}
+	out->v = g.v;
+	out->n = g.n;
+}
