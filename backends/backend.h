@@ -1,0 +1,68 @@
+/*
+ * backend.h: what a target is (QBE's Target, one const struct per backend).
+ *
+ * A backend reads the canonical Policy and appends its artifacts to an
+ * in-memory Output; nothing touches the disk until every selected backend
+ * has succeeded (codegen/artifact.c writes them, atomically). A backend
+ * also answers, rule by rule, how faithfully it enforces the rule
+ * (LANGUAGE.md section 7); the driver refuses `wider` unless accepted.
+ *
+ * The `linux` target is landlock + seccomp: its fidelity for a rule is
+ * landlock's answer, or seccomp's where landlock says n/a. A backend that
+ * relies on the other to close a gap (Landlock's UDP/MPTCP holes are closed
+ * by the seccomp filter) says so in its own answer.
+ */
+#ifndef SBX_BACKEND_H
+#define SBX_BACKEND_H
+
+#include "../codegen/ir.h"
+#include "../lang/diag.h"
+
+typedef enum Fidelity { FID_NA = 0, FID_EXACT, FID_STRICTER, FID_WIDER } Fidelity;
+extern const char *const fid_name[4]; /* "n/a", "exact", "stricter", "wider" */
+
+typedef struct Artifact {
+	Str name;  /* file name, no directory: "NAME.sb" */
+	Buf data;  /* the bytes */
+} Artifact;
+
+typedef struct Output {
+	Artifact *v;
+	int n, cap;
+} Output;
+
+typedef struct EmitCtx {
+	Arena *arena;
+	const Policy *policy;
+	Diags *diags;          /* errors go here; a backend returns false after adding one */
+	Output *out;
+	const char *const *arches; /* seccomp: libseccomp arch names ("x86_64", "aarch64"), sorted */
+	int narches;
+	Str source;            /* the policy's path as given on the command line, for headers */
+	Str regen;             /* the command that regenerates the artifacts, for headers */
+} EmitCtx;
+
+typedef struct Backend {
+	const char *name;     /* as given to -t: "macos", "landlock", "seccomp", "windows" */
+	const char *summary;  /* one line for `-t help` */
+	unsigned platform;    /* PLAT_* whose rules it enforces */
+	/* How faithfully this target enforces rule r of p; *note says what is
+	 * lost (stricter) or opened (wider), allocated in a; may stay empty. */
+	Fidelity (*fidelity)(const Policy *p, const Rule *r, Arena *a, Str *note);
+	/* Append this target's artifacts to cx->out; false on error. */
+	bool (*emit)(EmitCtx *cx);
+} Backend;
+
+extern const Backend backend_seatbelt, backend_landlock, backend_seccomp, backend_appcontainer;
+extern const Backend *const backends[]; /* NULL-terminated, in -t help order */
+const Backend *backend_find(Str name);
+
+/* Appends an artifact and returns its buffer to fill. */
+Buf *output_add(EmitCtx *cx, Str name);
+
+/* The header every text artifact starts with, each line led by `comment`
+ * ("#", ";;", "//", or "<!--" handled by the caller): generator, source,
+ * input digest, output-format version, regenerate command, DO NOT EDIT. */
+void artifact_header(Buf *b, const char *comment, const EmitCtx *cx, const char *format, int version);
+
+#endif

@@ -1,0 +1,89 @@
+/*
+ * compile.c: one compilation from file to in-memory artifacts.
+ *
+ * The recovery point for allocation failure is set here (setjmp), once per
+ * entry point: an out-of-memory anywhere below becomes one diagnostic and a
+ * clean `false`, never a crash or a half-built policy.
+ */
+#include <string.h>
+
+#include "compile.h"
+#include "fidelity.h"
+#include "../lang/sema.h"
+
+void compile_init(Compile *c)
+{
+	memset(c, 0, sizeof *c);
+	arena_init(&c->arena);
+	c->diags.arena = &c->arena;
+	c->max_file_size = 8u << 20;
+	c->max_rules = 1000000;
+	c->max_depth = 64;
+}
+
+void compile_free(Compile *c)
+{
+	for (int i = 0; i < c->out.n; i++)
+		buf_free(&c->out.v[i].data);
+	arena_free(&c->arena);
+}
+
+static bool load(Compile *c, const char *path, const Str *text, const char *const *defines, int ndefines)
+{
+	c->arena.oom = &c->oom;
+	if (setjmp(c->oom)) {
+		/* The arena is unusable for messages now: report without it. */
+		c->arena.oom = NULL;
+		c->arena.fail_after = 0;
+		c->diags.n = 0;
+		c->diags.cap = 0;
+		c->diags.v = NULL;
+		diag_plain(&c->diags, DIAG_ERROR, "out of memory");
+		c->policy = NULL;
+		return false;
+	}
+	bool ok = sema_load(c, path, text, defines, ndefines);
+	c->arena.oom = NULL;
+	return ok;
+}
+
+bool compile_load(Compile *c, const char *path, const char *const *defines, int ndefines)
+{
+	return load(c, path, NULL, defines, ndefines);
+}
+
+bool compile_load_text(Compile *c, const char *name, Str text, const char *const *defines, int ndefines)
+{
+	return load(c, name, &text, defines, ndefines);
+}
+
+bool compile_emit(Compile *c, const Backend *const *sel, int nsel, const EmitOpts *o)
+{
+	c->arena.oom = &c->oom;
+	if (setjmp(c->oom)) {
+		c->arena.oom = NULL;
+		diag_plain(&c->diags, DIAG_ERROR, "out of memory");
+		return false;
+	}
+	bool ok = fidelity_gate(c, sel, nsel, o->accept_wider);
+	for (int i = 0; ok && i < nsel; i++) {
+		EmitCtx cx = {
+			.arena = &c->arena,
+			.policy = c->policy,
+			.diags = &c->diags,
+			.out = &c->out,
+			.arches = o->arches,
+			.narches = o->narches,
+			.source = o->source,
+			.regen = o->regen,
+		};
+		ok = sel[i]->emit(&cx);
+	}
+	for (int i = 0; ok && i < c->out.n; i++)
+		if (c->out.v[i].data.failed) {
+			diag_plain(&c->diags, DIAG_ERROR, "out of memory writing %.*s", STRF(c->out.v[i].name));
+			ok = false;
+		}
+	c->arena.oom = NULL;
+	return ok;
+}

@@ -1,0 +1,51 @@
+/*
+ * compile.h: one compilation, as the CLI drives it.
+ *
+ *   Compile c; compile_init(&c);
+ *   if (compile_load(&c, "policy.sbx", defines, ndefines)      // lex, parse, sema, expect/never
+ *       && compile_emit(&c, selected, nselected, &opts))       // fidelity gate, backends
+ *       artifact_write_all(&c.out, dir, &c.diags);             // atomic, all or nothing
+ *   diag_print(stderr, &c.diags); compile_free(&c);
+ *
+ * Everything lives in c.arena and is freed by compile_free; an allocation
+ * failure anywhere inside becomes one "out of memory" diagnostic.
+ */
+#ifndef SBX_COMPILE_H
+#define SBX_COMPILE_H
+
+#include "../backends/backend.h"
+
+typedef struct EmitOpts {
+	const char *const *arches; /* seccomp arches, sorted, deduplicated */
+	int narches;
+	bool accept_wider;         /* --accept-wider: wider rules are emitted with a warning */
+	Str source;                /* policy path as given, for headers */
+	Str regen;                 /* regenerate command, for headers */
+} EmitOpts;
+
+typedef struct Compile {
+	Arena arena;
+	Diags diags;
+	jmp_buf oom;
+	Policy *policy; /* after compile_load */
+	Output out;     /* after compile_emit */
+	bool fragment_ok; /* check/explain: a file without `policy` is accepted */
+	/* Limits (tests lower them). */
+	size_t max_file_size;
+	int max_rules;
+	int max_depth;
+} Compile;
+
+void compile_init(Compile *c);
+void compile_free(Compile *c);
+/* defines: "NAME=VALUE" strings from -D. */
+bool compile_load(Compile *c, const char *path, const char *const *defines, int ndefines);
+/* The same from a string (fuzzing, tests); name is shown in messages. */
+bool compile_load_text(Compile *c, const char *name, Str text, const char *const *defines, int ndefines);
+bool compile_emit(Compile *c, const Backend *const *sel, int nsel, const EmitOpts *o);
+
+/* codegen/artifact.c: write every artifact into dir atomically (temp file +
+ * rename, each file rewritten only when its bytes change); all or nothing. */
+bool artifact_write_all(const Output *out, const char *dir, Diags *d);
+
+#endif

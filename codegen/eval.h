@@ -1,0 +1,33 @@
+/*
+ * eval.h: the reference evaluator of LANGUAGE.md section 6, on the IR.
+ * `sbxc explain`, `expect`, `never` and every backend's tests use it.
+ */
+#ifndef SBX_EVAL_H
+#define SBX_EVAL_H
+
+#include "ir.h"
+#include "../lang/diag.h"
+
+typedef struct Decision {
+	uint8_t effect;    /* EFF_ALLOW or EFF_DENY */
+	const Rule *rule;  /* the deciding rule; NULL when no rule matched (denied) */
+	Action act;        /* syscalls: what the filter does (ACT_ALLOW, or how the deny fails) */
+} Decision;
+
+/* Decide op on platform (one PLAT_* bit). Paths are matched symbolically:
+ * `${HOME}/x` in a query matches rules written under `${HOME}`; a param is
+ * taken to be an absolute path beneath no literal path of the policy other
+ * than "/" and patterns starting with "**". */
+Decision eval_op(const Policy *p, const Op *op, unsigned platform);
+
+/* Does rule r's object match op? (Same right assumed.) */
+bool eval_rule_matches(const Rule *r, const Op *op);
+
+/* Parse an operation as written after `explain`/`expect`: "read /etc/passwd",
+ * "connect tcp example.com:443", "bind unix /run/x.sock", "fork",
+ * "signal children", "syscall socket 2 1 0", "mach-lookup com.apple.x".
+ * p supplies the params a path may name (NULL: only the built-ins).
+ * Errors go to d at loc (or plain when loc.line == 0). */
+bool eval_parse_op(const Policy *p, Arena *a, Diags *d, SrcLoc loc, Str text, Op *out);
+
+#endif

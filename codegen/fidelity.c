@@ -1,0 +1,67 @@
+/*
+ * fidelity.c: the compiler's central promise, enforced in one place.
+ *
+ * Every backend says, rule by rule, whether it enforces the rule exactly,
+ * more strictly, or more widely. A wider rule is an error unless the policy
+ * accepts it (`accept wider RIGHT [on TARGET] because "..."`) or the command
+ * line passes --accept-wider. No backend can skip this: the driver calls the
+ * gate before any emit.
+ */
+#include <string.h>
+
+#include "fidelity.h"
+
+bool fidelity_accepted(const Policy *p, int right, const char *backend)
+{
+	for (int i = 0; i < p->naccepts; i++) {
+		const Accept *a = &p->accepts[i];
+		bool right_ok = a->right == right || (a->right == R_NET && (right == R_CONNECT || right == R_BIND));
+		if (!right_ok)
+			continue;
+		if (a->target.n == 0 || str_eqc(a->target, backend))
+			return true;
+		if (str_eqc(a->target, "linux") && (!strcmp(backend, "landlock") || !strcmp(backend, "seccomp")))
+			return true;
+	}
+	return false;
+}
+
+Fidelity fidelity_of(const Backend *b, const Policy *p, const Rule *r, Arena *a, Str *note)
+{
+	*note = (Str){ "", 0 };
+	if (!(r->platforms & b->platform) || !b->fidelity)
+		return FID_NA;
+	return b->fidelity(p, r, a, note);
+}
+
+bool fidelity_gate(Compile *c, const Backend *const *sel, int nsel, bool accept_wider)
+{
+	const Policy *p = c->policy;
+	bool ok = true;
+	for (int i = 0; i < nsel; i++) {
+		for (int k = 0; k < p->nrules; k++) {
+			const Rule *r = &p->rules[k];
+			Str note;
+			if (fidelity_of(sel[i], p, r, &c->arena, &note) != FID_WIDER)
+				continue;
+			if (fidelity_accepted(p, r->right, sel[i]->name))
+				continue;
+			Buf b = { 0 };
+			buf_printf(&b, "%s %s ", r->effect == EFF_ALLOW ? "allow" : "deny", ir_right_name[r->right]);
+			ir_put_object(&b, r);
+			if (accept_wider) {
+				diag_at(&c->diags, DIAG_WARNING, r->loc, "'%.*s' is wider on %s (accepted by --accept-wider): %.*s",
+					(int)b.n, b.p, sel[i]->name, STRF(note));
+			} else {
+				diag_at(&c->diags, DIAG_ERROR, r->loc, "'%.*s' would be wider on %s: %.*s", (int)b.n, b.p,
+					sel[i]->name, STRF(note));
+				diag_at(&c->diags, DIAG_NOTE, r->loc,
+					"to allow it anyway, add: accept wider %s on %s because \"...\" (or pass --accept-wider)",
+					ir_right_name[r->right], sel[i]->name);
+				ok = false;
+			}
+			buf_free(&b);
+		}
+	}
+	return ok;
+}

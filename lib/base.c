@@ -1,0 +1,231 @@
+/*
+ * base.c: arenas, strings and buffers.
+ *
+ * The arena hands out memory from 64 KiB blocks (or one block per large
+ * request). A failed allocation jumps to the driver's recovery point (as
+ * Lua's errors do), so the phases never check for NULL and tests can inject
+ * failure at any byte with fail_after.
+ */
+#include "base.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+bool str_eq(Str a, Str b) { return a.n == b.n && (a.n == 0 || memcmp(a.p, b.p, a.n) == 0); }
+bool str_eqc(Str a, const char *c) { return str_eq(a, str_c(c)); }
+bool str_has_prefix(Str s, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	return s.n >= n && memcmp(s.p, prefix, n) == 0;
+}
+int str_cmp(Str a, Str b)
+{
+	size_t n = a.n < b.n ? a.n : b.n;
+	int c = n ? memcmp(a.p, b.p, n) : 0;
+	if (c)
+		return c;
+	return a.n < b.n ? -1 : a.n > b.n;
+}
+
+struct ArenaBlock {
+	ArenaBlock *next;
+	size_t cap;
+	_Alignas(16) unsigned char data[];
+};
+
+enum { BLOCK = 64 * 1024 };
+
+void arena_init(Arena *a) { memset(a, 0, sizeof *a); }
+
+void arena_free(Arena *a)
+{
+	ArenaBlock *b = a->head;
+	while (b) {
+		ArenaBlock *next = b->next;
+		free(b);
+		b = next;
+	}
+	a->head = NULL;
+	a->used = 0;
+}
+
+static _Noreturn void arena_fail(Arena *a)
+{
+	a->failed = true;
+	if (a->oom)
+		longjmp(*a->oom, 1);
+	abort();
+}
+
+void *arena_alloc(Arena *a, size_t n)
+{
+	if (n > SIZE_MAX / 2)
+		arena_fail(a);
+	n = (n + 15) & ~(size_t)15;
+	if (n == 0)
+		n = 16;
+	if (a->fail_after && a->total + n > a->fail_after)
+		arena_fail(a);
+	if (!a->head || a->used + n > a->head->cap) {
+		size_t cap = n > BLOCK / 4 ? n : BLOCK;
+		ArenaBlock *b = malloc(sizeof *b + cap);
+		if (!b)
+			arena_fail(a);
+		b->cap = cap;
+		if (n > BLOCK / 4 && a->head) {
+			/* A large block goes behind the head so the head keeps serving small requests. */
+			b->next = a->head->next;
+			a->head->next = b;
+			a->total += n;
+			memset(b->data, 0, n);
+			return b->data;
+		}
+		b->next = a->head;
+		a->head = b;
+		a->used = 0;
+	}
+	void *p = a->head->data + a->used;
+	a->used += n;
+	a->total += n;
+	memset(p, 0, n);
+	return p;
+}
+
+void *arena_realloc(Arena *a, void *old, size_t oldn, size_t newn)
+{
+	void *p = arena_alloc(a, newn);
+	if (old && oldn)
+		memcpy(p, old, oldn < newn ? oldn : newn);
+	return p;
+}
+
+void *vec_grow(Arena *a, void *v, int n, int *cap, size_t elem)
+{
+	if (n < *cap)
+		return v;
+	int nc = *cap ? *cap * 2 : 8;
+	if (nc <= *cap)
+		arena_fail(a);
+	v = arena_realloc(a, v, elem * (size_t)*cap, elem * (size_t)nc);
+	*cap = nc;
+	return v;
+}
+
+Str arena_strdup(Arena *a, Str s)
+{
+	char *p = arena_alloc(a, s.n + 1);
+	if (s.n)
+		memcpy(p, s.p, s.n);
+	p[s.n] = 0;
+	return (Str){ p, s.n };
+}
+
+char *arena_cstr(Arena *a, Str s) { return (char *)arena_strdup(a, s).p; }
+
+Str arena_printf(Arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return (Str){ "", 0 };
+	char *p = arena_alloc(a, (size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return (Str){ p, (size_t)n };
+}
+
+static bool buf_grow(Buf *b, size_t extra)
+{
+	if (b->failed)
+		return false;
+	if (b->n + extra <= b->cap)
+		return true;
+	size_t cap = b->cap ? b->cap : 256;
+	while (cap < b->n + extra)
+		cap *= 2;
+	char *p = realloc(b->p, cap);
+	if (!p) {
+		b->failed = true;
+		return false;
+	}
+	b->p = p;
+	b->cap = cap;
+	return true;
+}
+
+void buf_put(Buf *b, const void *p, size_t n)
+{
+	if (n && buf_grow(b, n)) {
+		memcpy(b->p + b->n, p, n);
+		b->n += n;
+	}
+}
+void buf_puts(Buf *b, const char *s) { buf_put(b, s, strlen(s)); }
+void buf_putc(Buf *b, char c) { buf_put(b, &c, 1); }
+void buf_str(Buf *b, Str s) { buf_put(b, s.p, s.n); }
+
+void buf_printf(Buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || !buf_grow(b, (size_t)n + 1))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(b->p + b->n, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->n += (size_t)n;
+}
+
+void buf_free(Buf *b)
+{
+	free(b->p);
+	memset(b, 0, sizeof *b);
+}
+
+int read_file(const char *path, size_t limit, Buf *out)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		int e = errno;
+		close(fd);
+		return e;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		close(fd);
+		return EISDIR;
+	}
+	char tmp[65536];
+	for (;;) {
+		ssize_t r = read(fd, tmp, sizeof tmp);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			int e = errno;
+			close(fd);
+			return e;
+		}
+		if (r == 0)
+			break;
+		if (out->n + (size_t)r > limit) {
+			close(fd);
+			return EFBIG;
+		}
+		buf_put(out, tmp, (size_t)r);
+	}
+	close(fd);
+	return out->failed ? ENOMEM : 0;
+}
