@@ -15,6 +15,7 @@
  */
 #include "launch.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 /* FILE_GENERIC_READ | write rights without FILE_DELETE_CHILD | FILE_EXECUTE |
@@ -27,10 +28,15 @@ typedef struct Ck {
 	bool failed;
 } Ck;
 
-static bool bad(Ck *c, const char *fmt, const char *a, const char *b)
+static bool bad(Ck *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static bool bad(Ck *c, const char *fmt, ...)
 {
-	if (!c->failed)
-		snprintf(c->err, c->errn, fmt, a, b ? b : "");
+	if (!c->failed) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(c->err, c->errn, fmt, ap);
+		va_end(ap);
+	}
 	c->failed = true;
 	return false;
 }
@@ -109,15 +115,15 @@ bool acl_profile_read(AclPool *p, const Json *root, AclProfile *out, char *err, 
 	Ck c = { err, errn, false };
 	memset(out, 0, sizeof *out);
 	if (!root || root->kind != J_OBJ)
-		return bad(&c, "%s%s", "the profile is not a JSON object", NULL);
+		return bad(&c, "the profile is not a JSON object");
 	const char *fmt = need_str(&c, root, "format", "profile");
 	const Json *ver = need(&c, root, "version", J_NUM, "profile");
 	if (c.failed)
 		return false;
 	if (strcmp(fmt, "sbxc-appcontainer") != 0)
-		return bad(&c, "not an sbxc AppContainer profile (format '%s')%s", fmt, NULL);
+		return bad(&c, "not an sbxc AppContainer profile (format '%s')", fmt);
 	if (ver->num != 1)
-		return bad(&c, "%s%s", "profile version is not 1: this launcher is older than the compiler that wrote it", NULL);
+		return bad(&c, "profile version is not 1: this launcher is older than the compiler that wrote it");
 	const Json *gen = acl_json_get(root, "_generated");
 	const Json *pol = gen ? acl_json_get(gen, "policy") : NULL;
 	out->policy = pol && pol->kind == J_STR ? pol->s : "?";
@@ -135,13 +141,13 @@ bool acl_profile_read(AclPool *p, const Json *root, AclProfile *out, char *err, 
 	if (c.failed)
 		return false;
 	if (!name_ok(out->container))
-		return bad(&c, "container name '%s' is not valid for CreateAppContainerProfile%s", out->container, NULL);
+		return bad(&c, "container name '%s' is not valid for CreateAppContainerProfile", out->container);
 	if (!sid_ok(out->sid, "S-1-15-2", 7))
-		return bad(&c, "container SID '%s' is not an AppContainer SID%s", out->sid, NULL);
+		return bad(&c, "container SID '%s' is not an AppContainer SID", out->sid);
 	if (strlen(out->display) > 512 || strlen(out->description) > 2048)
-		return bad(&c, "%s%s", "container display name or description too long", NULL);
+		return bad(&c, "container display name or description too long");
 	if (loop)
-		return bad(&c, "%s%s", "the profile asks for a loopback exemption: the launcher never applies one (CheckNetIsolation LoopbackExempt is an administrator's machine-wide choice)", NULL);
+		return bad(&c, "the profile asks for a loopback exemption: the launcher never applies one (CheckNetIsolation LoopbackExempt is an administrator's machine-wide choice)");
 
 	const Json *caps = need(&c, root, "capabilities", J_ARR, "profile");
 	const Json *params = need(&c, root, "params", J_ARR, "profile");
@@ -168,14 +174,14 @@ bool acl_profile_read(AclPool *p, const Json *root, AclProfile *out, char *err, 
 		pm->name = need_str(&c, e, "name", "param");
 		const Json *v = acl_json_get(e, "value");
 		if (!v || (v->kind != J_STR && v->kind != J_NULL))
-			return bad(&c, "param %s: 'value' must be a string or null%s", pm->name ? pm->name : "?", NULL);
+			return bad(&c, "param %s: 'value' must be a string or null", pm->name ? pm->name : "?");
 		pm->value = v->kind == J_STR ? v->s : NULL;
 		pm->fixed = need_bool(&c, e, "fixed", "param");
 		pm->cwd = need_bool(&c, e, "defaultIsWorkingDirectory", "param");
 		if (c.failed)
 			return false;
 		if (!*pm->name || strpbrk(pm->name, "%="))
-			return bad(&c, "param name '%s' is not valid%s", pm->name, NULL);
+			return bad(&c, "param name '%s' is not valid", pm->name);
 	}
 
 	out->files = acl_alloc(p, sizeof *out->files * (size_t)(files->n + 1));
@@ -198,14 +204,14 @@ bool acl_profile_read(AclPool *p, const Json *root, AclProfile *out, char *err, 
 		f->deny = ace[0] == 'd';
 		if (mask->num < 1 || mask->num > 0xffffffff || mask->num != (double)(uint32_t)mask->num ||
 		    ((uint32_t)mask->num & ~(uint32_t)ALLOWED_MASK))
-			return bad(&c, "file %s: access mask holds rights sbxc never grants%s", f->path, NULL);
+			return bad(&c, "file %s: access mask holds rights sbxc never grants", f->path);
 		f->mask = (uint32_t)mask->num;
 		if (inh->num != 3 && inh->num != 11)
-			return bad(&c, "file %s: inherit must be 3 (subtree) or 11 (beneath)%s", f->path, NULL);
+			return bad(&c, "file %s: inherit must be 3 (subtree) or 11 (beneath)", f->path);
 		f->inherit = (unsigned)inh->num;
 		f->rights = join_rights(p, rights);
 		if (!*f->path)
-			return bad(&c, "%s%s", "file with an empty path", NULL);
+			return bad(&c, "file with an empty path");
 	}
 	return true;
 }
