@@ -1,19 +1,1173 @@
 /*
- * seatbelt.c: the macos target. Not implemented yet: emit reports so and the
- * driver writes nothing.
+ * seatbelt.c: the macos target, a Seatbelt (SBPL) profile for sandbox-exec
+ * and sandbox_init.
+ *
+ * SBPL decides an operation by the last rule that matches it, after a
+ * `(deny default)`. The language decides by the most specific rule (deny
+ * winning a tie), so the profile lists each right's rules from least to
+ * most specific, allows before denies at equal specificity: the last match
+ * is then the most specific one, and deny inside allow, allow inside deny,
+ * both hold exactly. Every rule becomes an Atom (operations, one filter
+ * set, a specificity key, the rules it came from); atoms are sorted by
+ * (section, key, effect), atoms with the same filter merge their
+ * operations (read and write of one path become one form), and runs of
+ * atoms with the same operations merge into one form with several filters.
+ * Rights map to disjoint operations, so sorting them together keeps each
+ * right's own order, which is all last-match-wins needs.
+ *
+ * Paths stay symbolic: a param becomes a variable `$NAME` defined once at
+ * the top from `(param "NAME")`, checked (set, absolute, normalised) and
+ * made canonical when the profile is applied. The kernel reports resolved
+ * paths, so /tmp, /var and /etc (links into /private) are rewritten to
+ * /private/..., at compile time for literal paths and by the `sbx-root`
+ * helper for param values. A plain path is a `subpath`; a glob becomes an
+ * anchored regex in which every literal byte that is a regex metacharacter
+ * is escaped (`regex-quote`, libsandbox's own helper, for param values).
+ *
+ * Move-blocking: Seatbelt matches the path an operation names, so renaming
+ * a directory moves whatever it holds out of reach of a rule. A denied read
+ * or write therefore also denies file-write-unlink (rename-from and delete)
+ * of every ancestor of the denied path, of the directories a pattern's
+ * wildcard part may cross, and, for a denied read, of the denied files
+ * themselves; these denies come after every file rule, so they win. They
+ * are left out when no write rule could reach the path.
+ *
+ * Network: connect is network-outbound matched by (remote ...), bind is
+ * network-bind and network-inbound matched by (local ...); srt once swapped
+ * them and opened egress, and the checker's strict mode refuses that.
+ * Seatbelt addresses are only `*` or `localhost` with one port or `*`: a
+ * host name or another address is wider for an allow, stricter for a deny
+ * (the fidelity answer says which, rule by rule). Unix sockets are matched
+ * by path filters on the same operations.
+ *
+ * Every string reaching the profile is escaped (quotes, backslashes,
+ * newlines; other control bytes are refused), and every comment has its
+ * control bytes replaced, so no file name, path or reason can end a string
+ * or a comment and inject a rule.
  */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
 #include "backend.h"
+
+/* ---- SBPL operations ---- */
+
+#define SB_OPS(X)                                       \
+	X(OP_READ, "file-read*")                        \
+	X(OP_MAPX, "file-map-executable")               \
+	X(OP_WRITE, "file-write*")                      \
+	X(OP_UNLINK, "file-write-unlink")               \
+	X(OP_EXEC, "process-exec*")                     \
+	X(OP_FORK, "process-fork")                      \
+	X(OP_SIGNAL, "signal")                          \
+	X(OP_TASK, "mach-priv-task-port")               \
+	X(OP_NET, "network*")                           \
+	X(OP_OUT, "network-outbound")                   \
+	X(OP_BIND, "network-bind")                      \
+	X(OP_IN, "network-inbound")                     \
+	X(OP_MACH, "mach-lookup")                       \
+	X(OP_SYSCTL, "sysctl-read")                     \
+	X(OP_IOKIT, "iokit-open")                       \
+	X(OP_SHM, "ipc-posix-shm*")
+
+#define X(e, s) e,
+enum { SB_OPS(X) OP__COUNT };
+#undef X
+#define X(e, s) s,
+static const char *const op_name[OP__COUNT] = { SB_OPS(X) };
+#undef X
+#define BIT(o) (1u << (o))
+
+/* Sections of the profile, in output order; their operations are disjoint
+ * except move-blocking's file-write-unlink, which must follow the files. */
+enum { SEC_FILE, SEC_MOVE, SEC_PROC, SEC_NET, SEC_NAME, SEC__COUNT };
+static const char *const sec_title[SEC__COUNT] = {
+	"files, least specific first (the last matching rule decides)",
+	"move-blocking: what a denied path holds cannot be renamed out of reach",
+	"processes",
+	"network: connect = outbound to a remote address, bind = bind and inbound on a local one",
+	"macOS services",
+};
+
+enum { MAX_PORTS = 64 }; /* a wider port range becomes `*` (wider or stricter) */
+
+/* ---- the state of one emission ---- */
+
+typedef struct Atom {
+	uint8_t sec, effect;
+	uint32_t ops;
+	long key;            /* specificity within the section */
+	Str flt;             /* filter forms, one per line; empty = no filter */
+	const Rule **src;    /* the rules it came from */
+	int nsrc, capsrc;
+} Atom;
+
+typedef struct ParamUse {
+	Str name;
+	bool root;  /* used as a path's first component somewhere */
+	bool used;
+	int state;  /* define order: 0 new, 1 visiting, 2 done */
+} ParamUse;
+
+typedef struct Sb {
+	Arena *a;
+	const Policy *p;
+	Diags *d;
+	Atom *atoms;
+	int natoms, capatoms;
+	ParamUse *pu;
+	int npu, cappu;
+	bool need_ancestors; /* the sbx-ancestors helper */
+	bool bad;            /* an error was reported */
+	const Rule *cur;     /* the rule being lowered, for messages */
+} Sb;
+
+/* ---- escaping ---- */
+
+/* A Scheme string literal. Control bytes other than \n \t \r have no escape
+ * both TinyScheme and libsandbox read the same way: refused. */
+static bool put_sstr(Buf *b, Str s)
+{
+	bool ok = true;
+	buf_putc(b, '"');
+	for (size_t i = 0; i < s.n; i++) {
+		unsigned char c = (unsigned char)s.p[i];
+		if (c == '"' || c == '\\') {
+			buf_putc(b, '\\');
+			buf_putc(b, (char)c);
+		} else if (c == '\n')
+			buf_puts(b, "\\n");
+		else if (c == '\t')
+			buf_puts(b, "\\t");
+		else if (c == '\r')
+			buf_puts(b, "\\r");
+		else if (c < 0x20 || c == 0x7f) {
+			buf_putc(b, '?');
+			ok = false;
+		} else
+			buf_putc(b, (char)c);
+	}
+	buf_putc(b, '"');
+	return ok;
+}
+
+/* Comment text: one line, whatever the bytes. */
+static void put_comment(Buf *b, Str s)
+{
+	for (size_t i = 0; i < s.n; i++) {
+		unsigned char c = (unsigned char)s.p[i];
+		buf_putc(b, c < 0x20 || c == 0x7f ? '?' : (char)c);
+	}
+}
+
+static bool is_meta(char c) { return c && strchr("\\.^$|?*+()[]{}", c); }
+
+/* ---- expressions: a string built from literal bytes and param values ---- */
+
+typedef struct Part {
+	Str s;
+	bool expr; /* Scheme text, else literal bytes */
+} Part;
+
+typedef struct Cat {
+	Part *v;
+	int n, cap;
+} Cat;
+
+static void cat_lit(Sb *sb, Cat *c, Str s)
+{
+	if (s.n == 0)
+		return;
+	if (c->n && !c->v[c->n - 1].expr) { /* join with the previous literal */
+		Str prev = c->v[c->n - 1].s;
+		char *m = arena_alloc(sb->a, prev.n + s.n);
+		memcpy(m, prev.p, prev.n);
+		memcpy(m + prev.n, s.p, s.n);
+		c->v[c->n - 1].s = (Str){ m, prev.n + s.n };
+		return;
+	}
+	*VEC_PUSH(sb->a, c->v, c->n, c->cap) = (Part){ s, false };
+}
+
+static void cat_expr(Sb *sb, Cat *c, Str s) { *VEC_PUSH(sb->a, c->v, c->n, c->cap) = (Part){ s, true }; }
+
+/* Regex-escaped literal bytes. */
+static void cat_relit(Sb *sb, Cat *c, Str s)
+{
+	Buf b = { 0 };
+	for (size_t i = 0; i < s.n; i++) {
+		if (is_meta(s.p[i]))
+			buf_putc(&b, '\\');
+		buf_putc(&b, s.p[i]);
+	}
+	cat_lit(sb, c, arena_strdup(sb->a, buf_as_str(&b)));
+	buf_free(&b);
+}
+
+static void cat_render(Sb *sb, const Cat *c, Buf *out)
+{
+	bool ok = true;
+	if (c->n == 0)
+		buf_puts(out, "\"\"");
+	else if (c->n == 1)
+		ok = c->v[0].expr ? (buf_str(out, c->v[0].s), true) : put_sstr(out, c->v[0].s);
+	else {
+		buf_puts(out, "(string-append");
+		for (int i = 0; i < c->n; i++) {
+			buf_putc(out, ' ');
+			if (c->v[i].expr)
+				buf_str(out, c->v[i].s);
+			else
+				ok &= put_sstr(out, c->v[i].s);
+		}
+		buf_putc(out, ')');
+	}
+	if (!ok && !sb->bad) {
+		sb->bad = true;
+		if (sb->cur)
+			diag_at(sb->d, DIAG_ERROR, sb->cur->loc,
+				"'%.*s' holds a control byte a Seatbelt profile cannot carry", STRF(sb->cur->obj));
+		else
+			diag_plain(sb->d, DIAG_ERROR, "a param default holds a control byte a Seatbelt profile cannot carry");
+	}
+}
+
+/* ---- params ---- */
+
+static const Param *find_param(const Policy *p, Str name)
+{
+	for (int i = 0; i < p->nparams; i++)
+		if (str_eq(p->params[i].name, name))
+			return &p->params[i];
+	return NULL;
+}
+
+static ParamUse *use_param(Sb *sb, Str name, bool root)
+{
+	for (int i = 0; i < sb->npu; i++)
+		if (str_eq(sb->pu[i].name, name)) {
+			sb->pu[i].root |= root;
+			return &sb->pu[i];
+		}
+	ParamUse *u = VEC_PUSH(sb->a, sb->pu, sb->npu, sb->cappu);
+	*u = (ParamUse){ .name = name, .root = root, .used = true };
+	return u;
+}
+
+/* The variable holding a param's value: `$NAME`. TinyScheme folds the case
+ * of symbols, so a name differing only in case from another gets its index. */
+static Str param_var(Sb *sb, Str name)
+{
+	int idx = -1, clash = 0;
+	for (int i = 0; i < sb->p->nparams; i++) {
+		Str o = sb->p->params[i].name;
+		if (str_eq(o, name))
+			idx = i;
+		else if (o.n == name.n && strncasecmp(o.p, name.p, o.n) == 0)
+			clash = 1;
+	}
+	if (clash)
+		return arena_printf(sb->a, "$%.*s.%d", STRF(name), idx);
+	return arena_printf(sb->a, "$%.*s", STRF(name));
+}
+
+/* /tmp, /var and /etc are links into /private; the kernel reports the target. */
+static bool needs_private(Str s)
+{
+	static const char *const links[] = { "/tmp", "/var", "/etc" };
+	for (size_t i = 0; i < ARRAY_LEN(links); i++) {
+		size_t n = strlen(links[i]);
+		if (s.n >= n && memcmp(s.p, links[i], n) == 0 && (s.n == n || s.p[n] == '/'))
+			return true;
+	}
+	return false;
+}
+
+/* ---- paths: split into a root and components ---- */
+
+enum { MAX_COMP = 512 };
+
+typedef struct Path {
+	Str param;       /* root param name, or empty for "/" */
+	Str comp[MAX_COMP];
+	int n;
+	int first_glob;  /* index of the first component with '*', or n */
+	bool private_added; /* "private" was put in front (a /tmp, /var, /etc path) */
+} Path;
+
+static bool has_star(Str c) { return memchr(c.p, '*', c.n) != NULL; }
+static bool is_starstar(Str c) { return c.n == 2 && c.p[0] == '*' && c.p[1] == '*'; }
+
+static void split_path(const PathObj *po, Path *out)
+{
+	Str t = po->text;
+	size_t i = 0;
+	out->n = 0;
+	out->param = (Str){ "", 0 };
+	out->private_added = false;
+	if (po->root == ROOT_PARAM) {
+		size_t j = 2;
+		while (j < t.n && t.p[j] != '}')
+			j++;
+		out->param = (Str){ t.p + 2, j - 2 };
+		i = j + 1;
+	} else if (needs_private(t)) {
+		out->comp[out->n++] = STR("private");
+		out->private_added = true;
+	}
+	while (i < t.n && out->n < MAX_COMP) {
+		size_t j = i;
+		while (j < t.n && t.p[j] != '/')
+			j++;
+		if (j > i)
+			out->comp[out->n++] = (Str){ t.p + i, j - i };
+		i = j + 1;
+	}
+	out->first_glob = out->n;
+	for (int k = 0; k < out->n; k++)
+		if (has_star(out->comp[k])) {
+			out->first_glob = k;
+			break;
+		}
+}
+
+/* The root: a param's checked value, or nothing for "/". */
+static void cat_root(Sb *sb, Cat *c, const Path *pa, bool regex)
+{
+	if (pa->param.n == 0)
+		return;
+	use_param(sb, pa->param, true);
+	Str v = param_var(sb, pa->param);
+	cat_expr(sb, c, regex ? arena_printf(sb->a, "(regex-quote %.*s)", STRF(v)) : v);
+}
+
+/* One component's bytes, with `${X}` as that param's value (one component). */
+static void cat_comp(Sb *sb, Cat *c, Str comp, bool regex)
+{
+	size_t i = 0, lit = 0;
+	while (i < comp.n) {
+		if (comp.p[i] == '$' && i + 1 < comp.n && comp.p[i + 1] == '{') {
+			size_t j = i + 2;
+			while (j < comp.n && comp.p[j] != '}')
+				j++;
+			Str run = { comp.p + lit, i - lit };
+			regex ? cat_relit(sb, c, run) : cat_lit(sb, c, run);
+			Str name = { comp.p + i + 2, j - i - 2 };
+			use_param(sb, name, false);
+			Str v = param_var(sb, name);
+			cat_expr(sb, c, regex ? arena_printf(sb->a, "(regex-quote %.*s)", STRF(v)) : v);
+			i = lit = j + 1;
+		} else if (regex && comp.p[i] == '*') {
+			cat_relit(sb, c, (Str){ comp.p + lit, i - lit });
+			while (i < comp.n && comp.p[i] == '*')
+				i++;
+			cat_lit(sb, c, STR("[^/]*"));
+			lit = i;
+		} else
+			i++;
+	}
+	Str run = { comp.p + lit, comp.n - lit };
+	regex ? cat_relit(sb, c, run) : cat_lit(sb, c, run);
+}
+
+/* The first n components as a plain path expression. */
+static Str path_expr(Sb *sb, const Path *pa, int n)
+{
+	Cat c = { 0 };
+	cat_root(sb, &c, pa, false);
+	for (int k = 0; k < n; k++) {
+		cat_lit(sb, &c, STR("/"));
+		cat_comp(sb, &c, pa->comp[k], false);
+	}
+	if (c.n == 0)
+		cat_lit(sb, &c, STR("/"));
+	Buf b = { 0 };
+	cat_render(sb, &c, &b);
+	Str s = arena_strdup(sb->a, buf_as_str(&b));
+	buf_free(&b);
+	return s;
+}
+
+/* The first n components as an anchored regex: `*` stays in a component,
+ * a middle `**` takes zero or more components, a final one one or more;
+ * with subtree, everything beneath a match matches too. private_opt lets
+ * a leading wildcard match through /private (/tmp, /var, /etc). */
+static Str path_regex(Sb *sb, const Path *pa, int n, bool subtree, bool private_opt)
+{
+	Cat c = { 0 };
+	cat_lit(sb, &c, STR("^"));
+	if (private_opt)
+		cat_lit(sb, &c, STR("(/private)?"));
+	cat_root(sb, &c, pa, true);
+	bool open_end = false;
+	for (int k = 0; k < n; k++) {
+		if (is_starstar(pa->comp[k])) {
+			if (k == n - 1) {
+				cat_lit(sb, &c, STR("/.+"));
+				open_end = true;
+			} else
+				cat_lit(sb, &c, STR("(/[^/]+)*"));
+			continue;
+		}
+		cat_lit(sb, &c, STR("/"));
+		cat_comp(sb, &c, pa->comp[k], true);
+	}
+	if (n == 0 && pa->param.n == 0)
+		cat_lit(sb, &c, STR("/"));
+	cat_lit(sb, &c, STR(open_end || !subtree ? "$" : "(/.*)?$"));
+	Buf b = { 0 };
+	cat_render(sb, &c, &b);
+	Str s = arena_strdup(sb->a, buf_as_str(&b));
+	buf_free(&b);
+	return s;
+}
+
+/* ---- atoms ---- */
+
+static Atom *add_atom(Sb *sb, int sec, int effect, uint32_t ops, long key, Str flt)
+{
+	Atom *at = VEC_PUSH(sb->a, sb->atoms, sb->natoms, sb->capatoms);
+	*at = (Atom){ .sec = (uint8_t)sec, .effect = (uint8_t)effect, .ops = ops, .key = key, .flt = flt };
+	if (sb->cur)
+		*VEC_PUSH(sb->a, at->src, at->nsrc, at->capsrc) = sb->cur;
+	return at;
+}
+
+static Str fmt_filter(Sb *sb, const char *name, Str arg)
+{
+	return arena_printf(sb->a, "(%s %.*s)", name, STRF(arg));
+}
+
+static Str join_lines(Sb *sb, Str a, Str b)
+{
+	if (a.n == 0)
+		return b;
+	return arena_printf(sb->a, "%.*s\n%.*s", STRF(a), STRF(b));
+}
+
+static const int glob_rank[] = { 2, 1, 0 }; /* literal > `*` > `**`, as eval.c */
+
+/* The filters matching a path rule's object (and everything beneath it). */
+static Str path_filters(Sb *sb, const PathObj *po, int effect, bool symlink_too)
+{
+	Path *pa = arena_alloc(sb->a, sizeof *pa);
+	split_path(po, pa);
+	Str f;
+	if (pa->first_glob == pa->n)
+		f = fmt_filter(sb, "subpath", path_expr(sb, pa, pa->n));
+	else {
+		/* A leading wildcard of a deny also matches through /private. */
+		bool priv = effect == EFF_DENY && po->root == ROOT_ABS && pa->first_glob == 0 &&
+			    !is_starstar(pa->comp[0]);
+		f = fmt_filter(sb, "regex", path_regex(sb, pa, pa->n, true, priv));
+	}
+	/* Reading /tmp itself (the link) is a read of "/tmp". */
+	if (symlink_too && pa->private_added && pa->n == 2 && pa->first_glob == pa->n)
+		f = join_lines(sb, f, arena_printf(sb->a, "(literal \"/%.*s\")", STRF(pa->comp[1])));
+	return f;
+}
+
+/* Specificity of a path: literal components (counting /private when added,
+ * so that the key follows the path the kernel sees), then the glob rank. */
+static long path_key(const PathObj *po)
+{
+	int lp = po->literal_prefix;
+	if (po->root == ROOT_ABS && needs_private(po->text))
+		lp++;
+	return (long)lp * 4 + glob_rank[po->glob];
+}
+
+/* ---- move-blocking ---- */
+
+typedef struct Lit {
+	int root;  /* ROOT_ABS or ROOT_PARAM */
+	Str param;
+	Str text;  /* leading literal components, canonical, without the root */
+} Lit;
+
+/* The literal part of a path up to its first wildcard or inner param. */
+static Lit lit_of(Arena *a, const PathObj *po)
+{
+	Lit l = { po->root, { "", 0 }, { "", 0 } };
+	Str t = po->text;
+	size_t i = 0;
+	if (po->root == ROOT_PARAM) {
+		while (i < t.n && t.p[i] != '}')
+			i++;
+		l.param = (Str){ t.p + 2, i - 2 };
+		i++;
+	}
+	size_t start = i, end = i;
+	while (i < t.n) {
+		size_t j = i + 1;
+		while (j < t.n && t.p[j] != '/')
+			j++;
+		Str c = { t.p + i, j - i };
+		if (memchr(c.p, '*', c.n) || memchr(c.p, '$', c.n))
+			break;
+		end = j;
+		i = j;
+	}
+	l.text = (Str){ t.p + start, end - start };
+	if (str_eqc(l.text, "/"))
+		l.text = (Str){ "", 0 };
+	if (po->root == ROOT_ABS && needs_private(l.text))
+		l.text = arena_printf(a, "/private%.*s", STRF(l.text));
+	return l;
+}
+
+/* Is a a component-wise prefix of b (or equal)? */
+static bool lit_under(Str a, Str b)
+{
+	if (a.n > b.n || memcmp(a.p, b.p, a.n) != 0)
+		return false;
+	return a.n == b.n || b.p[a.n] == '/' || a.n == 0;
+}
+
+/* Could some write allow reach the path (one of its ancestors or what it
+ * covers)? Paths with different roots are taken to overlap: a param can
+ * be anywhere. */
+static bool write_reaches(Arena *a, const Policy *p, const PathObj *po)
+{
+	Lit x = lit_of(a, po);
+	for (int i = 0; i < p->nrules; i++) {
+		const Rule *w = &p->rules[i];
+		if (w->right != R_WRITE || w->effect != EFF_ALLOW || !(w->platforms & PLAT_MACOS) ||
+		    w->path.root == ROOT_WIN)
+			continue;
+		Lit y = lit_of(a, &w->path);
+		if (y.root != x.root || !str_eq(y.param, x.param))
+			return true;
+		if (lit_under(y.text, x.text) || lit_under(x.text, y.text))
+			return true;
+	}
+	return false;
+}
+
+static bool moveblock_applies(Arena *a, const Policy *p, const Rule *r)
+{
+	return r->effect == EFF_DENY && (r->right == R_READ || r->right == R_WRITE) && r->path.root != ROOT_WIN &&
+	       write_reaches(a, p, &r->path);
+}
+
+static void moveblock(Sb *sb, const Rule *r, Str own)
+{
+	Path *pa = arena_alloc(sb->a, sizeof *pa);
+	split_path(&r->path, pa);
+	const int n = pa->n, g = pa->first_glob;
+	/* A denied read: the files themselves must not move either. */
+	if (r->right == R_READ)
+		add_atom(sb, SEC_MOVE, EFF_DENY, BIT(OP_UNLINK), 0, own);
+	/* Literal ancestors, from the root down to the last literal one. */
+	int last = g < n ? g : n - 1;
+	if (pa->param.n) {
+		sb->need_ancestors = true;
+		Str v = param_var(sb, pa->param);
+		add_atom(sb, SEC_MOVE, EFF_DENY, BIT(OP_UNLINK), 0,
+			 arena_printf(sb->a, "(regex (sbx-ancestors %.*s))", STRF(v)));
+	}
+	for (int k = pa->param.n ? 0 : 1; k <= last; k++)
+		add_atom(sb, SEC_MOVE, EFF_DENY, BIT(OP_UNLINK), 0, fmt_filter(sb, "literal", path_expr(sb, pa, k)));
+	/* Directories the wildcard part crosses on the way to a match. */
+	for (int k = g + 1; k < n; k++)
+		add_atom(sb, SEC_MOVE, EFF_DENY, BIT(OP_UNLINK), 0,
+			 arena_printf(sb->a, "(require-all (regex %.*s) (vnode-type DIRECTORY))",
+				      STRF(path_regex(sb, pa, k, false, false))));
+}
+
+/* ---- network ---- */
+
+static bool is_loopback(const NetObj *n)
+{
+	if (n->host_kind == HOST_NAME)
+		return str_eqc(n->host, "localhost");
+	if (n->host_kind == HOST_IP4)
+		return n->prefix >= 8 && n->addr[0] == 127;
+	if (n->host_kind == HOST_IP6) {
+		static const uint8_t one[16] = { [15] = 1 };
+		return n->prefix == 128 && memcmp(n->addr, one, 16) == 0;
+	}
+	return false;
+}
+
+static bool port_range_too_wide(const NetObj *n)
+{
+	return !n->port_any && n->port_hi - n->port_lo + 1 > MAX_PORTS;
+}
+
+static long net_key(const NetObj *n)
+{
+	long h = 0;
+	if (n->host_kind == HOST_NAME)
+		h = 1000;
+	else if (n->host_kind == HOST_IP4)
+		h = n->prefix == 32 ? 1000 : 1 + n->prefix;
+	else if (n->host_kind == HOST_IP6)
+		h = n->prefix == 128 ? 1000 : 1 + n->prefix;
+	int port = n->port_any ? 0 : n->port_lo == n->port_hi ? 2 : 1;
+	return 1 + h * 3 + port; /* `net` rules are 0: below every endpoint */
+}
+
+static Str net_filters(Sb *sb, const NetObj *n, const char *side)
+{
+	const char *proto = n->proto == PROTO_UDP ? "udp" : "tcp";
+	const char *host = is_loopback(n) ? "localhost" : "*";
+	if (n->port_any || port_range_too_wide(n))
+		return arena_printf(sb->a, "(%s %s \"%s:*\")", side, proto, host);
+	Str f = { "", 0 };
+	for (unsigned port = n->port_lo; port <= n->port_hi; port++)
+		f = join_lines(sb, f, arena_printf(sb->a, "(%s %s \"%s:%u\")", side, proto, host, port));
+	return f;
+}
+
+/* ---- one rule ---- */
+
+static const char *const target_name[] = { "self", "children", NULL };
+
+static void lower(Sb *sb, const Rule *r)
+{
+	sb->cur = r;
+	int e = r->effect;
+	switch (r->right) {
+	case R_READ:
+	case R_WRITE:
+	case R_EXEC: {
+		if (r->path.root == ROOT_WIN)
+			break;
+		uint32_t ops = r->right == R_READ ? BIT(OP_READ) | BIT(OP_MAPX)
+			       : r->right == R_WRITE ? BIT(OP_WRITE)
+						     : BIT(OP_EXEC);
+		Str f = path_filters(sb, &r->path, e, r->right == R_READ);
+		add_atom(sb, SEC_FILE, e, ops, path_key(&r->path), f);
+		if (moveblock_applies(sb->a, sb->p, r))
+			moveblock(sb, r, f);
+		break;
+	}
+	case R_CONNECT:
+	case R_BIND: {
+		uint32_t ops = r->right == R_CONNECT ? BIT(OP_OUT) : BIT(OP_BIND) | BIT(OP_IN);
+		if (r->net.proto == PROTO_UNIX) {
+			Str f = path_filters(sb, &r->net.path, e, false);
+			add_atom(sb, SEC_NET, e, ops, 1 + path_key(&r->net.path), f);
+		} else
+			add_atom(sb, SEC_NET, e, ops, net_key(&r->net),
+				 net_filters(sb, &r->net, r->right == R_CONNECT ? "remote" : "local"));
+		break;
+	}
+	case R_NET:
+		add_atom(sb, SEC_NET, e, BIT(OP_NET), 0, (Str){ "", 0 });
+		break;
+	case R_FORK:
+		add_atom(sb, SEC_PROC, e, BIT(OP_FORK), 0, (Str){ "", 0 });
+		break;
+	case R_SIGNAL:
+	case R_PTRACE: {
+		uint32_t ops = r->right == R_SIGNAL ? BIT(OP_SIGNAL) : BIT(OP_TASK);
+		const char *t = r->target < 2 ? target_name[r->target] : NULL;
+		add_atom(sb, SEC_PROC, e, ops, t ? 1 : 0, t ? arena_printf(sb->a, "(target %s)", t) : (Str){ "", 0 });
+		break;
+	}
+	case R_MACH_LOOKUP:
+	case R_SYSCTL_READ:
+	case R_IOKIT_OPEN:
+	case R_IPC_POSIX_SHM: {
+		static const struct {
+			int op;
+			const char *filter;
+		} m[] = {
+			[R_MACH_LOOKUP] = { OP_MACH, "global-name" },
+			[R_SYSCTL_READ] = { OP_SYSCTL, "sysctl-name" },
+			[R_IOKIT_OPEN] = { OP_IOKIT, "iokit-registry-entry-class" },
+			[R_IPC_POSIX_SHM] = { OP_SHM, "ipc-posix-name" },
+		};
+		Str f = { "", 0 };
+		if (r->name.n) {
+			Buf b = { 0 };
+			buf_printf(&b, "(%s ", m[r->right].filter);
+			if (!put_sstr(&b, r->name) && !sb->bad) {
+				sb->bad = true;
+				diag_at(sb->d, DIAG_ERROR, r->loc, "the name holds a control byte a Seatbelt profile cannot carry");
+			}
+			buf_putc(&b, ')');
+			f = arena_strdup(sb->a, buf_as_str(&b));
+			buf_free(&b);
+		}
+		add_atom(sb, SEC_NAME, e, BIT(m[r->right].op), r->name.n ? 1 : 0, f);
+		break;
+	}
+	default: /* syscall, capability: not this target's */
+		break;
+	}
+	sb->cur = NULL;
+}
+
+/* ---- ordering and merging ---- */
+
+static int cmp_long(long a, long b) { return a < b ? -1 : a > b; }
+
+static int cmp_by_filter(const void *x, const void *y)
+{
+	const Atom *a = x, *b = y;
+	int c = cmp_long(a->sec, b->sec);
+	if (!c)
+		c = cmp_long(a->key, b->key);
+	if (!c)
+		c = cmp_long(a->effect, b->effect);
+	if (!c)
+		c = str_cmp(a->flt, b->flt);
+	if (!c)
+		c = cmp_long(a->ops, b->ops);
+	return c;
+}
+
+static int cmp_by_ops(const void *x, const void *y)
+{
+	const Atom *a = x, *b = y;
+	int c = cmp_long(a->sec, b->sec);
+	if (!c)
+		c = cmp_long(a->key, b->key);
+	if (!c)
+		c = cmp_long(a->effect, b->effect);
+	if (!c)
+		c = cmp_long(a->ops, b->ops);
+	if (!c)
+		c = str_cmp(a->flt, b->flt);
+	return c;
+}
+
+static int cmp_src(const void *x, const void *y)
+{
+	const Rule *a = *(const Rule *const *)x, *b = *(const Rule *const *)y;
+	if (a->loc.file != b->loc.file)
+		return a->loc.file < b->loc.file ? -1 : 1;
+	if (a->loc.line != b->loc.line)
+		return a->loc.line < b->loc.line ? -1 : 1;
+	return cmp_long(a->loc.col, b->loc.col);
+}
+
+/* Atoms with the same filter at the same place merge their operations;
+ * then equal operations sit next to each other for the forms. */
+static void merge_atoms(Sb *sb)
+{
+	if (sb->natoms == 0)
+		return;
+	qsort(sb->atoms, (size_t)sb->natoms, sizeof *sb->atoms, cmp_by_filter);
+	int w = 0;
+	for (int i = 0; i < sb->natoms; i++) {
+		Atom *a = &sb->atoms[i];
+		Atom *prev = w ? &sb->atoms[w - 1] : NULL;
+		if (prev && prev->sec == a->sec && prev->key == a->key && prev->effect == a->effect &&
+		    str_eq(prev->flt, a->flt)) {
+			prev->ops |= a->ops;
+			for (int k = 0; k < a->nsrc; k++)
+				*VEC_PUSH(sb->a, prev->src, prev->nsrc, prev->capsrc) = a->src[k];
+			continue;
+		}
+		sb->atoms[w++] = *a;
+	}
+	sb->natoms = w;
+	qsort(sb->atoms, (size_t)sb->natoms, sizeof *sb->atoms, cmp_by_ops);
+	for (int i = 0; i < sb->natoms; i++) {
+		Atom *a = &sb->atoms[i];
+		if (a->nsrc > 1)
+			qsort(a->src, (size_t)a->nsrc, sizeof *a->src, cmp_src);
+	}
+}
+
+/* ---- output ---- */
+
+static void put_ops(Buf *b, uint32_t ops)
+{
+	for (int o = 0; o < OP__COUNT; o++)
+		if (ops & BIT(o)) {
+			buf_putc(b, ' ');
+			buf_puts(b, op_name[o]);
+		}
+}
+
+/* " ;; file:line, file:line (reason)" */
+static void put_where(Sb *sb, Buf *b, const Atom *a)
+{
+	if (a->nsrc == 0)
+		return;
+	buf_puts(b, " ;;");
+	int shown = 0;
+	Str because = { "", 0 };
+	for (int i = 0; i < a->nsrc; i++) {
+		const Rule *r = a->src[i];
+		if (i > 0 && r->loc.file == a->src[i - 1]->loc.file && r->loc.line == a->src[i - 1]->loc.line)
+			continue;
+		if (shown == 4) {
+			buf_puts(b, ", ...");
+			break;
+		}
+		Str file = r->loc.file < sb->p->nfiles ? sb->p->files[r->loc.file].name : STR("?");
+		buf_puts(b, shown ? ", " : " ");
+		put_comment(b, file);
+		buf_printf(b, ":%u", (unsigned)r->loc.line);
+		shown++;
+		if (!because.n)
+			because = r->because;
+	}
+	if (because.n) {
+		buf_puts(b, " (");
+		put_comment(b, because);
+		buf_putc(b, ')');
+	}
+}
+
+/* (with message "sbx NAME: file:line") on explicit denies, so that the
+ * denial in the log names the rule. */
+static void put_message(Sb *sb, Buf *b, const Atom *first, int count)
+{
+	Buf m = { 0 };
+	buf_puts(&m, "sbx ");
+	buf_str(&m, sb->p->name);
+	buf_puts(&m, first->sec == SEC_MOVE ? ": move-blocking for" : ": denied by");
+	int shown = 0;
+	for (int i = 0; i < count && shown <= 3; i++)
+		for (int k = 0; k < first[i].nsrc && shown <= 3; k++) {
+			const Rule *r = first[i].src[k];
+			Str file = r->loc.file < sb->p->nfiles ? sb->p->files[r->loc.file].name : STR("?");
+			if (shown == 3) {
+				buf_puts(&m, " ...");
+				shown++;
+				break;
+			}
+			buf_putc(&m, ' ');
+			buf_str(&m, file);
+			buf_printf(&m, ":%u", (unsigned)r->loc.line);
+			shown++;
+		}
+	buf_puts(b, "(with message ");
+	put_sstr(b, buf_as_str(&m)); /* control bytes become '?': a message may */
+	buf_putc(b, ')');
+	buf_free(&m);
+}
+
+static void put_atom_lines(Sb *sb, Buf *b, const Atom *a, const char *indent)
+{
+	Str f = a->flt;
+	while (f.n) {
+		const char *nl = memchr(f.p, '\n', f.n);
+		size_t len = nl ? (size_t)(nl - f.p) : f.n;
+		buf_puts(b, indent);
+		buf_put(b, f.p, len);
+		put_where(sb, b, a);
+		buf_putc(b, '\n');
+		f.p += nl ? len + 1 : len;
+		f.n -= nl ? len + 1 : len;
+	}
+}
+
+static void put_forms(Sb *sb, Buf *b)
+{
+	int sec = -1;
+	for (int i = 0; i < sb->natoms;) {
+		const Atom *a = &sb->atoms[i];
+		/* A form: a run with the same section, effect and operations; an
+		 * atom without a filter stands alone (it would absorb the others). */
+		int j = i + 1;
+		if (a->flt.n)
+			while (j < sb->natoms && sb->atoms[j].sec == a->sec && sb->atoms[j].effect == a->effect &&
+			       sb->atoms[j].ops == a->ops && sb->atoms[j].flt.n)
+				j++;
+		if (a->sec != sec) {
+			sec = a->sec;
+			buf_printf(b, "\n;; %s\n", sec_title[sec]);
+		}
+		const char *verb = a->effect == EFF_ALLOW ? "allow" : "deny";
+		bool msg = a->effect == EFF_DENY;
+		bool one_line = a->flt.n == 0 || (j == i + 1 && !memchr(a->flt.p, '\n', a->flt.n));
+		buf_printf(b, "(%s", verb);
+		put_ops(b, a->ops);
+		if (one_line) {
+			if (a->flt.n) {
+				buf_putc(b, ' ');
+				buf_str(b, a->flt);
+			}
+			if (msg) {
+				buf_putc(b, ' ');
+				put_message(sb, b, a, 1);
+			}
+			buf_putc(b, ')');
+			put_where(sb, b, a);
+			buf_putc(b, '\n');
+		} else {
+			buf_putc(b, '\n');
+			for (int k = i; k < j; k++)
+				put_atom_lines(sb, b, &sb->atoms[k], "  ");
+			if (msg) {
+				buf_puts(b, "  ");
+				put_message(sb, b, a, j - i);
+				buf_putc(b, '\n');
+			}
+			buf_puts(b, ")\n");
+		}
+		i = j;
+	}
+}
+
+/* Helpers evaluated when the profile is applied. libsandbox's interpreter
+ * is TinyScheme: these use only forms Chromium's shipped profiles use
+ * (define, let, if, cond, string-append, substring, string-length,
+ * string=?, regex-quote) plus error, which fails closed either way. */
+static const char helpers[] =
+	";; helpers: a param's value, checked and made canonical when the profile is applied\n"
+	"(define (sbx-has? s sub)\n"
+	"  (let loop ((i 0))\n"
+	"    (cond ((> (+ i (string-length sub)) (string-length s)) #f)\n"
+	"          ((string=? (substring s i (+ i (string-length sub))) sub) #t)\n"
+	"          (else (loop (+ i 1))))))\n"
+	"(define (sbx-prefix? s p)\n"
+	"  (and (<= (string-length p) (string-length s)) (string=? (substring s 0 (string-length p)) p)))\n"
+	"(define (sbx-under? s d) (or (string=? s d) (sbx-prefix? s (string-append d \"/\"))))\n"
+	"(define (sbx-bad name why) (error (string-append \"sbx: param \" name \" \" why)))\n"
+	"(define (sbx-strip v)\n"
+	"  (if (and (> (string-length v) 1) (string=? (substring v (- (string-length v) 1) (string-length v)) \"/\"))\n"
+	"      (sbx-strip (substring v 0 (- (string-length v) 1)))\n"
+	"      v))\n"
+	"(define (sbx-root name v)\n"
+	"  (if (not (string? v)) (sbx-bad name \"has no value: pass -D NAME=/absolute/path to sandbox-exec\")\n"
+	"    (let ((s (sbx-strip v)))\n"
+	"      (cond ((not (sbx-prefix? s \"/\")) (sbx-bad name \"is not an absolute path\"))\n"
+	"            ((string=? s \"/\") (sbx-bad name \"is /\"))\n"
+	"            ((or (sbx-has? (string-append s \"/\") \"//\") (sbx-has? (string-append s \"/\") \"/./\")\n"
+	"                 (sbx-has? (string-append s \"/\") \"/../\")) (sbx-bad name \"is not a normalised path\"))\n"
+	"            ((or (sbx-under? s \"/tmp\") (sbx-under? s \"/var\") (sbx-under? s \"/etc\")) (string-append \"/private\" s))\n"
+	"            (else s)))))\n"
+	"(define (sbx-part name v)\n"
+	"  (cond ((not (string? v)) (sbx-bad name \"has no value: pass -D NAME=... to sandbox-exec\"))\n"
+	"        ((or (string=? v \"\") (string=? v \".\") (string=? v \"..\") (sbx-has? v \"/\")) (sbx-bad name \"must be one path component\"))\n"
+	"        (else v)))\n";
+
+/* ^(/a|/a/b)$ for "/a/b/c": every ancestor but "/" (never matching when none). */
+static const char helper_ancestors[] =
+	"(define (sbx-ancestors p)\n"
+	"  (let loop ((i 1) (acc \"\"))\n"
+	"    (cond ((>= i (string-length p)) (if (string=? acc \"\") \"^$\" (string-append \"^(\" acc \")$\")))\n"
+	"          ((string=? (substring p i (+ i 1)) \"/\")\n"
+	"           (loop (+ i 1) (string-append acc (if (string=? acc \"\") \"\" \"|\") (regex-quote (substring p 0 i)))))\n"
+	"          (else (loop (+ i 1) acc)))))\n";
+
+/* The value of a param as an expression: its default when not given. */
+static void define_param(Sb *sb, Buf *b, ParamUse *u);
+
+/* Params a default refers to are defined before it. */
+static void visit_default_refs(Sb *sb, Buf *b, Str def)
+{
+	for (size_t i = 0; i + 1 < def.n; i++)
+		if (def.p[i] == '$' && def.p[i + 1] == '{') {
+			size_t j = i + 2;
+			while (j < def.n && def.p[j] != '}')
+				j++;
+			Str name = { def.p + i + 2, j - i - 2 };
+			const Param *q = find_param(sb->p, name);
+			if (!q || !q->baked)
+				define_param(sb, b, use_param(sb, name, i == 0));
+			i = j;
+		}
+}
+
+static void define_param(Sb *sb, Buf *b, ParamUse *u)
+{
+	if (u->state == 2)
+		return;
+	if (u->state == 1) {
+		if (!sb->bad)
+			diag_plain(sb->d, DIAG_ERROR, "params' defaults refer to each other in a cycle (through '%.*s')",
+				   STRF(u->name));
+		sb->bad = true;
+		return;
+	}
+	u->state = 1;
+	const Param *prm = find_param(sb->p, u->name);
+	Str name = u->name; /* u may move as params are added */
+	bool root = u->root;
+	Buf val = { 0 };
+	Buf q = { 0 };
+	put_sstr(&q, name); /* names are identifiers */
+	if (prm && prm->has_default && !prm->baked) {
+		visit_default_refs(sb, b, prm->def);
+		/* The default as an expression: `${X}` is X's variable. */
+		Cat c = { 0 };
+		Str d = prm->def;
+		size_t lit = 0;
+		for (size_t i = 0; i < d.n; i++)
+			if (d.p[i] == '$' && i + 1 < d.n && d.p[i + 1] == '{') {
+				size_t j = i + 2;
+				while (j < d.n && d.p[j] != '}')
+					j++;
+				cat_lit(sb, &c, (Str){ d.p + lit, i - lit });
+				Str ref = { d.p + i + 2, j - i - 2 };
+				const Param *rp = find_param(sb->p, ref);
+				if (rp && rp->baked)
+					cat_lit(sb, &c, rp->def);
+				else
+					cat_expr(sb, &c, param_var(sb, ref));
+				i = j;
+				lit = j + 1;
+			}
+		cat_lit(sb, &c, (Str){ d.p + lit, d.n - lit });
+		Buf dv = { 0 };
+		cat_render(sb, &c, &dv);
+		buf_printf(&val, "(if (string? (param %.*s)) (param %.*s) %.*s)", (int)q.n, q.p, (int)q.n, q.p,
+			   (int)dv.n, dv.p);
+		buf_free(&dv);
+	} else if (prm && prm->baked)
+		put_sstr(&val, prm->def);
+	else
+		buf_printf(&val, "(param %.*s)", (int)q.n, q.p);
+	Str var = param_var(sb, name);
+	buf_printf(b, "(define %.*s (%s %.*s %.*s))\n", STRF(var), root ? "sbx-root" : "sbx-part", (int)q.n, q.p,
+		   (int)val.n, val.p);
+	buf_free(&val);
+	buf_free(&q);
+	for (int i = 0; i < sb->npu; i++)
+		if (str_eq(sb->pu[i].name, name))
+			sb->pu[i].state = 2;
+}
+
+static int cmp_pu(const void *x, const void *y)
+{
+	return str_cmp(((const ParamUse *)x)->name, ((const ParamUse *)y)->name);
+}
 
 static bool emit(EmitCtx *cx)
 {
-	diag_plain(cx->diags, DIAG_ERROR, "no such target yet: 'macos' is not implemented");
-	return false;
+	const Policy *p = cx->policy;
+	Sb sb = { .a = cx->arena, .p = p, .d = cx->diags };
+	for (int i = 0; i < p->nrules; i++)
+		if (p->rules[i].platforms & PLAT_MACOS)
+			lower(&sb, &p->rules[i]);
+	merge_atoms(&sb);
+
+	Buf rules = { 0 };
+	put_forms(&sb, &rules);
+
+	/* Params, each defined after those its default names. */
+	Buf defs = { 0 };
+	qsort(sb.pu, (size_t)sb.npu, sizeof *sb.pu, cmp_pu);
+	int nused = sb.npu;
+	for (int i = 0; i < nused; i++)
+		define_param(&sb, &defs, &sb.pu[i]);
+	for (int i = 0; i < sb.npu; i++) /* defaults may have pulled in more */
+		define_param(&sb, &defs, &sb.pu[i]);
+
+	if (sb.bad) {
+		buf_free(&rules);
+		buf_free(&defs);
+		return false;
+	}
+	Buf *b = output_add(cx, arena_printf(cx->arena, "%.*s.sb", STRF(p->name)));
+	artifact_header(b, ";;", cx, "sbx-seatbelt", 1);
+	buf_puts(b, "(version 1)\n(deny default)\n");
+	buf_puts(b, "\n;; apply: sandbox-exec -f ");
+	put_comment(b, p->name);
+	buf_puts(b, ".sb");
+	for (int i = 0; i < sb.npu; i++) {
+		const Param *prm = find_param(p, sb.pu[i].name);
+		bool optional = prm && prm->has_default;
+		buf_puts(b, optional ? " [-D " : " -D ");
+		put_comment(b, sb.pu[i].name);
+		buf_puts(b, optional ? "=...]" : "=...");
+	}
+	buf_puts(b, " COMMAND...\n");
+	if (sb.npu) {
+		buf_puts(b, ";; param values are absolute paths (realpath); /tmp, /var and /etc become /private/...\n");
+		buf_puts(b, helpers);
+		if (sb.need_ancestors)
+			buf_puts(b, helper_ancestors);
+		buf_str(b, buf_as_str(&defs));
+	}
+	buf_puts(b, "\n;; every process reads its own process information\n(allow process-info* (target self))\n");
+	buf_str(b, buf_as_str(&rules));
+	buf_free(&rules);
+	buf_free(&defs);
+	return true;
+}
+
+/* ---- fidelity (LANGUAGE.md section 7) ---- */
+
+static Fidelity fidelity(const Policy *p, const Rule *r, Arena *a, Str *note)
+{
+	*note = (Str){ "", 0 };
+	if (!(r->platforms & PLAT_MACOS))
+		return FID_NA;
+	switch (r->right) {
+	case R_READ:
+	case R_WRITE:
+	case R_EXEC: {
+		if (r->path.root == ROOT_WIN)
+			return FID_NA;
+		Path *pa = arena_alloc(a, sizeof *pa);
+		split_path(&r->path, pa);
+		bool lead_glob = r->path.root == ROOT_ABS && pa->first_glob == 0 && pa->n > 0 &&
+				 !is_starstar(pa->comp[0]);
+		if (lead_glob && r->effect == EFF_ALLOW) {
+			*note = STR("a wildcard first component does not reach /tmp, /var or /etc, which macOS resolves into /private");
+			return FID_STRICTER;
+		}
+		if (moveblock_applies(a, p, r)) {
+			*note = pa->first_glob + 1 < pa->n
+					? STR("move-blocking: the ancestors of what it denies, and the directories its wildcards cross, cannot be renamed or deleted")
+					: STR("move-blocking: the ancestors of what it denies cannot be renamed or deleted");
+			return FID_STRICTER;
+		}
+		if (lead_glob) {
+			*note = STR("a wildcard first component also matches the same path under /private");
+			return FID_STRICTER;
+		}
+		return FID_EXACT;
+	}
+	case R_CONNECT:
+	case R_BIND: {
+		const NetObj *n = &r->net;
+		if (n->proto == PROTO_UNIX)
+			return FID_EXACT;
+		bool allow = r->effect == EFF_ALLOW;
+		const char *what = allow ? "allows" : "denies";
+		if (n->host_kind != HOST_ANY && !is_loopback(n)) {
+			if (n->port_any)
+				*note = arena_printf(a, "Seatbelt matches only * or localhost: %s every port on every host", what);
+			else if (n->port_lo == n->port_hi)
+				*note = arena_printf(a, "Seatbelt matches only * or localhost: %s port %u on every host", what,
+						     n->port_lo);
+			else
+				*note = arena_printf(a, "Seatbelt matches only * or localhost: %s ports %u-%u on every host", what,
+						     n->port_lo, n->port_hi);
+			return allow ? FID_WIDER : FID_STRICTER;
+		}
+		if (n->host_kind != HOST_ANY && !(n->host_kind == HOST_NAME)) {
+			*note = arena_printf(a, "Seatbelt's localhost is every loopback address (127.0.0.0/8 and ::1): %s all of them",
+					     what);
+			return allow ? FID_WIDER : FID_STRICTER;
+		}
+		if (port_range_too_wide(n)) {
+			*note = arena_printf(a, "a range of more than %d ports becomes every port: %s every port", MAX_PORTS, what);
+			return allow ? FID_WIDER : FID_STRICTER;
+		}
+		return FID_EXACT;
+	}
+	case R_NET:
+	case R_FORK:
+	case R_SIGNAL:
+	case R_PTRACE:
+	case R_MACH_LOOKUP:
+	case R_SYSCTL_READ:
+	case R_IOKIT_OPEN:
+	case R_IPC_POSIX_SHM:
+		return FID_EXACT;
+	default:
+		return FID_NA;
+	}
 }
 
 const Backend backend_seatbelt = {
 	.name = "macos",
 	.summary = "Seatbelt (SBPL) profile for sandbox-exec / sandbox_init",
 	.platform = PLAT_MACOS,
-	.fidelity = NULL,
+	.fidelity = fidelity,
 	.emit = emit,
 };
