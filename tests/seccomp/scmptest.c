@@ -19,6 +19,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 int failures;
 
@@ -314,6 +315,52 @@ int main(int argc, char **argv)
 		return unit_main() ? 0 : 1;
 	if (!strcmp(argv[1], "check"))
 		return check_main(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "xxh") && argc == 3) {
+		Buf b = { 0 };
+		if (!read_blob(argv[2], &b))
+			return 1;
+		printf("%016llx\n", (unsigned long long)XXH3_64bits(b.p, b.n));
+		buf_free(&b);
+		return 0;
+	}
+	if (!strcmp(argv[1], "arches")) {
+		for (int i = 0; i < scmp_arch_count(); i++)
+			printf("%s%s", i ? "," : "", scmp_arch_at(i)->name);
+		printf("\n");
+		return 0;
+	}
+	if (!strcmp(argv[1], "names") && argc == 3) {
+		const ScmpArch *arch = scmp_arch_find(str_c(argv[2]));
+		if (!arch)
+			return 1;
+		for (int i = 0; i < arch->nsys; i++)
+			printf("%s %u\n", arch->names[i], arch->nr[i]);
+		return 0;
+	}
+	if (!strcmp(argv[1], "query") && argc == 4) {
+		/* stdin: "NAME A0 A1 A2 A3 A4 A5" lines; stdout: the same and the action */
+		const ScmpArch *arch = scmp_arch_find(str_c(argv[3]));
+		Buf b = { 0 };
+		if (!arch || !read_blob(argv[2], &b))
+			return 1;
+		char name[64];
+		unsigned long long v[6];
+		while (scanf("%63s %llx %llx %llx %llx %llx %llx", name, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5]) == 7) {
+			long nr = scmp_arch_nr(arch, str_c(name));
+			if (nr < 0) {
+				printf("%s absent\n", name);
+				continue;
+			}
+			BpfInput in = { .nr = (uint32_t)nr, .arch = arch->audit };
+			for (int i = 0; i < 6; i++)
+				in.args[i] = v[i];
+			int steps;
+			printf("%s %llx %llx %llx 0x%08x\n", name, v[0], v[1], v[2],
+			       bpf_run((const uint8_t *)b.p, b.n, arch->big_endian, &in, &steps));
+		}
+		buf_free(&b);
+		return 0;
+	}
 	if ((!strcmp(argv[1], "disasm") || !strcmp(argv[1], "stats")) && argc == 4) {
 		const ScmpArch *arch = scmp_arch_find(str_c(argv[3]));
 		Buf b = { 0 };
