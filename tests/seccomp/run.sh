@@ -23,7 +23,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 "$T" unit
 
-for p in examples/docker-default.sbx tests/seccomp/golden/*.sbx tests/seccomp/enforce-*.sbx; do
+for p in examples/docker-default.sbx tests/seccomp/golden/*.sbx tests/seccomp/*.sbx; do
 	"$T" check "$p" | sed "s|check-$p|check-$(basename "$p" .sbx)|"
 done
 
