@@ -1,19 +1,569 @@
 /*
- * landlock.c: the landlock target. Not implemented yet: emit reports so and the
- * driver writes nothing.
+ * landlock.c: the landlock target: NAME.landlock, a rule set that the
+ * runtime (runtime/, `sbx-exec`, `sbxc run`) turns into a Landlock domain.
+ *
+ * The compiler decides what can be decided without the machine the policy
+ * runs on; the runtime decides the rest. Paths stay symbolic (`${HOME}`,
+ * params): whether `${HOME}/.ssh` lies under an allowed `/home` is only
+ * known when HOME is. So the artifact lists, per path, the Landlock rights
+ * an allow grants (`fs allow`) and the rights a deny takes away (`fs
+ * carve`); the runtime opens the paths, expands globs and carves denies
+ * out of the allowed trees it contains (ll_paths.c). The language's rights
+ * map onto the kernel's as in runtime/ll_abi.h (read = read_file,read_dir;
+ * write = everything that changes the tree or a file; exec = execute).
+ *
+ * Network: Landlock matches TCP ports (ABI 4), not hosts, so the compiler
+ * computes the set of ports a host-`*` rule allows for each of connect and
+ * bind (the language's most-specific-wins over `*:port`, ranges, `*:*` and
+ * `net`), adds the ports of host-specific allows (wider: the driver
+ * refuses them unless accepted) and writes the set as ranges. A right the
+ * policy allows on every port is not handled at all. UDP and unix sockets
+ * are not Landlock's: the seccomp filter decides them (fidelity n/a here,
+ * except named unix sockets, which neither mechanism can tell apart).
+ *
+ * Scopes (ABI 6): signals unless `allow signal any`; abstract unix sockets
+ * unless `allow net`. For every right a kernel may lack, a `fallback` line
+ * says what the runtime does below its ABI: stricter, degrade (the policy
+ * accepted it), seccomp (the filter closes the gap) or refuse (126).
+ *
+ * The artifact ends with the name and XXH3-64 of the seccomp manifest that
+ * completes it, computed by running the seccomp backend into a scratch
+ * output; the runtime refuses a manifest whose bytes differ.
  */
 #include "backend.h"
+#include "../codegen/eval.h"
+#include "../runtime/ll_abi.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+static bool on_linux(const Rule *r) { return r->platforms & PLAT_LINUX; }
+static bool is_file_right(int right) { return right == R_READ || right == R_WRITE || right == R_EXEC; }
+
+static uint64_t ll_access(int right)
+{
+	return right == R_READ ? LL_LANG_READ : right == R_WRITE ? LL_LANG_WRITE : LL_LANG_EXEC;
+}
+
+/* Did the policy accept a wider lowering of `right` for this target? */
+static bool accepted(const Policy *p, int right)
+{
+	for (int i = 0; i < p->naccepts; i++) {
+		const Accept *a = &p->accepts[i];
+		if (a->right == right &&
+		    (a->target.n == 0 || str_eqc(a->target, "landlock") || str_eqc(a->target, "linux")))
+			return true;
+	}
+	return false;
+}
+
+/* ---- paths ---- */
+
+/* May pattern `outer` contain `inner` (strictly beneath or equal)? Exact
+ * for paths under the same root; a param root may lie anywhere under an
+ * absolute path, so that case answers yes (the runtime decides). */
+static bool may_contain(const PathObj *outer, const PathObj *inner)
+{
+	if (outer->root == ROOT_WIN || inner->root == ROOT_WIN)
+		return false;
+	if (outer->root == ROOT_ABS && outer->ncomp == 0)
+		return true;
+	if (outer->root == ROOT_ABS && inner->root == ROOT_PARAM)
+		return true;
+	if (outer->root != inner->root)
+		return false;
+	/* Compare outer's literal prefix with inner's text. */
+	Str o = outer->text, in = inner->text;
+	const char *star = memchr(o.p, '*', o.n);
+	if (star) { /* up to the start of the first glob component */
+		size_t n = (size_t)(star - o.p);
+		while (n > 0 && o.p[n - 1] != '/')
+			n--;
+		return in.n >= n && memcmp(in.p, o.p, n) == 0;
+	}
+	return in.n >= o.n && memcmp(in.p, o.p, o.n) == 0 && (in.n == o.n || in.p[o.n] == '/');
+}
+
+static bool spec_ge(const PathObj *a, const PathObj *b)
+{
+	static const int rank[] = { 2, 1, 0 };
+	return a->literal_prefix > b->literal_prefix ||
+	       (a->literal_prefix == b->literal_prefix && rank[a->glob] >= rank[b->glob]);
+}
+
+/* A deny of the same right, at least as specific, that may lie inside r. */
+static const Rule *carve_inside(const Policy *p, const Rule *r)
+{
+	for (int i = 0; i < p->nrules; i++) {
+		const Rule *d = &p->rules[i];
+		if (d->right == r->right && d->effect == EFF_DENY && on_linux(d) && !str_eq(d->path.text, r->path.text) &&
+		    spec_ge(&d->path, &r->path) && may_contain(&r->path, &d->path))
+			return d;
+	}
+	return NULL;
+}
+
+static const Rule *allow_around(const Policy *p, const Rule *r)
+{
+	for (int i = 0; i < p->nrules; i++) {
+		const Rule *a = &p->rules[i];
+		if (a->right == r->right && a->effect == EFF_ALLOW && on_linux(a) && spec_ge(&r->path, &a->path) &&
+		    may_contain(&a->path, &r->path))
+			return a;
+	}
+	return NULL;
+}
+
+/* ---- ports ---- */
+
+enum { PORTS = 65536 };
+
+/* Does the policy allow right (R_CONNECT/R_BIND) over TCP to every host on
+ * `port` (star), or to some host (any)? LANGUAGE.md 6: an exact port beats
+ * a range beats `*`; `net` ranks below every endpoint; deny wins ties. */
+static void port_decision(const Policy *p, int right, unsigned port, bool *star, bool *any)
+{
+	int best = -1;
+	bool allow = false, deny = false, host_allow = false;
+	bool net_allow = false, net_deny = false;
+	for (int i = 0; i < p->nrules; i++) {
+		const Rule *r = &p->rules[i];
+		if (!on_linux(r))
+			continue;
+		if (r->right == R_NET) {
+			*(r->effect == EFF_ALLOW ? &net_allow : &net_deny) = true;
+			continue;
+		}
+		if (r->right != right || r->net.proto != PROTO_TCP)
+			continue;
+		if (!r->net.port_any && (port < r->net.port_lo || port > r->net.port_hi))
+			continue;
+		if (r->net.host_kind != HOST_ANY) {
+			host_allow |= r->effect == EFF_ALLOW;
+			continue;
+		}
+		int rank = r->net.port_any ? 0 : r->net.port_lo == r->net.port_hi ? 2 : 1;
+		if (rank > best) {
+			best = rank;
+			allow = deny = false;
+		}
+		if (rank == best)
+			*(r->effect == EFF_ALLOW ? &allow : &deny) = true;
+	}
+	*star = best >= 0 ? allow && !deny : net_allow && !net_deny;
+	*any = *star || host_allow;
+}
+
+typedef struct PortSet {
+	uint32_t lo[PORTS], hi[PORTS];
+	int n;
+	bool all;
+} PortSet;
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* The ports Landlock must allow, as ranges: decided once per segment
+ * between consecutive rule boundaries. */
+static void port_set(Arena *ar, const Policy *p, int right, PortSet *s)
+{
+	uint32_t *cuts = arena_alloc(ar, sizeof(uint32_t) * (size_t)(2 * p->nrules + 2));
+	int nc = 0;
+	cuts[nc++] = 0;
+	for (int i = 0; i < p->nrules; i++) {
+		const Rule *r = &p->rules[i];
+		if (on_linux(r) && r->right == right && r->net.proto == PROTO_TCP && !r->net.port_any) {
+			cuts[nc++] = r->net.port_lo;
+			cuts[nc++] = (uint32_t)r->net.port_hi + 1;
+		}
+	}
+	qsort(cuts, (size_t)nc, sizeof *cuts, cmp_u32);
+	s->n = 0;
+	uint32_t total = 0;
+	for (int i = 0; i < nc; i++) {
+		uint32_t lo = cuts[i];
+		if (lo >= PORTS || (i > 0 && lo == cuts[i - 1]))
+			continue;
+		uint32_t hi = PORTS - 1;
+		for (int j = i + 1; j < nc; j++)
+			if (cuts[j] > lo) {
+				hi = (cuts[j] > PORTS ? PORTS : cuts[j]) - 1;
+				break;
+			}
+		bool star, any;
+		port_decision(p, right, lo, &star, &any);
+		if (!any)
+			continue;
+		if (s->n > 0 && s->hi[s->n - 1] + 1 == lo)
+			s->hi[s->n - 1] = hi;
+		else {
+			s->lo[s->n] = lo;
+			s->hi[s->n] = hi;
+			s->n++;
+		}
+		total += hi - lo + 1;
+	}
+	s->all = total == PORTS;
+}
+
+static bool net_allowed_at_all(const Policy *p)
+{
+	for (int i = 0; i < p->nrules; i++) {
+		const Rule *r = &p->rules[i];
+		if (on_linux(r) && r->effect == EFF_ALLOW && (r->right == R_NET || r->right == R_CONNECT || r->right == R_BIND))
+			return true;
+	}
+	return false;
+}
+
+static bool unix_allowed(const Policy *p)
+{
+	for (int i = 0; i < p->nrules; i++) {
+		const Rule *r = &p->rules[i];
+		if (on_linux(r) && r->effect == EFF_ALLOW &&
+		    (r->right == R_NET || ((r->right == R_CONNECT || r->right == R_BIND) && r->net.proto == PROTO_UNIX)))
+			return true;
+	}
+	return false;
+}
+
+/* The effect of the rules of `right` on `target`, or deny if none. */
+static bool target_allowed(const Policy *p, int right, int target)
+{
+	Op op = { .right = (uint8_t)right, .target = (uint8_t)target };
+	return eval_op(p, &op, PLAT_LINUX).effect == EFF_ALLOW;
+}
+
+/* ---- fidelity ---- */
+
+static Fidelity fidelity(const Policy *p, const Rule *r, Arena *a, Str *note)
+{
+	*note = (Str){ 0 };
+	if (!on_linux(r))
+		return FID_NA;
+	bool allow = r->effect == EFF_ALLOW;
+	switch (r->right) {
+	case R_READ:
+	case R_WRITE:
+	case R_EXEC: {
+		if (r->path.root == ROOT_WIN)
+			return FID_NA;
+		if (allow) {
+			const Rule *d = carve_inside(p, r);
+			if (r->path.glob) {
+				*note = STR("Landlock has no globs: expanded when the policy is applied; matches created later are denied");
+				return FID_STRICTER;
+			}
+			if (d) {
+				*note = arena_printf(a,
+						     "%.*s is carved out at apply time: the directories on the way to it lose "
+						     "%s for themselves (listing, creating entries, entries created later)",
+						     STRF(d->path.text), ir_right_name[r->right]);
+				return FID_STRICTER;
+			}
+			if (r->right == R_EXEC) {
+				Op op = { .right = R_READ, .path = r->path };
+				if (eval_op(p, &op, PLAT_LINUX).effect != EFF_ALLOW) {
+					*note = STR("Landlock executes only files that may also be read (read_file): "
+						    "exec here works where read is allowed too");
+					return FID_STRICTER;
+				}
+			}
+			return FID_EXACT;
+		}
+		const Rule *outer = allow_around(p, r);
+		if (outer) {
+			*note = arena_printf(a,
+					     "carved out of %.*s at apply time (Landlock only allows): entries created later "
+					     "in the directories on the way are denied%s",
+					     STRF(outer->path.text), r->path.glob ? "; the glob is matched by name when carving" : "");
+			return FID_STRICTER;
+		}
+		return FID_EXACT;
+	}
+	case R_CONNECT:
+	case R_BIND:
+		if (r->net.proto == PROTO_UDP)
+			return FID_NA; /* the seccomp filter's */
+		if (r->net.proto == PROTO_UNIX) {
+			if (!allow)
+				return FID_NA;
+			*note = STR("Landlock (up to ABI 7) does not check unix socket paths: any named socket may be used");
+			return FID_WIDER;
+		}
+		if (r->net.host_kind != HOST_ANY) {
+			bool star, any;
+			port_decision(p, r->right, r->net.port_any ? 0 : r->net.port_lo, &star, &any);
+			if (allow && !star) {
+				*note = STR("Landlock matches TCP ports, not hosts: the port is open to every host");
+				return FID_WIDER;
+			}
+			if (!allow && any) {
+				*note = STR("Landlock matches TCP ports, not hosts: one host cannot be denied on an open port");
+				return FID_WIDER;
+			}
+			return FID_EXACT;
+		}
+		*note = STR("TCP ports from Landlock ABI 4; MPTCP and TCP Fast Open are closed by the seccomp filter");
+		return FID_EXACT;
+	case R_NET:
+		return FID_EXACT;
+	case R_SIGNAL:
+	case R_PTRACE:
+		if (!allow)
+			return FID_NA; /* Landlock cannot deny within the sandbox; seccomp's */
+		if (r->target == TGT_ANY) {
+			if (r->right == R_PTRACE) {
+				*note = STR("Landlock confines ptrace to processes inside the sandbox");
+				return FID_STRICTER;
+			}
+			return FID_EXACT;
+		}
+		*note = r->right == R_SIGNAL
+				? STR("Landlock (ABI 6) scopes signals to the sandbox's own processes")
+				: STR("Landlock confines ptrace to the sandbox's own processes");
+		return FID_EXACT;
+	default:
+		return FID_NA;
+	}
+}
+
+/* ---- emit ---- */
+
+/* A string as the runtime's reader decodes it: no byte can end the line
+ * or the string, so no path can add a directive. */
+static void put_quoted(Buf *b, Str s)
+{
+	buf_putc(b, '"');
+	for (size_t i = 0; i < s.n; i++) {
+		unsigned char c = (unsigned char)s.p[i];
+		if (c == '"' || c == '\\') {
+			buf_putc(b, '\\');
+			buf_putc(b, (char)c);
+		} else if (c == '\n')
+			buf_puts(b, "\\n");
+		else if (c == '\t')
+			buf_puts(b, "\\t");
+		else if (c < 0x20 || c == 0x7f)
+			buf_printf(b, "\\x%02x", c);
+		else
+			buf_putc(b, (char)c);
+	}
+	buf_putc(b, '"');
+}
+
+static void put_rights(Buf *b, uint64_t access)
+{
+	bool first = true;
+#define X(N, s, bit, abi, f)                                 \
+	if (access & (1ull << (bit))) {                      \
+		buf_printf(b, "%s%s@%d", first ? "" : ",", s, abi); \
+		first = false;                               \
+	}
+	LL_FS_RIGHTS(X)
+#undef X
+}
+
+typedef struct FsLine {
+	Str path;
+	uint8_t kind; /* 0 allow, 1 carve */
+	uint8_t flags;
+	uint64_t access;
+} FsLine;
+
+static int fsline_cmp(const void *a, const void *b)
+{
+	const FsLine *x = a, *y = b;
+	int c = str_cmp(x->path, y->path);
+	return c ? c : x->kind - y->kind;
+}
+
+static int str_pcmp(const void *a, const void *b) { return str_cmp(*(const Str *)a, *(const Str *)b); }
+
+static void emit_params(Buf *b, const Policy *p, Arena *ar)
+{
+	static const char *const builtins[] = { "HOME", "PROJECT", "TMPDIR", "UID" };
+	Str *names = arena_alloc(ar, sizeof(Str) * (size_t)(p->nparams + 4));
+	int n = 0;
+	for (int i = 0; i < p->nparams; i++)
+		names[n++] = p->params[i].name;
+	for (size_t i = 0; i < ARRAY_LEN(builtins); i++)
+		if (!ir_param(p, str_c(builtins[i])))
+			names[n++] = str_c(builtins[i]);
+	qsort(names, (size_t)n, sizeof *names, str_pcmp);
+	for (int i = 0; i < n; i++) {
+		const Param *pa = ir_param(p, names[i]);
+		buf_puts(b, "param ");
+		buf_str(b, names[i]);
+		if (pa && pa->baked) {
+			buf_puts(b, " baked ");
+			put_quoted(b, pa->def);
+		} else if (pa && pa->has_default) {
+			buf_puts(b, " default ");
+			put_quoted(b, pa->def);
+		} else if (!pa || pa->builtin) {
+			buf_puts(b, " builtin");
+		} else {
+			buf_puts(b, " required");
+		}
+		buf_putc(b, '\n');
+	}
+}
+
+static void emit_fs(Buf *b, const Policy *p, Arena *ar)
+{
+	FsLine *v = arena_alloc(ar, sizeof(FsLine) * (size_t)(p->nrules + 1));
+	int n = 0;
+	for (int i = 0; i < p->nrules; i++) {
+		const Rule *r = &p->rules[i];
+		if (!on_linux(r) || !is_file_right(r->right) || r->path.root == ROOT_WIN)
+			continue;
+		FsLine l = { r->path.text, r->effect == EFF_DENY, r->effect == EFF_ALLOW ? r->flags : 0, ll_access(r->right) };
+		/* One line per (path, kind): merge rights and flags. */
+		int j;
+		for (j = 0; j < n; j++)
+			if (v[j].kind == l.kind && str_eq(v[j].path, l.path))
+				break;
+		if (j < n) {
+			v[j].access |= l.access;
+			v[j].flags |= l.flags;
+		} else
+			v[n++] = l;
+	}
+	qsort(v, (size_t)n, sizeof *v, fsline_cmp);
+	for (int i = 0; i < n; i++) {
+		buf_puts(b, v[i].kind ? "fs carve " : "fs allow ");
+		put_rights(b, v[i].access);
+		buf_putc(b, ' ');
+		put_quoted(b, v[i].path);
+		if (v[i].flags & RF_REQUIRED)
+			buf_puts(b, " required");
+		if (v[i].flags & RF_CREATE)
+			buf_puts(b, " create");
+		buf_putc(b, '\n');
+	}
+}
+
+/* Returns whether the right is handled (a line was written). */
+static bool emit_ports(Buf *b, Arena *ar, const Policy *p, int right, const char *name)
+{
+	PortSet *s = arena_alloc(ar, sizeof *s);
+	port_set(ar, p, right, s);
+	if (s->all)
+		return false;
+	buf_printf(b, "net %s@4", name);
+	if (s->n == 0)
+		buf_puts(b, " none");
+	for (int i = 0; i < s->n; i++)
+		buf_printf(b, s->lo[i] == s->hi[i] ? " %u" : " %u-%u", (unsigned)s->lo[i], (unsigned)s->hi[i]);
+	buf_putc(b, '\n');
+	return true;
+}
+
+static void fallback(Buf *b, const char *right, int abi, const char *action, const char *why)
+{
+	buf_printf(b, "fallback %s@%d %s ", right, abi, action);
+	put_quoted(b, str_c(why));
+	buf_putc(b, '\n');
+}
+
+/* Runs the seccomp backend into a scratch output to learn the manifest's
+ * name and bytes; the artifacts the driver writes come from its own run. */
+static void emit_seccomp_ref(Buf *b, EmitCtx *cx)
+{
+	Output scratch = { 0 };
+	Diags d = { .arena = cx->arena };
+	EmitCtx sc = *cx;
+	sc.out = &scratch;
+	sc.diags = &d;
+	Str want = arena_printf(cx->arena, "%.*s.seccomp", STRF(cx->policy->name));
+	bool ok = backend_seccomp.emit && backend_seccomp.emit(&sc);
+	const Artifact *m = NULL;
+	for (int i = 0; ok && i < scratch.n; i++)
+		if (str_eq(scratch.v[i].name, want) && !scratch.v[i].data.failed)
+			m = &scratch.v[i];
+	if (m) {
+		buf_puts(b, "seccomp ");
+		put_quoted(b, want);
+		buf_printf(b, " xxh3-64:%016llx\n", (unsigned long long)XXH3_64bits(m->data.p, m->data.n));
+	} else {
+		buf_puts(b, "seccomp none \"the seccomp backend produced no manifest for this policy\"\n");
+	}
+	for (int i = 0; i < scratch.n; i++)
+		buf_free(&scratch.v[i].data);
+}
 
 static bool emit(EmitCtx *cx)
 {
-	diag_plain(cx->diags, DIAG_ERROR, "no such target yet: 'landlock' is not implemented");
-	return false;
+	const Policy *p = cx->policy;
+	for (size_t i = 0; i < p->name.n; i++)
+		if (p->name.p[i] == '/' || p->name.p[i] == 0 || (p->name.p[0] == '.' && i == 0)) {
+			diag_plain(cx->diags, DIAG_ERROR, "landlock: policy name '%.*s' cannot name a file", STRF(p->name));
+			return false;
+		}
+	Buf *b = output_add(cx, arena_printf(cx->arena, "%.*s.landlock", STRF(p->name)));
+	artifact_header(b, "#", cx, "landlock", 1);
+
+	bool scope_signal = !target_allowed(p, R_SIGNAL, TGT_ANY);
+	Op net_op = { .right = R_NET };
+	bool net_all = eval_op(p, &net_op, PLAT_LINUX).effect == EFF_ALLOW;
+	bool scope_abstract = !net_all;
+
+	Buf body = { 0 };
+	emit_params(&body, p, cx->arena);
+	emit_fs(&body, p, cx->arena);
+	bool h_bind = emit_ports(&body, cx->arena, p, R_BIND, "bind_tcp");
+	bool h_connect = emit_ports(&body, cx->arena, p, R_CONNECT, "connect_tcp");
+	if (scope_signal || scope_abstract)
+		buf_printf(&body, "scope%s%s\n", scope_abstract ? " abstract_unix_socket@6" : "",
+			   scope_signal ? " signal@6" : "");
+
+	/* What the runtime does on a kernel older than each right. */
+	bool derived = !p->has_syscall_rules;
+	const char *wr = accepted(p, R_WRITE) ? "degrade" : "refuse";
+	fallback(&body, "refer", 2, "stricter", "files cannot be renamed or linked across directories");
+	fallback(&body, "truncate", 3, wr, "truncate(2) by path is not restricted");
+	fallback(&body, "ioctl_dev", 5, "degrade", "ioctl(2) on device files is not restricted");
+	if (h_bind)
+		fallback(&body, "bind_tcp", 4,
+			 derived && !net_allowed_at_all(p) ? "seccomp" : accepted(p, R_BIND) ? "degrade" : "refuse",
+			 "TCP bind ports are not restricted");
+	if (h_connect)
+		fallback(&body, "connect_tcp", 4,
+			 derived && !net_allowed_at_all(p) ? "seccomp" : accepted(p, R_CONNECT) ? "degrade" : "refuse",
+			 "TCP connect ports are not restricted");
+	if (scope_abstract)
+		fallback(&body, "abstract_unix_socket", 6,
+			 derived && !unix_allowed(p) ? "seccomp" : accepted(p, R_CONNECT) ? "degrade" : "refuse",
+			 "abstract unix sockets outside the sandbox can be reached");
+	if (scope_signal)
+		fallback(&body, "signal", 6, accepted(p, R_SIGNAL) ? "degrade" : "refuse",
+			 "processes outside the sandbox can be signalled");
+
+	int abi = 5;
+	if (h_bind || h_connect)
+		abi = abi > 4 ? abi : 4;
+	if (scope_signal || scope_abstract)
+		abi = 6;
+	buf_printf(b, "landlock 1\nabi %d\n", abi);
+	buf_put(b, body.p, body.n);
+	buf_free(&body);
+	emit_seccomp_ref(b, cx);
+	if (b->failed) {
+		diag_plain(cx->diags, DIAG_ERROR, "landlock: out of memory");
+		return false;
+	}
+	return true;
 }
 
 const Backend backend_landlock = {
 	.name = "landlock",
 	.summary = "Landlock rule set applied by sbx-exec",
 	.platform = PLAT_LINUX,
-	.fidelity = NULL,
+	.fidelity = fidelity,
 	.emit = emit,
 };

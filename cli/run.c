@@ -1,12 +1,173 @@
 /*
- * run.c: `sbxc run`: compile a policy for this host (cached) and run a
- * command under it. Not implemented yet.
+ * run.c: `sbxc run [-D NAME=VALUE]... POLICY.sbx -- COMMAND [ARGS...]`:
+ * compile a policy for this host (landlock + seccomp for the host's arch),
+ * cached, and run COMMAND under it exactly as sbx-exec would.
+ *
+ * The cache is $XDG_CACHE_HOME/sbxc (or ~/.cache/sbxc), one directory per
+ * compilation, named after the policy's input digest (the canonical IR
+ * with its locations, reasons and include closure) and the identity of
+ * this sbxc binary, so a changed policy, fragment or compiler never reuses
+ * stale artifacts. The artifacts are written with artifact_write_all
+ * (atomic) and then applied by libsbx's sbx_exec, the same function
+ * sbx-exec calls: there is one apply path.
+ *
+ * -D values are given to the runtime as params rather than baked into the
+ * artifacts, so one cache entry serves every value.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "cli.h"
+#include "../codegen/compile.h"
+#include "../runtime/sbx.h"
+
+#if defined(__x86_64__)
+#define HOST_ARCH "x86_64"
+#elif defined(__aarch64__)
+#define HOST_ARCH "aarch64"
+#elif defined(__i386__)
+#define HOST_ARCH "x86"
+#elif defined(__arm__)
+#define HOST_ARCH "arm"
+#elif defined(__riscv) && __riscv_xlen == 64
+#define HOST_ARCH "riscv64"
+#elif defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define HOST_ARCH "ppc64le"
+#elif defined(__s390x__)
+#define HOST_ARCH "s390x"
+#else
+#define HOST_ARCH "unknown"
+#endif
+
+static const char usage[] =
+	"usage: sbxc run [-D NAME=VALUE]... [options] POLICY.sbx -- COMMAND [ARGS...]\n"
+	"Compile POLICY for this host (cached) and run COMMAND under it (Landlock + seccomp).\n"
+	"  -D NAME=VALUE       value of a policy param\n"
+	"  --report            print what is enforced, stricter and degraded (stderr)\n"
+	"  --format text|json  the report's format\n"
+	"  --dry-run           compile, resolve and report; run nothing\n"
+	"  --abi N             behave as on Landlock ABI N (tests)\n"
+	"  --best-effort       run with what the kernel lacks left open, loudly\n"
+	"  --no-seccomp        run without the seccomp filter (reported)\n"
+	"  --accept-wider      compile even where a rule is enforced more widely\n"
+	"Exit status: COMMAND's own; 126 the policy cannot be compiled or applied;\n"
+	"127 COMMAND cannot be run; 64 bad usage.\n";
+
+static bool cache_root(char *out, size_t n)
+{
+	const char *x = getenv("XDG_CACHE_HOME");
+	if (x && x[0] == '/')
+		return (size_t)snprintf(out, n, "%s/sbxc", x) < n;
+	const char *h = getenv("HOME");
+	if (h && h[0] == '/')
+		return (size_t)snprintf(out, n, "%s/.cache/sbxc", h) < n;
+	return false;
+}
+
+/* The compiler's identity for the cache key: the artifacts depend on it. */
+static unsigned long long self_id(void)
+{
+	struct stat sb;
+	if (stat("/proc/self/exe", &sb) < 0)
+		return 0;
+	return (unsigned long long)sb.st_size * 1000003ull ^ (unsigned long long)sb.st_mtim.tv_sec * 1000000007ull ^
+	       (unsigned long long)sb.st_mtim.tv_nsec ^ (unsigned long long)sb.st_ino << 20;
+}
 
 int cmd_run(int argc, char **argv)
 {
-	fprintf(stderr, "sbxc run: not implemented yet\n");
-	return 126;
+	SbxOpts o = { .prog = "sbxc run" };
+	const char **params = calloc((size_t)argc + 1, sizeof *params);
+	const char *policy = NULL;
+	bool accept_wider = false;
+	int i;
+	if (!params)
+		return SBX_EXIT_CANNOT_ENFORCE;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
+		char *end;
+		if (!strcmp(a, "--")) {
+			i++;
+			break;
+		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			fputs(usage, stdout);
+			return 0;
+		} else if (!strcmp(a, "-D") && next) {
+			params[o.nparams++] = next;
+			i++;
+		} else if (!strncmp(a, "-D", 2) && a[2]) {
+			params[o.nparams++] = a + 2;
+		} else if (!strcmp(a, "--report")) {
+			o.report = true;
+		} else if (!strcmp(a, "--format") && next && (!strcmp(next, "json") || !strcmp(next, "text"))) {
+			o.json = !strcmp(next, "json");
+			i++;
+		} else if (!strcmp(a, "--dry-run")) {
+			o.dry_run = true;
+		} else if (!strcmp(a, "--abi") && next && (o.force_abi = (int)strtol(next, &end, 10)) > 0 && !*end) {
+			i++;
+		} else if (!strcmp(a, "--best-effort")) {
+			o.best_effort = true;
+		} else if (!strcmp(a, "--no-seccomp")) {
+			o.no_seccomp = true;
+		} else if (!strcmp(a, "--accept-wider")) {
+			accept_wider = true;
+		} else if (a[0] == '-' && a[1]) {
+			fprintf(stderr, "sbxc run: bad option '%s'\n%s", a, usage);
+			return SBX_EXIT_USAGE;
+		} else if (!policy) {
+			policy = a;
+		} else {
+			fprintf(stderr, "sbxc run: '--' expected before the command\n%s", usage);
+			return SBX_EXIT_USAGE;
+		}
+	}
+	if (!policy || (i >= argc && !o.dry_run)) {
+		fputs(usage, stderr);
+		return SBX_EXIT_USAGE;
+	}
+	o.params = params;
+
+	char root[3072], dir[3200], artifact[4096];
+	if (!cache_root(root, sizeof root)) {
+		fprintf(stderr, "sbxc run: no cache directory (set XDG_CACHE_HOME or HOME)\n");
+		return SBX_EXIT_CANNOT_ENFORCE;
+	}
+	Compile c;
+	compile_init(&c);
+	int status = SBX_EXIT_CANNOT_ENFORCE;
+	if (!compile_load(&c, policy, NULL, 0))
+		goto out;
+	char hex[33];
+	ir_digest_hex(c.policy->input_digest, hex);
+	snprintf(dir, sizeof dir, "%s/%s-%016llx%s", root, hex, self_id(), accept_wider ? "-w" : "");
+	snprintf(artifact, sizeof artifact, "%s/%.*s.landlock", dir, STRF(c.policy->name));
+	if (access(artifact, R_OK) != 0) {
+		static const char *const arches[] = { HOST_ARCH };
+		const Backend *sel[] = { &backend_landlock, &backend_seccomp };
+		Buf regen = { 0 };
+		buf_printf(&regen, "sbxc run %s", policy);
+		EmitOpts eo = {
+			.arches = arches,
+			.narches = 1,
+			.accept_wider = accept_wider,
+			.source = str_c(policy),
+			.regen = arena_strdup(&c.arena, buf_as_str(&regen)),
+		};
+		buf_free(&regen);
+		if (!compile_emit(&c, sel, 2, &eo) || !artifact_write_all(&c.out, dir, &c.diags))
+			goto out;
+	}
+	diag_print(stderr, &c.diags);
+	compile_free(&c);
+	fflush(NULL);
+	return sbx_exec(artifact, &o, argv + i);
+out:
+	diag_print(stderr, &c.diags);
+	compile_free(&c);
+	return status;
 }

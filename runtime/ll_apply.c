@@ -217,6 +217,7 @@ static bool load_seccomp(const char *artifact, const LlArtifact *a, const SbxOpt
 	char what[512];
 	snprintf(what, sizeof what, "%s (%s, %u instructions)", b->file, b->arch, (unsigned)b->count);
 	rep->seccomp_what = rt_strdup(what);
+	rep->seccomp_loaded = true; /* verified; installed right before exec */
 	ok = true;
 out:
 	free(m.v);

@@ -77,7 +77,7 @@ static int net_op(int domain, int type, int proto, const char *port, int how)
 		r = (int)sendto(s, "x", 1, how == 2 ? 0 : MSG_FASTOPEN, (struct sockaddr *)&a, sizeof a);
 	int e = errno;
 	close(s);
-	return verdict(r == 0 || reached(e), e);
+	return verdict(r >= 0 || reached(e), e);
 }
 
 static int unix_connect(const char *name, int abstract)
@@ -111,30 +111,47 @@ int main(int argc, char **argv)
 		fstat(fd, &sb);
 		if (S_ISDIR(sb.st_mode)) {
 			DIR *d = fdopendir(fd);
-			return verdict(d && readdir(d) != NULL, errno);
+			if (!d)
+				return verdict(0, errno);
+			errno = 0;
+			struct dirent *e = readdir(d);
+			return verdict(e != NULL, errno);
 		}
 		char b[16];
 		r = (int)read(fd, b, sizeof b);
-		return verdict(r >= 0, errno);
+		return r >= 0 ? verdict(1, 0) : verdict(0, errno);
 	}
 	if (!strcmp(op, "write")) {
 		fd = open(x, O_WRONLY | O_APPEND | O_CLOEXEC);
-		return verdict(fd >= 0 && write(fd, "", 0) == 0, errno);
+		if (fd < 0)
+			return verdict(0, errno);
+		r = (int)write(fd, "", 0);
+		return verdict(r == 0, errno);
 	}
 	if (!strcmp(op, "create")) {
 		fd = open(x, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-		return verdict(fd >= 0, errno);
+		return fd >= 0 ? verdict(1, 0) : verdict(0, errno);
 	}
-	if (!strcmp(op, "mkdir"))
-		return verdict(mkdir(x, 0700) == 0, errno);
-	if (!strcmp(op, "unlink"))
-		return verdict(unlink(x) == 0, errno);
-	if (!strcmp(op, "rename"))
-		return verdict(rename(x, y) == 0, errno);
-	if (!strcmp(op, "truncate"))
-		return verdict(truncate(x, 0) == 0, errno);
+	/* errno is read after the call: argument order is unspecified. */
+	if (!strcmp(op, "mkdir")) {
+		r = mkdir(x, 0700);
+		return verdict(r == 0, errno);
+	}
+	if (!strcmp(op, "unlink")) {
+		r = unlink(x);
+		return verdict(r == 0, errno);
+	}
+	if (!strcmp(op, "rename")) {
+		r = rename(x, y);
+		return verdict(r == 0, errno);
+	}
+	if (!strcmp(op, "truncate")) {
+		r = truncate(x, 0);
+		return verdict(r == 0, errno);
+	}
 	if (!strcmp(op, "exec")) {
-		char *args[] = { (char *)x, NULL };
+		/* The program run must print "allow" itself (the suite execs the probe). */
+		char *args[] = { (char *)x, (char *)"signal-self", NULL };
 		execv(x, args);
 		return verdict(0, errno);
 	}
@@ -152,10 +169,14 @@ int main(int argc, char **argv)
 		return unix_connect(x, 1);
 	if (!strcmp(op, "unix-connect"))
 		return unix_connect(x, 0);
-	if (!strcmp(op, "signal"))
-		return verdict(kill((pid_t)atoi(x), SIGCONT) == 0, errno);
-	if (!strcmp(op, "signal-self"))
-		return verdict(kill(getpid(), SIGCONT) == 0, errno);
+	if (!strcmp(op, "signal")) {
+		r = kill((pid_t)atoi(x), SIGCONT);
+		return verdict(r == 0, errno);
+	}
+	if (!strcmp(op, "signal-self")) {
+		r = kill(getpid(), SIGCONT);
+		return verdict(r == 0, errno);
+	}
 	if (!strcmp(op, "ptrace")) {
 		pid_t p = (pid_t)atoi(x);
 		r = (int)ptrace(PTRACE_SEIZE, p, 0, 0);
