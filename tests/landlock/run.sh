@@ -154,6 +154,8 @@ decide() { # policy, op words...: prints allow or deny
 	while IFS= read -r op; do
 		[ -n "$op" ] || continue
 		r=$("$SBXC" explain "${EXPARAMS[@]}" --format json "$pol" "$op" 2>/dev/null | sed -nE 's/.*"decision": *"([a-z]+)".*/\1/p')
+		# Once more if it could not decide (a concurrent rebuild of sbxc, say).
+		[ -n "$r" ] || r=$("$SBXC" explain "${EXPARAMS[@]}" --format json "$pol" "$op" 2>/dev/null | sed -nE 's/.*"decision": *"([a-z]+)".*/\1/p')
 		[ "$r" = allow ] || d=deny
 		[ -n "$r" ] || d=error
 	done < <(lang_ops "$@")
