@@ -192,8 +192,8 @@ static const Action act_allow = { .kind = ACT_ALLOW };
 
 static void deny(Gen *g, const char *name) { add(g, name, EFF_DENY, act_deny, 0, NULL); }
 
-#define EQ(i, v) { (i), CMP_EQ, ~0ull, (v) }
-#define MASKED(i, m, v) { (i), CMP_EQ, (m), (v) }
+#define EQ(i, v) { (i), CMP_EQ, ~0ull, (v), 0 }
+#define MASKED(i, m, v) { (i), CMP_EQ, (m), (v), 0 }
 
 static void allow_socket(Gen *g, uint64_t family, uint64_t type, uint64_t proto)
 {
@@ -226,8 +226,8 @@ static void derive(Gen *g, const Policy *p, const ScmpArch *arch)
 			add(g, "socket", EFF_ALLOW, act_allow, 2, c);
 		}
 		/* flags: sendto arg3, sendmsg arg2, sendmmsg arg3 */
-		ArgCmp fo3[1] = { { 3, CMP_NE, MSG_FASTOPEN_, 0 } };
-		ArgCmp fo2[1] = { { 2, CMP_NE, MSG_FASTOPEN_, 0 } };
+		ArgCmp fo3[1] = { { 3, CMP_NE, MSG_FASTOPEN_, 0, 0 } };
+		ArgCmp fo2[1] = { { 2, CMP_NE, MSG_FASTOPEN_, 0, 0 } };
 		add(g, "sendto", EFF_DENY, act_deny, 1, fo3);
 		add(g, "sendmsg", EFF_DENY, act_deny, 1, fo2);
 		add(g, "sendmmsg", EFF_DENY, act_deny, 1, fo3);
@@ -236,11 +236,11 @@ static void derive(Gen *g, const Policy *p, const ScmpArch *arch)
 	uint8_t flags_arg = !strncmp(arch->name, "s390", 4) ? 1 : 0;
 	deny(g, "clone");
 	if (n.fork) {
-		ArgCmp c[1] = { { flags_arg, CMP_EQ, CLONE_NS_MASK, 0 } };
+		ArgCmp c[1] = { { flags_arg, CMP_EQ, CLONE_NS_MASK, 0, 0 } };
 		add(g, "clone", EFF_ALLOW, act_allow, 1, c);
 	} else {
-		ArgCmp c[2] = { { flags_arg, CMP_EQ, CLONE_THREAD_, CLONE_THREAD_ },
-				{ flags_arg, CMP_EQ, CLONE_NS_MASK, 0 } };
+		ArgCmp c[2] = { { flags_arg, CMP_EQ, CLONE_THREAD_, CLONE_THREAD_, 0 },
+				{ flags_arg, CMP_EQ, CLONE_NS_MASK, 0, 0 } };
 		add(g, "clone", EFF_ALLOW, act_allow, 2, c);
 		deny(g, "fork");
 		deny(g, "vfork");

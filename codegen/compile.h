@@ -30,6 +30,7 @@ typedef struct Compile {
 	Policy *policy; /* after compile_load */
 	Output out;     /* after compile_emit */
 	bool fragment_ok; /* check/explain: a file without `policy` is accepted */
+	bool skip_checks; /* explain's concrete re-load: expect/never ran on the symbolic load */
 	/* Limits (tests lower them). */
 	size_t max_file_size;
 	int max_rules;

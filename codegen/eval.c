@@ -187,6 +187,8 @@ bool eval_rule_matches(const Rule *r, const Op *op)
 		for (int i = 0; i < r->sys.ncmp; i++) {
 			const ArgCmp *c = &r->sys.cmp[i];
 			uint64_t a = (c->arg < op->nargs ? op->args[c->arg] : 0) & c->mask;
+			if (c->width == 32)
+				a &= 0xffffffffu; /* the kernel sees only the low word */
 			bool ok;
 			switch (c->op) {
 			case CMP_EQ: ok = a == c->value; break;

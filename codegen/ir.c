@@ -338,7 +338,8 @@ static int cmp_accept(const void *x, const void *y)
 
 void ir_canonicalise(Arena *a, Policy *p)
 {
-	qsort(p->rules, (size_t)p->nrules, sizeof *p->rules, qcmp);
+	if (p->nrules > 1) /* qsort's base may not be NULL, even for no elements */
+		qsort(p->rules, (size_t)p->nrules, sizeof *p->rules, qcmp);
 	int n = 0;
 	for (int i = 0; i < p->nrules; i++) {
 		if (n > 0 && rule_key_cmp(&p->rules[n - 1], &p->rules[i]) == 0) {
@@ -351,7 +352,8 @@ void ir_canonicalise(Arena *a, Policy *p)
 		p->rules[n++] = p->rules[i];
 	}
 	p->nrules = n;
-	qsort(p->accepts, (size_t)p->naccepts, sizeof *p->accepts, cmp_accept);
+	if (p->naccepts > 1)
+		qsort(p->accepts, (size_t)p->naccepts, sizeof *p->accepts, cmp_accept);
 	int m = 0;
 	for (int i = 0; i < p->naccepts; i++)
 		if (m == 0 || p->accepts[m - 1].right != p->accepts[i].right || !str_eq(p->accepts[m - 1].target, p->accepts[i].target))

@@ -106,12 +106,15 @@ enum Target { TGT_SELF, TGT_CHILDREN, TGT_ANY };
 
 enum CmpOp { CMP_EQ, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE };
 
-/* (arg[arg] & mask) OP value; mask is all ones when the source had no `&`. */
+/* (arg[arg] & mask) OP value; mask is all ones when the source had no `&`.
+ * width 32: the kernel ABI argument is 32 bits; only its low 32 bits are
+ * compared (value already reduced to them). */
 typedef struct ArgCmp {
-	uint8_t arg; /* 0..5 */
-	uint8_t op;  /* enum CmpOp */
+	uint8_t arg;   /* 0..5 */
+	uint8_t op;    /* enum CmpOp */
 	uint64_t mask;
 	uint64_t value;
+	uint8_t width; /* 32 for a 32-bit argument; 0 = all 64 bits */
 } ArgCmp;
 
 enum ActKind {

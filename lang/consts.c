@@ -399,7 +399,7 @@ static int distance(Str a, const char *b)
 const char *closest(Str word, const char *const *candidates, int n)
 {
 	const char *best = NULL;
-	int bd = word.n <= 4 ? 1 : 2;
+	int bd = word.n <= 2 ? 1 : 2;
 	for (int i = 0; i < n; i++) {
 		int dd = distance(word, candidates[i]);
 		if (dd <= bd && (!best || dd < bd)) {

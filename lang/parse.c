@@ -75,8 +75,8 @@ Val *val_or(ParseState *ps, Val *l, Val *r)
 const char *tok_describe(int type)
 {
 	switch (type) {
-	case 0: return "the end of the file";
-	case EOS: return "the end of the statement";
+	case 0: return "end of file";
+	case EOS: return "end of statement";
 	case LBRACE: return "'{'";
 	case RBRACE: return "'}'";
 	case STRING: return "a string";
@@ -140,8 +140,11 @@ void parse_syntax_error(ParseState *ps, int major, const Tok *tok)
 			while (k > 0 && ps->toks->v[k - 1].type != EOS && ps->toks->v[k - 1].type != LBRACE)
 				k--;
 			const Tok *opener = k >= 0 ? &ps->toks->v[k] : ob;
-			diag_at(d, DIAG_ERROR, at, "'}' expected (to close '%.*s' at line %u)",
-				(int)(opener->text.n > 40 ? 40 : opener->text.n), opener->text.p, ob->loc.line);
+			const Tok *second = opener + 1 < ob ? opener + 1 : NULL;
+			diag_at(d, DIAG_ERROR, at, "'}' expected (to close '%.*s%s%.*s' at line %u)",
+				(int)(opener->text.n > 40 ? 40 : opener->text.n), opener->text.p, second ? " " : "",
+				second ? (int)(second->text.n > 40 ? 40 : second->text.n) : 0, second ? second->text.p : "",
+				ob->loc.line);
 			return;
 		}
 	}
@@ -194,7 +197,12 @@ void parse_syntax_error(ParseState *ps, int major, const Tok *tok)
 		break;
 	}
 	/* Rules and the other item statements. */
-	if (prev && prev->type == IF)
+	const Tok *prev2 = prev && prev > ps->toks->v ? prev - 1 : NULL;
+	if (prev && prev->type == ID && prev2 &&
+	    (prev2->type == IF || prev2->type == ANDAND || prev2->type == OROR || prev2->type == LPAREN))
+		diag_at(d, DIAG_ERROR, at, "unexpected %s; expected a comparison (==, !=, <, <=, >, >= or & MASK ==) after '%.*s'",
+			what, (int)prev->text.n, prev->text.p);
+	else if (prev && prev->type == IF)
 		diag_at(d, DIAG_ERROR, at, "unexpected %s; expected a condition (argN OP VALUE)", what);
 	else if (prev && (prev->type == EQEQ || prev->type == NE || prev->type == LT || prev->type == LE ||
 			  prev->type == GT || prev->type == GE || prev->type == PIPE || prev->type == AMP))

@@ -30,6 +30,7 @@
 #include "grammar.h"
 #include "../codegen/eval.h"
 #include "../lib/stdlib_table.h"
+#include "../backends/seccomp.h"
 
 enum { MAX_USE_DEPTH = 32, MAX_DNF = 64 };
 
@@ -104,6 +105,43 @@ static Str dir_of(Sema *sm, Str path)
 	while (n > 0 && path.p[n - 1] != '/')
 		n--;
 	return arena_strdup(sm->a, (Str){ path.p, n });
+}
+
+/* "a/b/../c" -> "a/c" and "./x" -> "x", for the names shown in messages;
+ * a leading "../" stays (it cannot be resolved lexically). */
+static Str tidy_path(Sema *sm, Str p)
+{
+	Str comps[256];
+	int n = 0, up = 0;
+	bool abs = p.n && p.p[0] == '/';
+	size_t i = 0;
+	while (i <= p.n && n < 256) {
+		size_t j = i;
+		while (j < p.n && p.p[j] != '/')
+			j++;
+		Str c = { p.p + i, j - i };
+		i = j + 1;
+		if (c.n == 0 || str_eqc(c, "."))
+			continue;
+		if (str_eqc(c, "..") && n > up && !str_eqc(comps[n - 1], ".."))
+			n--;
+		else {
+			if (str_eqc(c, ".."))
+				up++;
+			comps[n++] = c;
+		}
+	}
+	Buf b = { 0 };
+	if (abs)
+		buf_putc(&b, '/');
+	for (int k = 0; k < n; k++) {
+		if (k)
+			buf_putc(&b, '/');
+		buf_str(&b, comps[k]);
+	}
+	Str out = arena_strdup(sm->a, buf_as_str(&b));
+	buf_free(&b);
+	return out;
 }
 
 static bool load_path(Sema *sm, Str path, SrcLoc from, bool is_main)
@@ -258,7 +296,7 @@ static bool walk(Sema *sm, const StmtList *l, uint8_t plat, uint16_t file, bool 
 						break;
 					}
 					Str dir = dir_of(sm, from);
-					path = arena_printf(sm->a, "%.*s%.*s", STRF(dir), STRF(rel));
+					path = tidy_path(sm, arena_printf(sm->a, "%.*s%.*s", STRF(dir), STRF(rel)));
 				}
 				ok &= load_path(sm, path, t.loc, false);
 			}
@@ -802,7 +840,7 @@ static bool make_path(Sema *sm, Str raw, SrcLoc loc, uint8_t plat, bool is_query
 		return false;
 	}
 	if (is_win_path(raw)) {
-		if (plat != PLAT_WINDOWS) {
+		if (plat != PLAT_WINDOWS && !is_query) {
 			ERR(sm, loc, "a Windows path belongs inside 'on windows { }'");
 			return false;
 		}
@@ -1196,7 +1234,7 @@ static bool dnf_of(Sema *sm, const Cond *c, Dnf *out)
 			ERR(sm, c->arg.loc, "expected arg0 .. arg5, found '%s'", cs(sm, a));
 			return false;
 		}
-		ArgCmp cmp = { (uint8_t)(a.p[3] - '0'), c->op, UINT64_MAX, 0 };
+		ArgCmp cmp = { (uint8_t)(a.p[3] - '0'), c->op, UINT64_MAX, 0, 0 };
 		if (c->mask && !eval_val(sm, c->mask, &cmp.mask))
 			return false;
 		if (!eval_val(sm, c->value, &cmp.value))
@@ -1225,7 +1263,10 @@ static bool dnf_of(Sema *sm, const Cond *c, Dnf *out)
 			}
 	}
 	if (out->n > MAX_DNF) {
-		ERR(sm, c->l->arg.loc, "condition too complex (more than %d alternatives once expanded)", MAX_DNF);
+		const Cond *leftmost = c;
+		while (leftmost->kind != COND_CMP)
+			leftmost = leftmost->l;
+		ERR(sm, leftmost->arg.loc, "condition too complex (more than %d alternatives once expanded)", MAX_DNF);
 		return false;
 	}
 	return true;
@@ -1243,6 +1284,39 @@ static int cmp_argcmp(const void *x, const void *y)
 	if (a->value != b->value)
 		return a->value < b->value ? -1 : 1;
 	return 0;
+}
+
+/* Conditions must compare what seccomp can see: never a pointer (it would
+ * compare the address, not the data), and for a 32-bit argument only its
+ * low 32 bits (the kernel ignores the rest; a sign-extended constant such
+ * as AT_FDCWD is reduced, anything else above 32 bits is an error). The
+ * conjunction is rewritten in place. */
+static bool check_arg_kinds(Sema *sm, SysObj *so, SrcLoc loc)
+{
+	for (int i = 0; i < so->ncmp; i++) {
+		ArgCmp *c = &so->cmp[i];
+		bool ptr = false, w32 = false;
+		if (!scmp_arg_check(so->name, c->arg, &ptr, &w32))
+			continue; /* unknown signature: compared as written */
+		if (ptr) {
+			ERR(sm, loc, "argument %u of '%s' is a pointer: seccomp sees the address, not what it points to",
+			    c->arg, cs(sm, so->name));
+			return false;
+		}
+		if (!w32)
+			continue;
+		uint64_t hi_v = c->value >> 32, hi_m = (c->mask & c->value) >> 32;
+		bool sext_v = hi_v == 0xffffffffu && (c->value & 0x80000000u);
+		if (hi_v && !sext_v) {
+			ERR(sm, loc, "argument %u of '%s' is 32 bits wide; 0x%llx does not fit", c->arg, cs(sm, so->name),
+			    (unsigned long long)c->value);
+			return false;
+		}
+		(void)hi_m;
+		c->value &= 0xffffffffu;
+		c->width = 32;
+	}
+	return true;
 }
 
 static const char *const cmp_op_text[] = { "==", "!=", "<", "<=", ">", ">=" };
@@ -1678,6 +1752,8 @@ static bool build_rule(Sema *sm, Tok kw, const Items *it, uint8_t plat, Str beca
 					so.ncmp = m;
 					so.cmp = cj->v;
 				}
+				if (!check_arg_kinds(sm, &so, names[x].loc))
+					return false;
 				Str text = sys_text(sm, &so);
 				Rule *rule = new_rule(sm);
 				rule->effect = effect;
@@ -1960,46 +2036,97 @@ static bool check_expects(Sema *sm)
 	return ok;
 }
 
-/* A concrete path inside both pattern r and the subtree of n, if one is easy
- * to name: n itself when r covers it, or r's own path when it lies under n. */
+/* Splits a normalised path (not Windows) into its components. */
+static int path_comps(const PathObj *p, Str *out, int max)
+{
+	int n = 0;
+	Str t = p->text;
+	size_t i = p->root == ROOT_ABS ? 1 : 0;
+	while (i < t.n && n < max) {
+		size_t j = i;
+		while (j < t.n && t.p[j] != '/')
+			j++;
+		if (j > i)
+			out[n++] = (Str){ t.p + i, j - i };
+		i = j + 1;
+	}
+	return n;
+}
+
+static bool comp_wild(Str p, Str s)
+{
+	size_t pi = 0, si = 0, star = (size_t)-1, mark = 0;
+	while (si < s.n) {
+		if (pi < p.n && p.p[pi] == '*') {
+			star = pi++;
+			mark = si;
+		} else if (pi < p.n && p.p[pi] == s.p[si]) {
+			pi++;
+			si++;
+		} else if (star != (size_t)-1) {
+			pi = star + 1;
+			si = ++mark;
+		} else
+			return false;
+	}
+	while (pi < p.n && p.p[pi] == '*')
+		pi++;
+	return pi == p.n;
+}
+
+/* A concrete path that lies in the subtree `sub` and that pattern `rule`
+ * matches, if the two overlap: walk them side by side, taking sub's
+ * literal components where the pattern's globs accept them, then the
+ * pattern's remaining components with its globs filled in. A `**` absorbs
+ * the rest of sub. */
 static bool never_witness(Sema *sm, const PathObj *rule, const PathObj *sub, PathObj *out)
 {
-	Op q = { 0 };
-	q.right = R_READ;
-	q.path = *sub;
-	Rule tmp = { 0 };
-	tmp.right = R_READ;
-	tmp.path = *rule;
-	if (eval_rule_matches(&tmp, &q)) {
-		*out = *sub;
-		return true;
-	}
-	/* Instantiate r's globs with a plain name and test it against n. */
+	if (rule->root == ROOT_WIN || sub->root == ROOT_WIN)
+		return false;
+	if (rule->root == ROOT_PARAM && (sub->root != ROOT_PARAM || !str_eq(rule->param, sub->param)))
+		return false;
+	if (rule->root == ROOT_ABS && sub->root == ROOT_PARAM && rule->ncomp > 0 && !str_has_prefix(rule->text, "/**"))
+		return false;
+	Str P[520], S[520];
+	int np = path_comps(rule, P, 520), ns = path_comps(sub, S, 520);
 	Buf b = { 0 };
-	Str t = rule->text;
-	for (size_t i = 0; i < t.n; i++) {
-		if (t.p[i] == '*') {
-			while (i + 1 < t.n && t.p[i + 1] == '*')
-				i++;
-			buf_putc(&b, 'x');
-		} else
-			buf_putc(&b, t.p[i]);
+	int i = 0, j = 0;
+	bool ok = true;
+	if (rule->root == ROOT_ABS && sub->root == ROOT_PARAM) {
+		/* "/" or a leading "**": the param root is absorbed. */
+		j = 0;
+	} else if (sub->root == ROOT_ABS)
+		buf_putc(&b, '/');
+	while (i < np && j < ns) {
+		if (str_eqc(P[i], "**")) {
+			for (; j < ns; j++)
+				buf_printf(&b, "%s%.*s", b.n && b.p[b.n - 1] != '/' ? "/" : "", STRF(S[j]));
+			i++;
+			break;
+		}
+		if (!comp_wild(P[i], S[j])) {
+			ok = false;
+			break;
+		}
+		buf_printf(&b, "%s%.*s", b.n && b.p[b.n - 1] != '/' ? "/" : "", STRF(S[j]));
+		i++, j++;
 	}
-	PathObj w = *rule;
-	w.text = arena_strdup(sm->a, buf_as_str(&b));
-	w.glob = GLOB_NONE;
-	w.literal_prefix = w.ncomp;
+	for (; ok && j < ns; j++) /* the pattern is an ancestor: sub itself */
+		buf_printf(&b, "%s%.*s", b.n && b.p[b.n - 1] != '/' ? "/" : "", STRF(S[j]));
+	for (; ok && i < np; i++) {
+		buf_puts(&b, b.n && b.p[b.n - 1] != '/' ? "/" : "");
+		for (size_t k = 0; k < P[i].n; k++)
+			buf_putc(&b, P[i].p[k] == '*' ? 'x' : P[i].p[k]);
+		while (i + 1 < np && str_eqc(P[i + 1], "**"))
+			i++;
+	}
+	if (ok) {
+		Str text = arena_strdup(sm->a, buf_as_str(&b));
+		bool okp = make_path(sm, text.n ? text : STR("/"), (SrcLoc){ 0, 0, 0 }, 0, true, out);
+		buf_free(&b);
+		return okp;
+	}
 	buf_free(&b);
-	Rule sr = { 0 };
-	sr.right = R_READ;
-	sr.path = *sub;
-	Op wq = { 0 };
-	wq.right = R_READ;
-	wq.path = w;
-	if (eval_rule_matches(&sr, &wq)) {
-		*out = w;
-		return true;
-	}
 	return false;
 }
 
@@ -2052,9 +2179,10 @@ static bool check_nevers(Sema *sm)
 				Decision d = eval_op(p, &w, pl);
 				if (d.effect == EFF_ALLOW && d.rule && d.rule != reported) {
 					reported = d.rule;
-					ERR(sm, d.rule->loc, "this rule grants %s %.*s%s%s, which 'never' forbids", ir_right_name[nv->op.right],
-					    STRF(kind == OBJ_NET && w.net.proto != PROTO_UNIX ? w.net.host : w.path.text),
-					    nv->platforms == PLAT_ALL ? "" : " on ", nv->platforms == PLAT_ALL ? "" : plat_one(pl));
+					Str what = ir_op_text(sm->a, &w);
+					ERR(sm, d.rule->loc, "this rule grants %.*s%s%s, which 'never %.*s' forbids", STRF(what),
+					    nv->platforms == PLAT_ALL ? "" : " on ", nv->platforms == PLAT_ALL ? "" : plat_one(pl),
+					    STRF(nv->op.text));
 					NOTE(sm, nv->loc, "the invariant is here");
 					ok = false;
 					break;
@@ -2117,6 +2245,8 @@ bool sema_load(Compile *c, const char *path, const Str *text, const char *const 
 			p->has_syscall_rules = true;
 	ir_canonicalise(sm->a, p);
 	c->policy = p;
+	if (c->skip_checks)
+		return true;
 	ok = check_nevers(sm);
 	ok &= check_expects(sm);
 	return ok;

@@ -48,7 +48,7 @@ static void pb_init(PB *b, Arena *a, const char *name)
 	b->p.default_action = (Action){ .kind = ACT_ERRNO, .errno_val = 1, .errno_name = STR("EPERM") };
 }
 
-#define C(arg, op, mask, val) { (arg), (op), (mask), (val) }
+#define C(arg, op, mask, val) { (arg), (op), (mask), (val), 0 }
 #define ALL ~0ull
 
 static bool run_all(const char *name, const Policy *p)

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# CLI contract (LANGUAGE.md section 8): exit codes, --help, formats, -D,
+# digest stability, fmt -w, diff, limits. Prints PASS/FAIL lines.
+set -u
+cd "$(dirname "$0")"
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+t() { # name expected-exit command...
+	local name=$1 want=$2; shift 2
+	"$@" >"$tmp/out" 2>"$tmp/err"; local rc=$?
+	if [ "$rc" = "$want" ]; then echo "PASS cli/$name"; else echo "FAIL cli/$name: exit $rc, expected $want: $(head -c 300 "$tmp/err" | tr '\n' ' ')"; fi
+}
+has() { # name file pattern
+	if grep -q -- "$3" "$2"; then echo "PASS cli/$1"; else echo "FAIL cli/$1: '$3' not in output: $(head -c 300 "$2" | tr '\n' ' ')"; fi
+}
+S=$SBXC
+ok=eval/paths.sbx
+
+t no-args 64 "$S"
+t help 0 "$S" --help; has help-text "$tmp/out" "usage: sbxc POLICY.sbx -t TARGET"
+for c in check explain fmt diff; do t "help-$c" 0 "$S" $c --help; has "help-$c-text" "$tmp/out" "usage: sbxc $c"; done
+t version 0 "$S" --version
+t unknown-option 64 "$S" $ok -t seccomp --frobnicate
+t missing-target 64 "$S" $ok
+t unknown-target 64 "$S" $ok -t beos
+t target-help 0 "$S" $ok -t help; has target-help-list "$tmp/out" "landlock"
+t two-policies 64 "$S" $ok $ok -t seccomp
+t format-bad 64 "$S" check --format yaml $ok
+t check-ok 0 "$S" check $ok
+t check-bad 1 "$S" check reject/5.1-unknown-right.sbx
+t check-missing-file 1 "$S" check /nonexistent/x.sbx; has check-missing-msg "$tmp/err" "cannot read '/nonexistent/x.sbx'"
+t check-json 0 "$S" check --format json $ok; has check-json-digest "$tmp/out" '"digest": "xxh3-128:'
+t dump-ir 0 "$S" $ok --dump=ir; has dump-ir-digest "$tmp/out" "^digest xxh3-128:"
+
+# explain: decision and deciding rule, text and JSON
+t explain-deny 0 "$S" explain $ok read /srv/secret/k; has explain-deny-text "$tmp/out" "^deny: read /srv/secret/k"
+has explain-rule-line "$tmp/out" "decided by eval/paths.sbx:7: deny read /srv/secret"
+t explain-json 0 "$S" explain --format json $ok write /data/out/x; has explain-json-decision "$tmp/out" '^{"decision": "allow"'
+has explain-json-rule "$tmp/out" '"rule": {"effect": "allow", "right": "write", "object": "/data/out"'
+t explain-nomatch 0 "$S" explain --format json $ok write /nowhere; has explain-nomatch-null "$tmp/out" '"rule": null'
+t explain-bad-op 1 "$S" explain $ok raed /x
+t explain-missing-op 64 "$S" explain $ok
+t explain-concrete-home 0 env HOME=/home/q "$S" explain --format json eval/params.sbx read /home/q/.ssh/id_rsa
+has explain-concrete-home-deny "$tmp/out" '"decision": "deny"'
+t explain-concrete-project 0 env PROJECT=/p "$S" explain --format json eval/params.sbx write /p/target/x
+has explain-concrete-project-allow "$tmp/out" '"decision": "allow"'
+t explain-syscall 0 "$S" explain --format json eval/syscall.sbx syscall socket 10 1 0
+has explain-syscall-action "$tmp/out" '"action": "errno EACCES"'
+t explain-on-macos 0 "$S" explain --on macos --format json eval/platforms.sbx read /System/x
+has explain-on-macos-allow "$tmp/out" '"decision": "allow"'
+
+# the IR digest ignores order, spelling, comments and how rules are split
+d() { "$S" check --format json "$1" | sed -n 's/.*"digest": "\([^"]*\)".*/\1/p'; }
+da=$(d ir/order-a.sbx); db=$(d ir/order-b.sbx)
+if [ -n "$da" ] && [ "$da" = "$db" ]; then echo "PASS cli/digest-invariant"; else echo "FAIL cli/digest-invariant: $da vs $db"; fi
+sed 's/allow fork/deny fork/' inc/order-part.sbx >"$tmp/order-part.sbx"
+sed 's#../inc/order-part.sbx#'"$tmp"'/order-part.sbx#' ir/order-a.sbx >"$tmp/order-c.sbx"
+dc=$(d "$tmp/order-c.sbx")
+if [ -n "$dc" ] && [ "$dc" != "$da" ]; then echo "PASS cli/digest-changes"; else echo "FAIL cli/digest-changes: $dc"; fi
+
+# diff: nothing for a reordering; + and - for a change
+t diff-same 0 "$S" diff ir/order-a.sbx ir/order-b.sbx
+if [ ! -s "$tmp/out" ]; then echo "PASS cli/diff-same-empty"; else echo "FAIL cli/diff-same-empty: $(head -3 "$tmp/out")"; fi
+t diff-change 0 "$S" diff ir/order-a.sbx "$tmp/order-c.sbx"
+has diff-added "$tmp/out" "^+ .*deny fork  (narrows)"
+has diff-removed "$tmp/out" "^- .*allow fork  (narrows)"
+t diff-json 0 "$S" diff --format json ir/order-a.sbx "$tmp/order-c.sbx"; has diff-json-changes "$tmp/out" '"changes": \[{'
+
+# fmt -w: rewrites in place, idempotent; a file that does not parse is left alone
+cp fmt/messy.sbx "$tmp/m.sbx"
+t fmt-w 0 "$S" fmt -w "$tmp/m.sbx"
+if cmp -s "$tmp/m.sbx" fmt/messy.fmt; then echo "PASS cli/fmt-w-content"; else echo "FAIL cli/fmt-w-content"; fi
+cp reject/2-stray-token.sbx "$tmp/bad.sbx"
+t fmt-bad 1 "$S" fmt -w "$tmp/bad.sbx"
+if cmp -s "$tmp/bad.sbx" reject/2-stray-token.sbx; then echo "PASS cli/fmt-bad-untouched"; else echo "FAIL cli/fmt-bad-untouched"; fi
+ls -a "$tmp" | grep -q '\.tmp$' && echo "FAIL cli/fmt-no-temp-left" || echo "PASS cli/fmt-no-temp-left"
+
+# -D: resolves a param; unknown names and relative values are errors
+t define-unknown 1 "$S" ir/baked.sbx --dump=ir -D NOPE=/x; has define-unknown-msg "$tmp/err" "no such param"
+t define-relative 1 "$S" ir/baked.sbx --dump=ir -D PROJECT=src
+t define-ok 0 "$S" ir/baked.sbx --dump=ir -D PROJECT=/w; has define-baked "$tmp/out" "allow write /w/target"
+
+# limits: file size, rule count, `use` depth
+head -c 2000 /dev/zero | tr '\0' '#' >"$tmp/big.sbx"
+t limit-file 1 env SBXC_MAX_FILE_SIZE=1000 "$S" "$tmp/big.sbx" --dump=ir; has limit-file-msg "$tmp/err" "larger than the limit of 1000 bytes"
+t limit-rules 1 env SBXC_MAX_RULES=10 "$S" check eval/paths.sbx; has limit-rules-msg "$tmp/err" "too many rules"
+for i in $(seq 0 40); do printf 'sbx 1\nuse "d%d.sbx"\n' $((i + 1)) >"$tmp/d$i.sbx"; done
+printf 'sbx 1\n' >"$tmp/d41.sbx"
+t limit-use-depth 1 "$S" check "$tmp/d0.sbx"; has limit-use-depth-msg "$tmp/err" "nested more than 32 deep"
+# a diamond is merged once, not an error
+printf 'sbx 1\npolicy dia\nuse "l.sbx"\nuse "r.sbx"\n' >"$tmp/dia.sbx"
+printf 'sbx 1\nuse "base.sbx"\n' >"$tmp/l.sbx"; cp "$tmp/l.sbx" "$tmp/r.sbx"
+printf 'sbx 1\nallow read /x\n' >"$tmp/base.sbx"
+t use-diamond 0 "$S" check "$tmp/dia.sbx"; has use-diamond-once "$tmp/out" "ok: 1 rules"
+# a policy without `policy NAME` compiles for check (a fragment) but not to artifacts
+t fragment-check 0 "$S" check "$tmp/base.sbx"
+t fragment-compile 1 "$S" "$tmp/base.sbx" --dump=ir; has fragment-msg "$tmp/err" "missing 'policy NAME'"
