@@ -415,7 +415,10 @@ static Str path_regex(Sb *sb, const Path *pa, int n, bool subtree, bool private_
 	}
 	if (n == 0 && pa->param.n == 0)
 		cat_lit(sb, &c, STR("/"));
-	cat_lit(sb, &c, STR(open_end || !subtree ? "$" : "(/.*)?$"));
+	if (open_end || !subtree)
+		cat_lit(sb, &c, STR("$"));
+	else
+		cat_lit(sb, &c, STR("(/.*)?$"));
 	Buf b = { 0 };
 	cat_render(sb, &c, &b);
 	Str s = arena_strdup(sb->a, buf_as_str(&b));
@@ -569,11 +572,23 @@ static void moveblock(Sb *sb, const Rule *r, Str own)
 	}
 	for (int k = pa->param.n ? 0 : 1; k <= last; k++)
 		add_atom(sb, SEC_MOVE, EFF_DENY, BIT(OP_UNLINK), 0, fmt_filter(sb, "literal", path_expr(sb, pa, k)));
-	/* Directories the wildcard part crosses on the way to a match. */
-	for (int k = g + 1; k < n; k++)
+	/* Named directories the wildcard part crosses on the way to a match
+	 * (every `.git` directory, for a pattern "PROJECT, any directories,
+	 * .git/hooks"). A prefix ending in `**` or a bare `*` is every directory
+	 * beneath: renaming those stays allowed, as the language's evaluator
+	 * allows it, since forbidding it breaks every tool that renames
+	 * directories (npm, cargo). */
+	for (int k = g + 1; k < n; k++) {
+		Str last_c = pa->comp[k - 1];
+		size_t stars = 0;
+		while (stars < last_c.n && last_c.p[stars] == '*')
+			stars++;
+		if (stars == last_c.n)
+			continue;
 		add_atom(sb, SEC_MOVE, EFF_DENY, BIT(OP_UNLINK), 0,
 			 arena_printf(sb->a, "(require-all (regex %.*s) (vnode-type DIRECTORY))",
 				      STRF(path_regex(sb, pa, k, false, false))));
+	}
 }
 
 /* ---- network ---- */
@@ -591,9 +606,12 @@ static bool is_loopback(const NetObj *n)
 	return false;
 }
 
+/* Every port, written as a range. */
+static bool all_ports(const NetObj *n) { return n->port_any || (n->port_lo <= 1 && n->port_hi == 65535); }
+
 static bool port_range_too_wide(const NetObj *n)
 {
-	return !n->port_any && n->port_hi - n->port_lo + 1 > MAX_PORTS;
+	return !all_ports(n) && n->port_hi - n->port_lo + 1 > MAX_PORTS;
 }
 
 static long net_key(const NetObj *n)
@@ -613,7 +631,7 @@ static Str net_filters(Sb *sb, const NetObj *n, const char *side)
 {
 	const char *proto = n->proto == PROTO_UDP ? "udp" : "tcp";
 	const char *host = is_loopback(n) ? "localhost" : "*";
-	if (n->port_any || port_range_too_wide(n))
+	if (all_ports(n) || port_range_too_wide(n))
 		return arena_printf(sb->a, "(%s %s \"%s:*\")", side, proto, host);
 	Str f = { "", 0 };
 	for (unsigned port = n->port_lo; port <= n->port_hi; port++)
@@ -826,9 +844,13 @@ static void put_message(Sb *sb, Buf *b, const Atom *first, int count)
 	buf_str(&m, sb->p->name);
 	buf_puts(&m, first->sec == SEC_MOVE ? ": move-blocking for" : ": denied by");
 	int shown = 0;
+	const Rule *prev = NULL;
 	for (int i = 0; i < count && shown <= 3; i++)
 		for (int k = 0; k < first[i].nsrc && shown <= 3; k++) {
 			const Rule *r = first[i].src[k];
+			if (prev && prev->loc.file == r->loc.file && prev->loc.line == r->loc.line)
+				continue;
+			prev = r;
 			Str file = r->loc.file < sb->p->nfiles ? sb->p->files[r->loc.file].name : STR("?");
 			if (shown == 3) {
 				buf_puts(&m, " ...");
@@ -1139,8 +1161,8 @@ static Fidelity fidelity(const Policy *p, const Rule *r, Arena *a, Str *note)
 						     n->port_lo, n->port_hi);
 			return allow ? FID_WIDER : FID_STRICTER;
 		}
-		if (n->host_kind != HOST_ANY && !(n->host_kind == HOST_NAME)) {
-			*note = arena_printf(a, "Seatbelt's localhost is every loopback address (127.0.0.0/8 and ::1): %s all of them",
+		if (n->host_kind != HOST_ANY) {
+			*note = arena_printf(a, "Seatbelt's localhost is every loopback address and the name (127.0.0.0/8, ::1, localhost): %s all of them",
 					     what);
 			return allow ? FID_WIDER : FID_STRICTER;
 		}

@@ -300,9 +300,10 @@ typedef struct Stats {
 } Stats;
 static Stats st;
 
-/* Rights whose rules the backend does not call exact (move-blocking aside):
- * their mismatches are expected and counted. */
-static bool inexact[R__COUNT];
+/* Rights with a rule the backend calls wider (the profile may allow what the
+ * language denies) or stricter (the reverse), move-blocking aside: such a
+ * mismatch, in that direction only, is expected and counted. */
+static bool wider[R__COUNT], stricter[R__COUNT];
 
 static void note_inexact(void)
 {
@@ -311,9 +312,10 @@ static void note_inexact(void)
 		Str note;
 		Fidelity f = backend_seatbelt.fidelity(pol, r, &c.arena, &note);
 		if ((f == FID_WIDER || f == FID_STRICTER) && !str_has_prefix(note, "move-blocking")) {
-			inexact[r->right] = true;
+			bool *v = f == FID_WIDER ? wider : stricter;
+			v[r->right] = true;
 			if (r->right == R_NET)
-				inexact[R_CONNECT] = inexact[R_BIND] = true;
+				v[R_CONNECT] = v[R_BIND] = true;
 		}
 	}
 }
@@ -332,11 +334,29 @@ static void fail_line(const char *what, const char *optext, bool want, bool got,
 	st.failed++;
 }
 
-static void check_moveblock(const char *path)
+/* The path itself and its ancestors down to the denying rule's literal
+ * prefix (directories its wildcards cross are not all blocked). */
+static void check_moveblock(const char *path, const Rule *by)
 {
+	const PathObj *po = &by->path;
+	size_t end = 0;
+	for (size_t i = 0; i < po->text.n;) {
+		size_t j = i + 1;
+		while (j < po->text.n && po->text.p[j] != '/')
+			j++;
+		if (memchr(po->text.p + i, '*', j - i))
+			break;
+		end = j;
+		i = j;
+	}
+	char *lit = concrete(arena_cstr(&c.arena, (Str){ po->text.p, end }));
 	char *p = xstrndup(path, strlen(path));
 	bool self = true;
 	while (strcmp(p, "/") != 0 && *p) {
+		size_t n = strlen(p);
+		bool within = !strncmp(lit, p, n) && (lit[n] == 0 || lit[n] == '/');
+		if (!self && !within)
+			goto up;
 		Query q = { .op = "file-write-unlink", .path = p, .dir = !self, .proto = -1 };
 		int which;
 		if (sb_allows(&q, &which)) {
@@ -345,6 +365,7 @@ static void check_moveblock(const char *path)
 			fail_line(what, p, false, true, which, NULL);
 		}
 		st.moveblock++;
+	up:
 		self = false;
 		char *slash = strrchr(p, '/');
 		if (!slash)
@@ -355,7 +376,42 @@ static void check_moveblock(const char *path)
 			*slash = 0;
 	}
 	free(p);
+	free(lit);
 }
+
+/* /tmp, /var and /etc are /private/tmp, ... on macOS: one file, two
+ * spellings, while the evaluator treats them as different paths. A query in
+ * one spelling is decided in the spelling the policy's rules use; when the
+ * policy uses both, it is not compared. */
+static const char *const link_dirs[] = { "/tmp", "/var", "/etc" };
+
+static int link_spelling(const char *s) /* 1 plain, 2 /private, 0 neither */
+{
+	bool priv = strncmp(s, "/private", 8) == 0;
+	const char *t = priv ? s + 8 : s;
+	for (int i = 0; i < 3; i++) {
+		size_t l = strlen(link_dirs[i]);
+		if (!strncmp(t, link_dirs[i], l) && (t[l] == 0 || t[l] == '/'))
+			return priv ? 2 : 1;
+	}
+	return 0;
+}
+
+static int policy_spellings(void) /* bit 1: plain spelling used, bit 2: /private */
+{
+	int m = 0;
+	for (int i = 0; i < pol->nrules; i++) {
+		const Rule *r = &pol->rules[i];
+		const PathObj *po = ir_right_obj[r->right] == OBJ_PATH ? &r->path
+				    : ir_right_obj[r->right] == OBJ_NET && r->net.proto == PROTO_UNIX ? &r->net.path
+													   : NULL;
+		if (po && po->root == ROOT_ABS)
+			m |= link_spelling(arena_cstr(&c.arena, po->text));
+	}
+	return m;
+}
+
+static int aliased;
 
 /* One operation as written after `explain`. */
 static void check_op(const char *text)
@@ -366,6 +422,28 @@ static void check_op(const char *text)
 		if (verbose)
 			fprintf(stderr, "sbsem: skipped unparsable sample: %s\n", text);
 		return;
+	}
+	const PathObj *qp = ir_right_obj[op.right] == OBJ_PATH ? &op.path
+			    : ir_right_obj[op.right] == OBJ_NET && op.net.proto == PROTO_UNIX ? &op.net.path
+											       : NULL;
+	int sp = qp && qp->root == ROOT_ABS ? link_spelling(arena_cstr(&c.arena, qp->text)) : 0;
+	if (sp) {
+		int used = policy_spellings();
+		if (used == 3) {
+			aliased++;
+			return;
+		}
+		if (used && used != sp) { /* decide in the policy's spelling */
+			const char *t = strstr(text, sp == 2 ? "/private/" : "/");
+			char alt[9000];
+			size_t pre = (size_t)(t - text);
+			snprintf(alt, sizeof alt, "%.*s%s%s", (int)pre, text, sp == 2 ? "" : "/private", sp == 2 ? t + 8 : t);
+			Op op2;
+			if (!eval_parse_op(pol, &c.arena, &d, (SrcLoc){ 0, 0, 0 }, str_c(alt), &op2))
+				return;
+			op.path = op2.path;
+			op.net.path = op2.net.path;
+		}
 	}
 	Decision dec = eval_op(pol, &op, PLAT_MACOS);
 	bool want = dec.effect == EFF_ALLOW;
@@ -417,13 +495,13 @@ static void check_op(const char *text)
 		bool got = sb_allows(&q, &which);
 		if (got == want)
 			st.compared++;
-		else if (inexact[op.right])
+		else if (got ? wider[op.right] : stricter[op.right])
 			st.tolerated++;
 		else
 			fail_line("decision", text, want, got, which, dec.rule);
 	}
 	if (path && (op.right == R_READ || op.right == R_WRITE) && !want && dec.rule)
-		check_moveblock(path);
+		check_moveblock(path, dec.rule);
 	free(path);
 }
 

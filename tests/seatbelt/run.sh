@@ -1,0 +1,372 @@
+#!/usr/bin/env bash
+# tests/seatbelt/run.sh: the macos target's suite (see tests/run.sh for the
+# protocol: $SBXC, $BUILD, $ROOT, $UPDATE; one PASS/FAIL/SKIP line a test).
+#
+#  checker-*   the TinyScheme SBPL checker (sbcheck) accepts the real
+#              profiles in ../shared/data/sbpl/profiles and rejects broken
+#              ones, each for the reason named (unknown operation, filter,
+#              modifier, bad argument, unbalanced text, bad escape, the
+#              local/remote swap, ...); a TinyScheme crash is retried, a
+#              rejection is not.
+#  golden-*    corpus/NAME.sbx compiles to exactly corpus/NAME.sb
+#              (UPDATE=1 rewrites it), which the checker accepts (--strict).
+#  semantic-*  sbsem: SBPL's last-match-wins on the profile decides sampled
+#              operations as the reference evaluator does; move-blocking.
+#  example-*   every shipped example and the spec's policy compile for macos.
+#  hostile-*   paths, file names and reasons with quotes, backslashes,
+#              parentheses, semicolons and newlines stay inside their string
+#              or comment.
+#  and: network directions, fidelity refusals, -D baking, missing params,
+#  determinism, and the size of a sandbox-runtime-equivalent profile.
+set -u
+ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+BUILD=${BUILD:-build}
+SBXC=${SBXC:-$ROOT/$BUILD/sbxc}
+UPDATE=${UPDATE:-0}
+here=$ROOT/tests/seatbelt
+export ROOT BUILD
+export SBLEX=$ROOT/$BUILD/tests/seatbelt/sblex
+sbcheck=$here/sbcheck
+sbsem=$ROOT/$BUILD/tests/seatbelt/sbsem
+data=$ROOT/../shared/data/sbpl
+
+if ! out=$(ninja -C "$ROOT" "$BUILD/seatbelt-all" 2>&1); then
+	echo "FAIL seatbelt/build: $(echo "$out" | tail -5 | tr '\n' ' ')"
+	exit 0
+fi
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+have_checker=1 why=
+if [ ! -f "$data/vocabulary.txt" ]; then
+	have_checker=0 why="no ../shared/data/sbpl (the SBPL vocabulary)"
+elif ! command -v tinyscheme >/dev/null; then
+	have_checker=0 why="tinyscheme is not installed (scripts/packages-seatbelt.txt)"
+fi
+skip_or_fail() { # name: under CI nothing may skip
+	if [ "${CI:-}" = true ]; then echo "FAIL $1: $why"; else echo "SKIP $1: $why"; fi
+}
+
+# Values for every param a test profile may use.
+P=(-D HOME=/Users/u -D PROJECT=/Users/u/src/p -D TMPDIR=/var/folders/xy/T/ -D UID=501
+	-D CARGO_HOME=/Users/u/.cargo -D CACHE=/Users/u/Library/Caches -D TOOL_CACHE=/Users/u/tc)
+
+# ---- the checker against real profiles ----
+chromium_params=(-D BROWSER_PID=1 -D BUNDLE_ID=org.chromium.Chromium -D BUNDLE_PATH=/Applications/C.app
+	-D COMPONENT_PATH=/c -D DARWIN_USER_CACHE_DIR=/private/var/folders/c -D DARWIN_USER_DIR=/private/var/folders/u
+	-D DARWIN_USER_TEMP_DIR=/private/var/folders/t -D DISABLE_METAL_SHADER_CACHE=TRUE
+	-D DISABLE_SANDBOX_DENIAL_LOGGING=FALSE -D ENABLE_LOGGING=TRUE -D EXECUTABLE_PATH=/Applications/C.app/x
+	-D FILTER_SYSCALLS=TRUE -D FILTER_SYSCALLS_DEBUG=FALSE -D HELPER_BUNDLE_ID=org.chromium.helper
+	-D USER_HOMEDIR_AS_LITERAL=/Users/u -D LOG_FILE_PATH=/private/tmp/log -D OS_VERSION=1500)
+real=()
+if [ $have_checker = 1 ]; then
+	cat "$data/profiles/chromium_common.sb" "$data/profiles/chromium_renderer.sb" >"$tmp/chromium_renderer_full.sb"
+	real=("$data/profiles/chromium_common.sb" "$tmp/chromium_renderer_full.sb" "$data/profiles/codex_base.sbpl"
+		"$data/profiles/sandbox-runtime-generated.sb")
+	for f in "${real[@]}"; do
+		n=$(basename "$f"); n=${n%.*}
+		if out=$("$sbcheck" "${chromium_params[@]}" "$f" 2>&1); then echo "PASS checker-accepts-$n"
+		else echo "FAIL checker-accepts-$n: $out"; fi
+	done
+else
+	skip_or_fail checker-accepts-real-profiles
+fi
+
+# ---- the checker rejects, for the right reason ----
+# reject NAME REASON-REGEX [--strict] <<< PROFILE
+reject() {
+	local name=$1 reason=$2 flags=${3:-}
+	cat >"$tmp/$name.sb"
+	if [ $have_checker = 0 ]; then skip_or_fail "checker-rejects-$name"; return; fi
+	local out rc
+	out=$("$sbcheck" $flags "${P[@]}" "$tmp/$name.sb" 2>&1); rc=$?
+	if [ $rc = 1 ] && echo "$out" | grep -qE "$reason"; then echo "PASS checker-rejects-$name"
+	else echo "FAIL checker-rejects-$name: status $rc, wanted /$reason/: $out"; fi
+}
+reject unknown-operation 'unbound variable: file-reed\*' <<'EOF'
+(version 1)
+(deny default)
+(allow file-reed* (subpath "/usr"))
+EOF
+reject unknown-filter 'unbound variable: subpathx' <<'EOF'
+(version 1)
+(deny default)
+(allow file-read* (subpathx "/usr"))
+EOF
+reject unknown-modifier 'unbound variable: mesage' <<'EOF'
+(version 1)
+(deny default)
+(deny file-read* (subpath "/usr") (with mesage "x"))
+EOF
+reject missing-paren "never closed" <<'EOF'
+(version 1)
+(deny default)
+(allow file-read* (subpath "/usr")
+EOF
+reject extra-paren "without a matching" <<'EOF'
+(version 1)
+(deny default))
+EOF
+reject unknown-escape 'unknown string escape' <<'EOF'
+(version 1)
+(deny default)
+(allow file-read* (regex "^/usr/lib/.*\.dylib$"))
+EOF
+printf '(version 1)\n(deny default)\n(allow file-read* (subpath "/usr))' |
+	reject unterminated-string 'never ends'
+reject raw-newline-in-string 'raw control byte' <<'EOF'
+(version 1)
+(deny default)
+(allow file-read* (subpath "/usr
+(allow file-write* (subpath "/")"))
+EOF
+reject host-name-in-address 'host can only be' <<'EOF'
+(version 1)
+(deny default)
+(allow network-outbound (remote tcp "example.com:443"))
+EOF
+reject bad-port 'bad port' <<'EOF'
+(version 1)
+(deny default)
+(allow network-outbound (remote tcp "*:70000"))
+EOF
+reject path-not-string 'needs a path string' <<'EOF'
+(version 1)
+(deny default)
+(allow file-read* (subpath 3))
+EOF
+reject relative-path 'not absolute' <<'EOF'
+(version 1)
+(deny default)
+(allow file-read* (subpath "usr"))
+EOF
+reject operation-after-filter 'after a filter' <<'EOF'
+(version 1)
+(deny default)
+(allow file-read* (subpath "/usr") file-write*)
+EOF
+reject no-version 'before \(version 1\)' <<'EOF'
+(deny default)
+EOF
+reject unset-param 'argument is #f|needs a path string' <<'EOF'
+(version 1)
+(deny default)
+(allow file-read* (subpath (param "NOT_GIVEN")))
+EOF
+# sandbox-runtime once wrote `local` where `remote` was meant: all egress open.
+reject srt-local-on-outbound 'outbound traffic is matched by remote' --strict <<'EOF'
+(version 1)
+(deny default)
+(allow network-outbound (local ip "localhost:3128"))
+EOF
+reject remote-on-bind 'matched by local' --strict <<'EOF'
+(version 1)
+(deny default)
+(allow network-bind (remote tcp "*:8080"))
+EOF
+reject tmp-not-private 'link into /private' --strict <<'EOF'
+(version 1)
+(deny default)
+(allow file-write* (subpath "/tmp/build"))
+EOF
+reject unanchored-regex 'not anchored' --strict <<'EOF'
+(version 1)
+(deny default)
+(allow file-read* (regex "/secret"))
+EOF
+reject allow-default-first 'first rule must be \(deny default\)' --strict <<'EOF'
+(version 1)
+(allow file-read* (subpath "/"))
+(deny default)
+EOF
+# A real profile with one operation misspelt is rejected too.
+if [ $have_checker = 1 ]; then
+	sed '0,/(allow process-fork)/s//(allow process-forks)/' "$data/profiles/codex_base.sbpl" >"$tmp/codex-broken.sb"
+	if out=$("$sbcheck" "$tmp/codex-broken.sb" 2>&1); then echo "FAIL checker-rejects-misspelt-codex: accepted"
+	elif echo "$out" | grep -q 'process-forks'; then echo "PASS checker-rejects-misspelt-codex"
+	else echo "FAIL checker-rejects-misspelt-codex: $out"; fi
+fi
+
+# ---- a crash is retried, a rejection is not ----
+if [ $have_checker = 1 ]; then
+	mkdir -p "$tmp/fakebin"
+	real_ts=$(command -v tinyscheme)
+	# Crashes (SIGSEGV) on its first two runs, then is the real interpreter.
+	cat >"$tmp/fakebin/tinyscheme" <<EOF
+#!/usr/bin/env bash
+n=\$(cat "$tmp/count" 2>/dev/null || echo 0); echo \$((n + 1)) >"$tmp/count"
+[ \$n -ge 2 ] || kill -SEGV \$\$
+exec "$real_ts" "\$@"
+EOF
+	chmod +x "$tmp/fakebin/tinyscheme"
+	rm -f "$tmp/count"
+	printf '(version 1)\n(deny default)\n(allow process-fork)\n' >"$tmp/ok.sb"
+	if PATH=$tmp/fakebin:$PATH "$sbcheck" "$tmp/ok.sb" >/dev/null 2>&1 && [ "$(cat "$tmp/count")" = 3 ]; then
+		echo "PASS checker-retries-crash"
+	else echo "FAIL checker-retries-crash: runs $(cat "$tmp/count" 2>/dev/null)"; fi
+	rm -f "$tmp/count"
+	echo 2 >"$tmp/count" # no more crashes: count the runs of a rejection
+	printf '(version 1)\n(deny default)\n(allow process-forkk)\n' >"$tmp/bad.sb"
+	if ! PATH=$tmp/fakebin:$PATH "$sbcheck" "$tmp/bad.sb" >/dev/null 2>&1 && [ "$(cat "$tmp/count")" = 3 ]; then
+		echo "PASS checker-no-retry-on-rejection"
+	else echo "FAIL checker-no-retry-on-rejection: runs $(( $(cat "$tmp/count") - 2 ))"; fi
+fi
+
+# ---- golden files, checker, semantics ----
+# Compiled in a scratch copy so the header's paths are the same everywhere.
+mkdir -p "$tmp/corpus"
+cp "$here"/corpus/*.sbx "$tmp/corpus/"
+for src in "$here"/corpus/*.sbx; do
+	name=$(basename "$src" .sbx)
+	(cd "$tmp/corpus" && "$SBXC" "$name.sbx" -t macos -o out >"$name.log" 2>&1)
+	rc=$?
+	pol=$(sed -n 's/^policy \([^ ]*\).*/\1/p' "$src" | head -1)
+	got=$tmp/corpus/out/$pol.sb
+	if [ $rc != 0 ] || [ ! -f "$got" ]; then
+		echo "FAIL golden-$name: sbxc exited $rc: $(head -3 "$tmp/corpus/$name.log" | tr '\n' ' ')"
+		continue
+	fi
+	if [ "$UPDATE" = 1 ]; then
+		cp "$got" "$here/corpus/$name.sb"
+		echo "PASS golden-$name (updated)"
+	elif cmp -s "$got" "$here/corpus/$name.sb"; then
+		echo "PASS golden-$name"
+	else
+		echo "FAIL golden-$name: differs from corpus/$name.sb: $(diff "$here/corpus/$name.sb" "$got" | head -6 | tr '\n' ' ')"
+	fi
+	if [ $have_checker = 0 ]; then skip_or_fail "checker-golden-$name"; skip_or_fail "semantic-$name"; continue; fi
+	if out=$("$sbcheck" --strict "${P[@]}" "$got" 2>&1); then echo "PASS checker-golden-$name"
+	else echo "FAIL checker-golden-$name: $out"; fi
+	out=$(cd "$tmp/corpus" && "$sbsem" "$name.sbx" 2>&1); rc=$?
+	case $rc in
+	0) echo "PASS semantic-$name" ;;
+	77) skip_or_fail "semantic-$name" ;;
+	*) echo "FAIL semantic-$name: $(echo "$out" | head -5 | tr '\n' ' ')" ;;
+	esac
+done
+
+# ---- examples and the spec's policy ----
+for ex in "$ROOT"/examples/*.sbx; do
+	[ -f "$ex" ] || continue
+	name=$(basename "$ex" .sbx)
+	if out=$("$SBXC" "$ex" -t macos -o "$tmp/ex-$name" 2>&1); then
+		if [ $have_checker = 0 ]; then echo "PASS example-$name"; continue; fi
+		defs=("${P[@]}")
+		for prm in $(sed -n 's/^ *param \([A-Za-z_0-9]*\).*/\1/p' "$ex"); do defs+=(-D "$prm=/Users/u/$prm"); done
+		if out=$("$sbcheck" --strict "${defs[@]}" "$tmp/ex-$name"/*.sb 2>&1); then echo "PASS example-$name"
+		else echo "FAIL example-$name: checker: $out"; fi
+	else
+		echo "FAIL example-$name: $(echo "$out" | head -3 | tr '\n' ' ')"
+	fi
+done
+
+# ---- hostile names ----
+# A main file and a fragment whose names hold a quote, a parenthesis, a
+# semicolon and a newline; paths and a reason holding every character that
+# could end a string or a comment. The checker must see exactly the rules
+# meant, with the paths intact.
+hdir=$tmp/hostile
+mkdir -p "$hdir"
+frag=$'evil"); (allow file-write* (subpath "x")) ;\n(allow default'
+printf 'sbx 1\nallow read "/frag/x\\")(allow default)"\n' >"$hdir/$frag.sbx"
+main=$'main"(\n;x.sbx'
+cat >"$hdir/$main" <<'EOF'
+sbx 1
+policy hostile
+allow read "/a\"b/c\\d" "/e(f)g" "/h;i/j" "/k\nl" because "a reason\n(allow default) ;) \" \\"
+deny read "/a\"b/c\\d/s\"e\\c(r)e;t" "/p/*\"(x)*" because "x\")(allow default)"
+allow write "/q/**/z\\(" ${HOME}
+on macos {
+  allow mach-lookup "com.evil\")(allow default"
+}
+EOF
+esc=${frag//\\/\\\\}; esc=${esc//\"/\\\"}; esc=${esc//$'\n'/\\n}
+printf 'use "%s.sbx"\n' "$esc" >>"$hdir/$main"
+if (cd "$hdir" && "$SBXC" "$main" -t macos -o out >"$tmp/hostile.log" 2>&1); then
+	hs=$hdir/out/hostile.sb
+	# Nothing but the header, comments and our own forms starts a line.
+	bad=$(grep -vE '^(;;|\(version 1\)$|\(deny default\)$|\((allow|deny|define) |  |\)$|$)' "$hs" | head -3)
+	if [ -n "$bad" ]; then echo "FAIL hostile-lines: a line that is not ours: $bad"
+	else echo "PASS hostile-lines"; fi
+	if [ $have_checker = 1 ]; then
+		if dump=$("$sbcheck" --strict --dump -D HOME=/Users/u "$hs" 2>&1); then
+			want=$(printf '%s\n' 'allow	file-read*,file-map-executable	(subpath "/a\"b/c\\d")' \
+				'allow	file-read*,file-map-executable	(subpath "/k\nl")' \
+				'allow	mach-lookup	(global-name "com.evil\")(allow default")' \
+				'allow	file-read*,file-map-executable	(subpath "/frag/x\")(allow default)")')
+			missing=$(echo "$want" | while IFS= read -r l; do grep -qxF "$l" <<<"$dump" || echo "$l"; done)
+			if echo "$dump" | grep -qE '^allow	default'; then echo "FAIL hostile-checker: an injected (allow default)"
+			elif [ -n "$missing" ]; then echo "FAIL hostile-checker: missing $missing"
+			else echo "PASS hostile-checker"; fi
+		else
+			echo "FAIL hostile-checker: $dump"
+		fi
+	else
+		skip_or_fail hostile-checker
+	fi
+else
+	echo "FAIL hostile-compile: $(head -3 "$tmp/hostile.log" | tr '\n' ' ')"
+fi
+# A control byte no SBPL reader agrees on is refused, not written.
+printf 'sbx 1\npolicy ctl\nallow read "/a\\x01b"\n' >"$tmp/ctl.sbx"
+if "$SBXC" "$tmp/ctl.sbx" -t macos -o "$tmp/ctl" >"$tmp/ctl.log" 2>&1; then
+	echo "FAIL hostile-control-byte: compiled"
+elif grep -q "control byte" "$tmp/ctl.log" && [ ! -e "$tmp/ctl/ctl.sb" ]; then
+	echo "PASS hostile-control-byte"
+else echo "FAIL hostile-control-byte: $(head -2 "$tmp/ctl.log" | tr '\n' ' ')"; fi
+
+# ---- network: connect is outbound/remote, bind is bind+inbound/local ----
+nprof=$tmp/corpus/out/network.sb
+if [ $have_checker = 1 ] && [ -f "$nprof" ]; then
+	dump=$("$sbcheck" --dump "${P[@]}" "$nprof" 2>&1)
+	if grep -qxF $'allow\tnetwork-outbound\t(remote tcp "*:443")' <<<"$dump" &&
+		grep -qxF $'allow\tnetwork-bind,network-inbound\t(local tcp "*:8080")' <<<"$dump" &&
+		! grep -E $'network-outbound[^\t]*\t.*\\(local|network-(bind|inbound)[^\t]*\t.*\\(remote' <<<"$dump" >/dev/null; then
+		echo "PASS network-directions"
+	else echo "FAIL network-directions: $(grep network- <<<"$dump" | head -5 | tr '\n' ' ')"; fi
+fi
+
+# ---- fidelity: a host name is wider on macOS and refused unless accepted ----
+printf 'sbx 1\npolicy h\nallow connect tcp api.github.com:443\n' >"$tmp/h.sbx"
+if "$SBXC" "$tmp/h.sbx" -t macos -o "$tmp/h" >"$tmp/h.log" 2>&1; then echo "FAIL fidelity-host-refused: compiled"
+elif grep -q "wider on macos" "$tmp/h.log" && [ ! -e "$tmp/h/h.sb" ]; then echo "PASS fidelity-host-refused"
+else echo "FAIL fidelity-host-refused: $(head -2 "$tmp/h.log" | tr '\n' ' ')"; fi
+if "$SBXC" "$tmp/h.sbx" -t macos -o "$tmp/h" --accept-wider >"$tmp/h.log" 2>&1 &&
+	grep -q '(allow network-outbound (remote tcp "\*:443"))' "$tmp/h/h.sb"; then echo "PASS fidelity-host-accepted"
+else echo "FAIL fidelity-host-accepted: $(head -2 "$tmp/h.log" | tr '\n' ' ')"; fi
+printf 'sbx 1\npolicy d\nallow connect tcp *:443\ndeny connect tcp evil.example:443\n' >"$tmp/d.sbx"
+if "$SBXC" "$tmp/d.sbx" -t macos -o "$tmp/d" >"$tmp/d.log" 2>&1 &&
+	grep -q '(deny network-outbound (remote tcp "\*:443")' "$tmp/d/d.sb"; then echo "PASS fidelity-host-deny-stricter"
+else echo "FAIL fidelity-host-deny-stricter: $(head -2 "$tmp/d.log" | tr '\n' ' ')"; fi
+
+# ---- -D bakes a value in; a missing param fails closed at apply time ----
+if (cd "$tmp/corpus" && "$SBXC" spec.sbx -t macos -o baked -D HOME=/Users/alice >/dev/null 2>&1) &&
+	grep -q '(subpath "/Users/alice/.ssh")' "$tmp/corpus/baked/cargo-build-script.sb" &&
+	! grep -q '(param "HOME")' "$tmp/corpus/baked/cargo-build-script.sb"; then
+	echo "PASS baked-param"
+else echo "FAIL baked-param"; fi
+if [ $have_checker = 1 ] && [ -f "$tmp/corpus/out/cargo-build-script.sb" ]; then
+	out=$("$sbcheck" -D HOME=/Users/u -D TMPDIR=/private/tmp "$tmp/corpus/out/cargo-build-script.sb" 2>&1)
+	if [ $? = 1 ] && echo "$out" | grep -q 'param PROJECT has no value'; then echo "PASS missing-param-fails-closed"
+	else echo "FAIL missing-param-fails-closed: $out"; fi
+	out=$("$sbcheck" -D HOME=Users/u -D PROJECT=/p -D TMPDIR=/private/tmp "$tmp/corpus/out/cargo-build-script.sb" 2>&1)
+	if [ $? = 1 ] && echo "$out" | grep -q 'param HOME is not an absolute path'; then echo "PASS relative-param-fails-closed"
+	else echo "FAIL relative-param-fails-closed: $out"; fi
+fi
+
+# ---- deterministic bytes ----
+mkdir -p "$tmp/again" && cp "$tmp/corpus"/*.sbx "$tmp/again/"
+(cd "$tmp/again" && "$SBXC" globs.sbx -t macos -o out >/dev/null 2>&1)
+if cmp -s "$tmp/again/out/globs.sb" "$tmp/corpus/out/globs.sb"; then echo "PASS deterministic"
+else echo "FAIL deterministic: two runs differ"; fi
+
+# ---- size next to sandbox-runtime ----
+srt=$data/profiles/sandbox-runtime-generated.sb
+ours=$tmp/corpus/out/srt-equivalent.sb
+if [ -f "$srt" ] && [ -f "$ours" ]; then
+	a=$(wc -c <"$ours") b=$(wc -c <"$srt")
+	if [ "$a" -lt "$b" ]; then echo "PASS size-srt-equivalent ($a bytes; sandbox-runtime $b)"
+	else echo "FAIL size-srt-equivalent: $a bytes, sandbox-runtime $b"; fi
+fi
+exit 0
