@@ -466,7 +466,7 @@ static int cmd_check(int argc, char **argv)
 	} else {
 		printf("%.*s: ok: %d rules, %d expect, %d never; digest xxh3-128:%s\n", STRF(p->name), p->nrules, p->nexpects,
 		       p->nnevers, hex);
-		printf("\n%-40s", "rule");
+		printf("\n%-44s %-9s", "rule", "linux");
 		for (int i = 0; backends[i]; i++)
 			printf(" %-9s", backends[i]->name);
 		printf("\n");
@@ -486,7 +486,13 @@ static int cmd_check(int argc, char **argv)
 			json_str(stdout, p->files[r->loc.file].name);
 			printf(", \"line\": %u, \"fidelity\": {", r->loc.line);
 		} else
-			printf("%-40.*s", (int)b.n, b.p);
+			printf("%-44.*s", (int)b.n, b.p);
+		Str lnote;
+		Fidelity lf = fidelity_linux(p, r, &c.arena, &lnote);
+		if (json(&o))
+			printf("\"linux\": {\"class\": \"%s\"}, ", fid_name[lf]);
+		else
+			printf(" %-9s", fid_name[lf]);
 		Buf notes = { 0 };
 		for (int i = 0; backends[i]; i++) {
 			Str note;

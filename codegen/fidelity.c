@@ -34,14 +34,28 @@ Fidelity fidelity_of(const Backend *b, const Policy *p, const Rule *r, Arena *a,
 	return b->fidelity(p, r, a, note);
 }
 
+Fidelity fidelity_linux(const Policy *p, const Rule *r, Arena *a, Str *note)
+{
+	Fidelity f = fidelity_of(&backend_landlock, p, r, a, note);
+	return f != FID_NA ? f : fidelity_of(&backend_seccomp, p, r, a, note);
+}
+
 bool fidelity_gate(Compile *c, const Backend *const *sel, int nsel, bool accept_wider)
 {
 	const Policy *p = c->policy;
 	bool ok = true;
+	bool with_landlock = false;
+	for (int i = 0; i < nsel; i++)
+		with_landlock |= sel[i] == &backend_landlock;
 	for (int i = 0; i < nsel; i++) {
 		for (int k = 0; k < p->nrules; k++) {
 			const Rule *r = &p->rules[k];
 			Str note;
+			/* With Landlock alongside, seccomp answers only for what Landlock
+			 * does not enforce (the `linux` view); alone, it answers for all. */
+			if (sel[i] == &backend_seccomp && with_landlock &&
+			    fidelity_of(&backend_landlock, p, r, &c->arena, &note) != FID_NA)
+				continue;
 			if (fidelity_of(sel[i], p, r, &c->arena, &note) != FID_WIDER)
 				continue;
 			if (fidelity_accepted(p, r->right, sel[i]->name))
