@@ -413,12 +413,32 @@ static Fidelity fidelity(const Policy *p, const Rule *r, Arena *a, Str *nt)
 
 /* ---- lowering ---- */
 
+/* Moves a heap Buf's bytes into the arena and frees it (and `also`);
+ * a failed Buf is an out-of-memory, reported the driver's way. */
+static Str take(Arena *a, Buf *b, Buf *also)
+{
+	bool failed = b->failed || (also && also->failed);
+	Str s = failed ? STR("") : arena_strdup(a, buf_as_str(b));
+	buf_free(b);
+	if (also)
+		buf_free(also);
+	if (failed)
+		arena_alloc(a, SIZE_MAX);
+	return s;
+}
+
+
 Str ac_rule_text(Arena *a, const Rule *r)
 {
-	const char *eff = r->effect == EFF_ALLOW ? "allow" : "deny";
-	if (r->obj.n)
-		return arena_printf(a, "%s %s %.*s", eff, ir_right_name[r->right], STRF(r->obj));
-	return arena_printf(a, "%s %s", eff, ir_right_name[r->right]);
+	Buf b = { 0 };
+	buf_printf(&b, "%s %s", r->effect == EFF_ALLOW ? "allow" : "deny", ir_right_name[r->right]);
+	Buf o = { 0 };
+	ir_put_object(&o, r);
+	if (o.n) {
+		buf_putc(&b, ' ');
+		buf_put(&b, o.p, o.n);
+	}
+	return take(a, &b, &o);
 }
 
 static Str rule_from(Arena *a, const Policy *p, const Rule *r)
@@ -469,12 +489,7 @@ static Str win_path(Arena *a, const PathObj *po, bool beneath)
 	} else {
 		put_tail(&b, t);
 	}
-	Str s = b.failed ? STR("") : arena_strdup(a, buf_as_str(&b));
-	bool failed = b.failed;
-	buf_free(&b);
-	if (failed)
-		arena_alloc(a, SIZE_MAX); /* out of memory: let the driver report it */
-	return s;
+	return take(a, &b, NULL);
 }
 
 /* A param's default in Windows form, or false when it is a POSIX path that
@@ -501,11 +516,7 @@ static bool win_value(Arena *a, Str v, Str *out)
 		put_tail(&b, (Str){ v.p + i, 1 });
 		i++;
 	}
-	*out = b.failed ? STR("") : arena_strdup(a, buf_as_str(&b));
-	bool failed = b.failed;
-	buf_free(&b);
-	if (failed)
-		arena_alloc(a, SIZE_MAX);
+	*out = take(a, &b, NULL);
 	return true;
 }
 
@@ -693,8 +704,10 @@ bool ac_lower(const Policy *p, Arena *a, Diags *d, AcProfile *ap)
 	for (int k = 0; k < 3; k++)
 		if (netfrom[k].n)
 			add_cap(a, ap, ac_cap_find(str_c(netcap_name[k])), netfrom[k]);
-	qsort(ap->files, (size_t)ap->nfiles, sizeof *ap->files, file_cmp);
-	qsort(ap->caps, (size_t)ap->ncaps, sizeof *ap->caps, cap_cmp);
+	if (ap->nfiles) /* qsort's base may not be NULL, even for no elements */
+		qsort(ap->files, (size_t)ap->nfiles, sizeof *ap->files, file_cmp);
+	if (ap->ncaps)
+		qsort(ap->caps, (size_t)ap->ncaps, sizeof *ap->caps, cap_cmp);
 	lower_params(p, a, ap);
 	return ok;
 }
