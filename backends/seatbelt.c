@@ -1070,7 +1070,8 @@ static bool emit(EmitCtx *cx)
 
 	/* Params, each defined after those its default names. */
 	Buf defs = { 0 };
-	qsort(sb.pu, (size_t)sb.npu, sizeof *sb.pu, cmp_pu);
+	if (sb.npu > 1)
+		qsort(sb.pu, (size_t)sb.npu, sizeof *sb.pu, cmp_pu);
 	int nused = sb.npu;
 	for (int i = 0; i < nused; i++)
 		define_param(&sb, &defs, &sb.pu[i]);

@@ -238,7 +238,8 @@ for src in "$here"/corpus/*.sbx; do
 	if [ $have_checker = 0 ]; then skip_or_fail "checker-golden-$name"; skip_or_fail "semantic-$name"; continue; fi
 	if out=$("$sbcheck" --strict "${P[@]}" "$got" 2>&1); then echo "PASS checker-golden-$name"
 	else echo "FAIL checker-golden-$name: $out"; fi
-	out=$(cd "$tmp/corpus" && "$sbsem" "$name.sbx" 2>&1); rc=$?
+	# sbsem keeps its tables until exit: leak checking it says nothing of sbxc.
+	out=$(cd "$tmp/corpus" && ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" "$sbsem" "$name.sbx" 2>&1); rc=$?
 	case $rc in
 	0) echo "PASS semantic-$name" ;;
 	77) skip_or_fail "semantic-$name" ;;
