@@ -165,9 +165,12 @@ int cmd_run(int argc, char **argv)
 	diag_print(stderr, &c.diags);
 	compile_free(&c);
 	fflush(NULL);
-	return sbx_exec(artifact, &o, argv + i);
+	status = sbx_exec(artifact, &o, argv + i);
+	free(params);
+	return status;
 out:
 	diag_print(stderr, &c.diags);
 	compile_free(&c);
+	free(params);
 	return status;
 }

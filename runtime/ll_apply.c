@@ -292,7 +292,7 @@ int sbx_exec(const char *artifact, const SbxOpts *o, char *const argv[])
 {
 	RtReport rep = { .detail = o->report || o->dry_run };
 	RtBuf text = { 0 }, err = { 0 };
-	LlArtifact a;
+	LlArtifact a = { 0 };
 	LlParamVal *vals = NULL;
 	int rfd = -1, status = SBX_EXIT_CANNOT_ENFORCE, e = 0;
 	const char *prog = o->prog ? o->prog : "sbx-exec";
@@ -300,15 +300,15 @@ int sbx_exec(const char *artifact, const SbxOpts *o, char *const argv[])
 
 	if (!slurp(artifact, 64u << 20, &text, &e)) {
 		fprintf(stderr, "%s: %s: %s\n", prog, artifact, strerror(e));
-		return SBX_EXIT_CANNOT_ENFORCE;
+		goto done;
 	}
 	if (!ll_parse(text.p, &a, &err)) {
 		fprintf(stderr, "%s: %s: %s\n", prog, artifact, err.p);
-		return SBX_EXIT_CANNOT_ENFORCE;
+		goto done;
 	}
 	if (!ll_params_resolve(&a, o, &vals, &err)) {
 		fprintf(stderr, "%s: %s\n", prog, err.p);
-		return SBX_EXIT_CANNOT_ENFORCE;
+		goto done;
 	}
 
 	/* ABI negotiation. */
@@ -392,33 +392,49 @@ int sbx_exec(const char *artifact, const SbxOpts *o, char *const argv[])
 
 report:
 	print_notes(&rep, o, o->report || o->dry_run);
-	if (status || o->dry_run) {
-		if (rfd >= 0)
-			close(rfd);
-		return status;
-	}
+	if (status || o->dry_run)
+		goto done;
 
 	/* From here on the process is committed: no_new_privs, Landlock,
 	 * seccomp, then exec. */
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
 		fprintf(stderr, "%s: no_new_privs: %s\n", prog, strerror(errno));
-		return SBX_EXIT_CANNOT_ENFORCE;
+		status = SBX_EXIT_CANNOT_ENFORCE;
+		goto done;
 	}
 	if (syscall(SYS_landlock_restrict_self, rfd, 0) < 0) {
 		fprintf(stderr, "%s: landlock_restrict_self: %s\n", prog, strerror(errno));
-		return SBX_EXIT_CANNOT_ENFORCE;
+		status = SBX_EXIT_CANNOT_ENFORCE;
+		goto done;
 	}
 	close(rfd);
+	rfd = -1;
 	if (filter.insns) {
 		struct sock_fprog prog_ = { .len = filter.count, .filter = filter.insns };
 		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, filter.flags, &prog_) < 0) {
 			fprintf(stderr, "%s: seccomp: %s\n", prog, strerror(errno));
-			return SBX_EXIT_CANNOT_ENFORCE;
+			status = SBX_EXIT_CANNOT_ENFORCE;
+			goto done;
 		}
 	}
 	close_inherited(o);
 	execvp(argv[0], argv);
 	int ee = errno;
 	fprintf(stderr, "%s: cannot execute %s: %s\n", prog, argv[0], strerror(ee));
-	return SBX_EXIT_CANNOT_EXEC;
+	/* The process is already confined: end it here (no atexit work, which
+	 * may need files the policy denies, such as LSan's /proc reads). */
+	fflush(stderr);
+	_exit(SBX_EXIT_CANNOT_EXEC);
+done:
+	if (rfd >= 0)
+		close(rfd);
+	for (int i = 0; vals && i < a.nparams; i++)
+		free(vals[i].value);
+	free(vals);
+	ll_free(&a);
+	rt_report_free(&rep);
+	free(filter.insns);
+	free(text.p);
+	free(err.p);
+	return status;
 }

@@ -131,19 +131,22 @@ static bool parse_fs(Cursor *c, LlArtifact *a)
 		r.access |= bit;
 	}
 	r.pattern = quoted(c);
-	if (!r.pattern || r.pattern[0] == 0)
+	if (!r.pattern || r.pattern[0] == 0) {
+		free(r.pattern);
 		return fail(c, "fs: quoted path expected");
+	}
+	LlFsRule *slot = RT_PUSH(a->fs, a->nfs, a->capfs); /* owned by a from here on */
+	*slot = r;
 	while (!at_end(c)) {
 		if (!word(c, w, sizeof w))
 			return fail(c, "fs: bad flag");
 		if (strcmp(w, "required") == 0)
-			r.flags |= LLF_REQUIRED;
+			slot->flags |= LLF_REQUIRED;
 		else if (strcmp(w, "create") == 0)
-			r.flags |= LLF_CREATE;
+			slot->flags |= LLF_CREATE;
 		else
 			return fail(c, "fs: unknown flag");
 	}
-	*RT_PUSH(a->fs, a->nfs, a->capfs) = r;
 	return true;
 }
 
@@ -200,7 +203,8 @@ static bool parse_line(Cursor *c, LlArtifact *a)
 		LlParamDecl d = { 0 };
 		if (!word(c, w, sizeof w))
 			return fail(c, "param: name expected");
-		d.name = rt_strdup(w);
+		char name[512];
+		memcpy(name, w, sizeof name);
 		if (!word(c, w, sizeof w))
 			return fail(c, "param: kind expected");
 		if (strcmp(w, "builtin") == 0)
@@ -213,6 +217,7 @@ static bool parse_line(Cursor *c, LlArtifact *a)
 				return fail(c, "param: quoted value expected");
 		} else
 			return fail(c, "param: builtin, required, default or baked expected");
+		d.name = rt_strdup(name);
 		*RT_PUSH(a->params, a->nparams, a->capparams) = d;
 	} else if (strcmp(w, "fs") == 0) {
 		if (!parse_fs(c, a))
@@ -252,7 +257,7 @@ static bool parse_line(Cursor *c, LlArtifact *a)
 			return fail(c, "fallback: refuse, stricter, degrade or seccomp expected");
 		if (!(f.why = quoted(c)))
 			return fail(c, "fallback: quoted reason expected");
-		*RT_PUSH(a->fb, a->nfb, a->capfb) = f;
+		*RT_PUSH(a->fb, a->nfb, a->capfb) = f; /* owned by a */
 	} else if (strcmp(w, "seccomp") == 0) {
 		if (a->has_seccomp_line)
 			return fail(c, "seccomp: given twice");
@@ -264,9 +269,9 @@ static bool parse_line(Cursor *c, LlArtifact *a)
 				return fail(c, "seccomp: \"FILE\" xxh3-64:HEX or none \"why\" expected");
 		} else {
 			char *f = quoted(c);
+			a->seccomp_manifest = f; /* owned by a, checked below */
 			if (!f || !*f || strchr(f, '/') || strcmp(f, "..") == 0 || strcmp(f, ".") == 0)
 				return fail(c, "seccomp: a file name beside the artifact expected");
-			a->seccomp_manifest = f;
 			if (!word(c, w, sizeof w) || strncmp(w, "xxh3-64:", 8) != 0 || strlen(w) != 24)
 				return fail(c, "seccomp: xxh3-64:HEX expected");
 			char *end;
@@ -280,6 +285,26 @@ static bool parse_line(Cursor *c, LlArtifact *a)
 	if (!at_end(c))
 		return fail(c, "unexpected text at the end of the line");
 	return true;
+}
+
+void ll_free(LlArtifact *a)
+{
+	for (int i = 0; i < a->nparams; i++) {
+		free(a->params[i].name);
+		free(a->params[i].value);
+	}
+	free(a->params);
+	for (int i = 0; i < a->nfs; i++)
+		free(a->fs[i].pattern);
+	free(a->fs);
+	free(a->bind.v);
+	free(a->connect.v);
+	for (int i = 0; i < a->nfb; i++)
+		free(a->fb[i].why);
+	free(a->fb);
+	free(a->seccomp_manifest);
+	free(a->seccomp_none_why);
+	memset(a, 0, sizeof *a);
 }
 
 bool ll_parse(const char *text, LlArtifact *a, RtBuf *err)

@@ -218,3 +218,12 @@ void rt_report_print(const RtReport *r, bool json, int fd)
 	}
 	free(b.p);
 }
+
+void rt_report_free(RtReport *r)
+{
+	for (int i = 0; i < r->n; i++)
+		free(r->v[i].text);
+	free(r->v);
+	free(r->seccomp_what);
+	memset(r, 0, sizeof *r);
+}

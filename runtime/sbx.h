@@ -75,6 +75,7 @@ typedef struct RtReport {
 } RtReport;
 void rt_note(RtReport *r, int kind, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void rt_report_print(const RtReport *r, bool json, int fd);
+void rt_report_free(RtReport *r);
 
 /* Parse a double-quoted string with the language's escapes (\\ \" \n \t
  * \xHH) at *s; advance *s; return the decoded bytes (NUL-free) or NULL. */
@@ -138,6 +139,7 @@ typedef struct LlArtifact {
 
 /* Parses text (NUL-terminated); on error returns false with a message in err. */
 bool ll_parse(const char *text, LlArtifact *a, RtBuf *err);
+void ll_free(LlArtifact *a);
 
 typedef struct ScmpBlob {
 	char arch[32];

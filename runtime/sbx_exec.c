@@ -98,5 +98,8 @@ int main(int argc, char **argv)
 	}
 	o.params = params;
 	o.keep_fds = keep;
-	return sbx_exec(artifact, &o, argv + i);
+	int status = sbx_exec(artifact, &o, argv + i);
+	free(params);
+	free(keep);
+	return status;
 }
