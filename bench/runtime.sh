@@ -31,7 +31,7 @@ policy() { # name, number of path rules
 		echo "allow read exec \${BIN}"
 		for i in $(seq 1 $(($2 - 1))); do echo "allow read $T/data/d$i"; done
 	} >"$T/$1.sbx"
-	"$B/sbxc" "$T/$1.sbx" -t linux --arch x86_64 --accept-wider -o "$T/$1" >/dev/null 2>&1
+	"$B/sbxc" "$T/$1.sbx" -t linux --arch x86_64 -o "$T/$1" >/dev/null 2>&1
 }
 policy p20 20
 policy p1000 1000
@@ -43,7 +43,7 @@ allow read /
 deny read \${HOME}/.ssh
 allow read exec \${BIN}
 EOT
-"$B/sbxc" "$T/carve.sbx" -t linux --arch x86_64 --accept-wider -o "$T/carve" >/dev/null 2>&1
+"$B/sbxc" "$T/carve.sbx" -t linux --arch x86_64 -o "$T/carve" >/dev/null 2>&1
 export XDG_CACHE_HOME=$T/cache
 
 X="$B/sbx-exec --param BIN=$T/bin"
@@ -53,7 +53,7 @@ hyperfine -N --warmup 30 --runs "$RUNS" --export-json "$T/r.json" --style basic 
 	-n "sbx-exec 20 rules" "$X $T/p20/p20.landlock -- $T/bin/true" \
 	-n "sbx-exec 1000 rules" "$X $T/p1000/p1000.landlock -- $T/bin/true" \
 	-n "sbx-exec carve" "$X $T/carve/carve.landlock -- $T/bin/true" \
-	-n "sbxc run 20 (cached)" "$B/sbxc run -D BIN=$T/bin --accept-wider $T/p20.sbx -- $T/bin/true" \
+	-n "sbxc run 20 (cached)" "$B/sbxc run -D BIN=$T/bin $T/p20.sbx -- $T/bin/true" \
 	-n "bwrap" "bwrap --ro-bind / / --dev /dev --unshare-all --die-with-parent $T/bin/true" >"$T/out" 2>&1 ||
 	{ cat "$T/out"; exit 1; }
 

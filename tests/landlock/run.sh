@@ -123,12 +123,14 @@ for _ in 1 2 3 4 5 6 7 8 9 10; do [ -S "$T/sock" ] && break; sleep 0.1; done
 PARAMS=(HOME="$T/home" PROJECT="$T/proj" BIN="$T/bin" TMPDIR="$T/tmp")
 EXPARAMS=() RUNPARAMS=()
 for p in "${PARAMS[@]}"; do EXPARAMS+=(-D "$p"); RUNPARAMS+=(--param "$p"); done
+# `sbxc explain` does not yet resolve a default that names another param
+# (DOCS = "${HOME}/docs" in corpus/params.sbx; reported): give it the value
+# the runtime derives from the default itself.
+DOCSPARAM=(-D DOCS="$T/home/docs")
 
-# Compile for this host: landlock + seccomp. --accept-wider: the seccomp
-# target alone calls exec and socket rules wider (it cannot see paths or
-# ports); together with Landlock they are not.
+# Compile for this host: landlock + seccomp.
 compile() { # $1 policy, $2 outdir
-	"$SBXC" "$1" -t linux --arch x86_64 --accept-wider -o "$2" >"$T/cc.err" 2>&1
+	"$SBXC" "$1" -t linux --arch x86_64 -o "$2" >"$T/cc.err" 2>&1
 }
 
 # The language's decision for a probe operation.
@@ -151,13 +153,14 @@ lang_ops() {
 	esac
 }
 decide() { # policy, op words...: prints allow or deny
-	local pol=$1 d=allow
+	local pol=$1 d=allow extra=()
 	shift
+	grep -q '^param DOCS' "$pol" && extra=("${DOCSPARAM[@]}")
 	while IFS= read -r op; do
 		[ -n "$op" ] || continue
-		r=$("$SBXC" explain "${EXPARAMS[@]}" --format json "$pol" "$op" 2>/dev/null | sed -nE 's/.*"decision": *"([a-z]+)".*/\1/p')
+		r=$("$SBXC" explain "${EXPARAMS[@]}" "${extra[@]}" --format json "$pol" "$op" 2>/dev/null | sed -nE 's/.*"decision": *"([a-z]+)".*/\1/p')
 		# Once more if it could not decide (a concurrent rebuild of sbxc, say).
-		[ -n "$r" ] || r=$("$SBXC" explain "${EXPARAMS[@]}" --format json "$pol" "$op" 2>/dev/null | sed -nE 's/.*"decision": *"([a-z]+)".*/\1/p')
+		[ -n "$r" ] || r=$("$SBXC" explain "${EXPARAMS[@]}" "${extra[@]}" --format json "$pol" "$op" 2>/dev/null | sed -nE 's/.*"decision": *"([a-z]+)".*/\1/p')
 		[ "$r" = allow ] || d=deny
 		[ -n "$r" ] || d=error
 	done < <(lang_ops "$@")
@@ -365,15 +368,15 @@ if [ $rc = 126 ] && grep -q "does not match" "$T/err"; then pass "scenario/secco
 export XDG_CACHE_HOME=$T/cache
 DEFS=()
 for p in "${PARAMS[@]}"; do DEFS+=(-D "$p"); done
-got=$("$SBXC" run "${DEFS[@]}" --accept-wider $D/corpus/carve.sbx -- "$T/bin/probe" read "$T/home/.ssh/id" 2>"$T/err")
+got=$("$SBXC" run "${DEFS[@]}" $D/corpus/carve.sbx -- "$T/bin/probe" read "$T/home/.ssh/id" 2>"$T/err")
 rc=$?
-got2=$("$SBXC" run "${DEFS[@]}" --accept-wider $D/corpus/carve.sbx -- "$T/bin/probe" read "$T/home/docs/a" 2>>"$T/err")
+got2=$("$SBXC" run "${DEFS[@]}" $D/corpus/carve.sbx -- "$T/bin/probe" read "$T/home/docs/a" 2>>"$T/err")
 n=$(find "$T/cache/sbxc" -name '*.landlock' 2>/dev/null | wc -l)
 if [ "${got%% *}" = deny ] && [ "$got2" = allow ] && [ "$n" = 1 ]; then pass "scenario/sbxc-run-cached"; else fail "scenario/sbxc-run-cached" "got '$got' '$got2', $n cached artifacts: $(head -3 "$T/err")"; fi
-"$SBXC" run "${DEFS[@]}" --accept-wider $D/corpus/carve.sbx -- "$T/bin/probe" nosuchop >/dev/null 2>&1
+"$SBXC" run "${DEFS[@]}" $D/corpus/carve.sbx -- "$T/bin/probe" nosuchop >/dev/null 2>&1
 rc=$?
 [ $rc = 2 ] && pass "scenario/sbxc-run-status" || fail "scenario/sbxc-run-status" "exit $rc"
-"$SBXC" run -D HOME="$T/home" --accept-wider $D/corpus/carve.sbx -- /bin/true 2>"$T/err"
+"$SBXC" run -D HOME="$T/home" $D/corpus/carve.sbx -- /bin/true 2>"$T/err"
 rc=$?
 if [ $rc = 126 ] && grep -q BIN "$T/err"; then pass "scenario/sbxc-run-missing-param"; else fail "scenario/sbxc-run-missing-param" "exit $rc"; fi
 exit 0
