@@ -76,10 +76,16 @@ int ir_rule_cmp(const Rule *a, const Rule *b)
 	return c;
 }
 
-static int qcmp(const void *a, const void *b) { return ir_rule_cmp(a, b); }
+static int qcmp(const void *a, const void *b) { return ir_rule_cmp(*(const Rule *const *)a, *(const Rule *const *)b); }
 
 static const char *const plat_names[8] = { "none", "linux", "macos", "linux,macos", "windows", "linux,windows", "macos,windows", "all" };
 const char *ir_platform_names(unsigned mask) { return plat_names[mask & 7]; }
+
+/* Bytes that cannot stand in a bare path word (besides '$', handled apart). */
+static const unsigned char quote_byte[256] = {
+	[0 ... 0x20] = 1, [0x7f] = 1, ['"'] = 1, ['#'] = 1, [';'] = 1, ['{'] = 1, ['}'] = 1,
+	['('] = 1, [')'] = 1, ['\\'] = 1, ['$'] = 2,
+};
 
 bool ir_needs_quote(Str s)
 {
@@ -87,6 +93,8 @@ bool ir_needs_quote(Str s)
 		return true;
 	for (size_t i = 0; i < s.n; i++) {
 		unsigned char c = (unsigned char)s.p[i];
+		if (!quote_byte[c])
+			continue;
 		if (c == '$') {
 			/* ${NAME} is part of a bare path; any other '$' needs quotes. */
 			if (i + 1 >= s.n || s.p[i + 1] != '{')
@@ -111,6 +119,14 @@ void ir_quote(Buf *out, Str s)
 {
 	buf_putc(out, '"');
 	for (size_t i = 0; i < s.n; i++) {
+		size_t j = i;
+		while (j < s.n && s.p[j] != '"' && s.p[j] != '\\' && (unsigned char)s.p[j] >= 0x20 && s.p[j] != 0x7f)
+			j++;
+		if (j > i) {
+			buf_put(out, s.p + i, j - i);
+			i = j - 1;
+			continue;
+		}
 		unsigned char c = (unsigned char)s.p[i];
 		if (c == '"' || c == '\\')
 			buf_printf(out, "\\%c", c);
@@ -250,9 +266,11 @@ void ir_digest_hex(const uint64_t d[2], char out[33])
 	out[32] = 0;
 }
 
+/* Hot: two dumps per compilation feed the digests. Plain writes, no printf. */
 static void dump_rule(Buf *b, const Policy *p, const Rule *r, bool full)
 {
-	buf_printf(b, "%s %s", r->effect == EFF_ALLOW ? "allow" : "deny", ir_right_name[r->right]);
+	buf_puts(b, r->effect == EFF_ALLOW ? "allow " : "deny ");
+	buf_puts(b, ir_right_name[r->right]);
 	if (ir_right_obj[r->right] != OBJ_NONE && (ir_right_obj[r->right] != OBJ_NAME || r->name.n)) {
 		buf_putc(b, ' ');
 		ir_put_object(b, r);
@@ -267,16 +285,24 @@ static void dump_rule(Buf *b, const Policy *p, const Rule *r, bool full)
 		buf_puts(b, " required");
 	if (r->flags & RF_CREATE)
 		buf_puts(b, " create");
-	buf_printf(b, " [%s]", ir_platform_names(r->platforms));
+	buf_puts(b, " [");
+	buf_puts(b, ir_platform_names(r->platforms));
+	buf_putc(b, ']');
 	if (full) {
 		if (r->because.n) {
 			buf_puts(b, " because ");
 			ir_quote(b, r->because);
 		}
-		if (r->group.n)
-			buf_printf(b, " from %.*s", STRF(r->group));
-		if (r->loc.file < p->nfiles)
-			buf_printf(b, "  # %.*s:%u", STRF(p->files[r->loc.file].name), r->loc.line);
+		if (r->group.n) {
+			buf_puts(b, " from ");
+			buf_str(b, r->group);
+		}
+		if (r->loc.file < p->nfiles) {
+			buf_puts(b, "  # ");
+			buf_str(b, p->files[r->loc.file].name);
+			buf_putc(b, ':');
+			buf_u64(b, r->loc.line);
+		}
 	}
 	buf_putc(b, '\n');
 }
@@ -338,8 +364,17 @@ static int cmp_accept(const void *x, const void *y)
 
 void ir_canonicalise(Arena *a, Policy *p)
 {
-	if (p->nrules > 1) /* qsort's base may not be NULL, even for no elements */
-		qsort(p->rules, (size_t)p->nrules, sizeof *p->rules, qcmp);
+	if (p->nrules > 1) {
+		/* Rules are large: sort pointers, then move each rule once. */
+		const Rule **order = arena_alloc(a, sizeof *order * (size_t)p->nrules);
+		for (int i = 0; i < p->nrules; i++)
+			order[i] = &p->rules[i];
+		qsort(order, (size_t)p->nrules, sizeof *order, qcmp);
+		Rule *sorted = arena_realloc(a, NULL, 0, sizeof *sorted * (size_t)p->nrules);
+		for (int i = 0; i < p->nrules; i++)
+			sorted[i] = *order[i];
+		p->rules = sorted;
+	}
 	int n = 0;
 	for (int i = 0; i < p->nrules; i++) {
 		if (n > 0 && rule_key_cmp(&p->rules[n - 1], &p->rules[i]) == 0) {
@@ -365,17 +400,45 @@ void ir_canonicalise(Arena *a, Policy *p)
 	XXH128_hash_t h = XXH3_128bits(b.p, b.n);
 	p->digest[0] = h.high64;
 	p->digest[1] = h.low64;
-	b.n = 0;
-	dump(p, &b, true);
+	/* The input digest: the semantic dump, then what it leaves out (every
+	 * rule's location and reason, the description, the checks), then each
+	 * file's name and bytes. Fields are length-prefixed so no two inputs
+	 * can run together into the same byte stream. */
+	XXH3_state_t *st = XXH3_createState();
+	if (!st) {
+		buf_free(&b);
+		arena_realloc(a, NULL, 0, SIZE_MAX / 2 + 1); /* reports out of memory */
+		return;
+	}
+	XXH3_128bits_reset(st);
+	XXH3_128bits_update(st, b.p, b.n);
+	uint64_t n64;
+#define FEED(ptr, len) (n64 = (uint64_t)(len), XXH3_128bits_update(st, &n64, sizeof n64), XXH3_128bits_update(st, (ptr), (len)))
+	FEED(p->description.p, p->description.n);
+	for (int i = 0; i < p->nrules; i++) {
+		const Rule *r = &p->rules[i];
+		uint32_t loc[3] = { r->loc.file, r->loc.line, r->loc.col };
+		XXH3_128bits_update(st, loc, sizeof loc);
+		FEED(r->because.p, r->because.n);
+		FEED(r->group.p, r->group.n);
+	}
+	for (int i = 0; i < p->naccepts; i++)
+		FEED(p->accepts[i].because.p, p->accepts[i].because.n);
+	for (int i = 0; i < p->nexpects; i++)
+		FEED(p->expects[i].op.text.p, p->expects[i].op.text.n);
+	for (int i = 0; i < p->nnevers; i++)
+		FEED(p->nevers[i].op.text.p, p->nevers[i].op.text.n);
 	for (int i = 0; i < p->nfiles; i++) {
 		p->files[i].hash = XXH3_64bits(p->files[i].text.p, p->files[i].text.n);
-		buf_printf(&b, "file %.*s %016llx\n", STRF(p->files[i].name), (unsigned long long)p->files[i].hash);
+		FEED(p->files[i].name.p, p->files[i].name.n);
+		XXH3_128bits_update(st, &p->files[i].hash, sizeof p->files[i].hash);
 	}
-	h = XXH3_128bits(b.p, b.n);
+#undef FEED
+	h = XXH3_128bits_digest(st);
+	XXH3_freeState(st);
 	p->input_digest[0] = h.high64;
 	p->input_digest[1] = h.low64;
 	buf_free(&b);
-	(void)a;
 }
 
 void ir_dump(const Policy *p, Buf *out)

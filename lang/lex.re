@@ -91,9 +91,11 @@ static const struct {
 
 static int classify_word(const char *s, const char *e)
 {
-	Str w = { s, (size_t)(e - s) };
+	size_t n = (size_t)(e - s);
+	if (n < 2 || n > 7)
+		return ID; /* keywords are 2 to 7 letters: most words stop here */
 	for (size_t i = 0; i < ARRAY_LEN(keywords); i++)
-		if (str_eqc(w, keywords[i].word))
+		if (keywords[i].word[0] == s[0] && strlen(keywords[i].word) == n && memcmp(keywords[i].word, s, n) == 0)
 			return keywords[i].type;
 	return ID;
 }

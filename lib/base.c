@@ -18,7 +18,15 @@
 #include <unistd.h>
 
 bool str_eq(Str a, Str b) { return a.n == b.n && (a.n == 0 || memcmp(a.p, b.p, a.n) == 0); }
-bool str_eqc(Str a, const char *c) { return str_eq(a, str_c(c)); }
+bool str_eqc(Str a, const char *c)
+{
+	/* Compare as we go: no strlen over c first. */
+	size_t i = 0;
+	for (; i < a.n; i++)
+		if (c[i] != a.p[i] || c[i] == 0)
+			return false;
+	return c[i] == 0;
+}
 bool str_has_prefix(Str s, const char *prefix)
 {
 	size_t n = strlen(prefix);
@@ -63,7 +71,16 @@ static _Noreturn void arena_fail(Arena *a)
 	abort();
 }
 
+static void *alloc_raw(Arena *a, size_t n);
+
 void *arena_alloc(Arena *a, size_t n)
+{
+	void *p = alloc_raw(a, n);
+	memset(p, 0, n);
+	return p;
+}
+
+static void *alloc_raw(Arena *a, size_t n)
 {
 	if (n > SIZE_MAX / 2)
 		arena_fail(a);
@@ -83,7 +100,6 @@ void *arena_alloc(Arena *a, size_t n)
 			b->next = a->head->next;
 			a->head->next = b;
 			a->total += n;
-			memset(b->data, 0, n);
 			return b->data;
 		}
 		b->next = a->head;
@@ -93,15 +109,17 @@ void *arena_alloc(Arena *a, size_t n)
 	void *p = a->head->data + a->used;
 	a->used += n;
 	a->total += n;
-	memset(p, 0, n);
 	return p;
 }
 
 void *arena_realloc(Arena *a, void *old, size_t oldn, size_t newn)
 {
-	void *p = arena_alloc(a, newn);
-	if (old && oldn)
-		memcpy(p, old, oldn < newn ? oldn : newn);
+	/* Only the new tail needs zeroing; the head is copied over. */
+	unsigned char *p = alloc_raw(a, newn);
+	size_t keep = old && oldn ? (oldn < newn ? oldn : newn) : 0;
+	if (keep)
+		memcpy(p, old, keep);
+	memset(p + keep, 0, newn - keep);
 	return p;
 }
 
@@ -175,16 +193,34 @@ void buf_str(Buf *b, Str s) { buf_put(b, s.p, s.n); }
 
 void buf_printf(Buf *b, const char *fmt, ...)
 {
+	/* One pass when it fits (the common case), a second after growing. */
+	if (!buf_grow(b, 64))
+		return;
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
+	int n = vsnprintf(b->p + b->n, b->cap - b->n, fmt, ap);
 	va_end(ap);
-	if (n < 0 || !buf_grow(b, (size_t)n + 1))
+	if (n < 0)
 		return;
-	va_start(ap, fmt);
-	vsnprintf(b->p + b->n, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	if ((size_t)n >= b->cap - b->n) {
+		if (!buf_grow(b, (size_t)n + 1))
+			return;
+		va_start(ap, fmt);
+		vsnprintf(b->p + b->n, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
 	b->n += (size_t)n;
+}
+
+void buf_u64(Buf *b, uint64_t v)
+{
+	char tmp[24];
+	int i = sizeof tmp;
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	buf_put(b, tmp + i, sizeof tmp - (size_t)i);
 }
 
 void buf_free(Buf *b)

@@ -73,6 +73,7 @@ void buf_puts(Buf *b, const char *s);
 void buf_putc(Buf *b, char c);
 void buf_str(Buf *b, Str s);
 void buf_printf(Buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_u64(Buf *b, uint64_t v); /* decimal, without printf's cost on hot paths */
 void buf_free(Buf *b);
 static inline Str buf_as_str(const Buf *b) { return (Str){ b->p ? b->p : "", b->n }; }
 
