@@ -51,9 +51,10 @@ typedef struct Backend {
 	Fidelity (*fidelity)(const Policy *p, const Rule *r, Arena *a, Str *note);
 	/* Append this target's artifacts to cx->out; false on error. */
 	bool (*emit)(EmitCtx *cx);
+	bool not_in_all; /* an export format (oci), not a platform: `-t all` leaves it out */
 } Backend;
 
-extern const Backend backend_seatbelt, backend_landlock, backend_seccomp, backend_appcontainer;
+extern const Backend backend_seatbelt, backend_landlock, backend_seccomp, backend_appcontainer, backend_oci;
 extern const Backend *const backends[]; /* NULL-terminated, in -t help order */
 const Backend *backend_find(Str name);
 

@@ -13,6 +13,7 @@ const Backend *const backends[] = {
 	&backend_landlock,
 	&backend_seccomp,
 	&backend_appcontainer,
+	&backend_oci,
 	NULL,
 };
 

@@ -28,6 +28,7 @@ static const char usage_main[] =
 	"       sbxc diff [--format text|json] OLD.sbx NEW.sbx\n"
 	"       sbxc fmt [-w] POLICY.sbx...\n"
 	"       sbxc run [-D NAME=VALUE]... POLICY.sbx -- COMMAND [ARGS...]\n"
+	"       sbxc import srt|oci FILE.json\n"
 	"\n"
 	"Compile a sandbox policy written in the sbx language into each OS's own\n"
 	"sandbox artifacts.\n"
@@ -265,7 +266,7 @@ static void text_rule(FILE *f, const Policy *p, const Rule *r)
 /* Targets */
 
 typedef struct Selection {
-	const Backend *v[8];
+	const Backend *v[16];
 	int n;
 	char names[256]; /* as written, for the regenerate line */
 } Selection;
@@ -277,11 +278,12 @@ static int select_targets(const char *list, Selection *s)
 	char buf[256];
 	snprintf(buf, sizeof buf, "%s", list);
 	for (char *save, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		const Backend *add[4];
+		const Backend *add[16];
 		int na = 0;
 		if (!strcmp(t, "all")) {
 			for (int i = 0; backends[i]; i++)
-				add[na++] = backends[i];
+				if (!backends[i]->not_in_all)
+					add[na++] = backends[i];
 		} else if (!strcmp(t, "linux")) {
 			add[na++] = &backend_landlock;
 			add[na++] = &backend_seccomp;
@@ -297,7 +299,7 @@ static int select_targets(const char *list, Selection *s)
 			bool dup = false;
 			for (int k = 0; k < s->n; k++)
 				dup |= s->v[k] == add[i];
-			if (!dup && s->n < 8)
+			if (!dup && s->n < 16)
 				s->v[s->n++] = add[i];
 		}
 	}
@@ -833,5 +835,7 @@ int main(int argc, char **argv)
 		return cmd_diff(argc - 1, argv + 1);
 	if (!strcmp(cmd, "run"))
 		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(cmd, "import"))
+		return cmd_import(argc - 1, argv + 1);
 	return cmd_compile(argc, argv);
 }
