@@ -6,10 +6,13 @@
  * The cache is $XDG_CACHE_HOME/sbxc (or ~/.cache/sbxc), one directory per
  * compilation, named after the policy's input digest (the canonical IR
  * with its locations, reasons and include closure) and the identity of
- * this sbxc binary, so a changed policy, fragment or compiler never reuses
- * stale artifacts. The artifacts are written with artifact_write_all
- * (atomic) and then applied by libsbx's sbx_exec, the same function
- * sbx-exec calls: there is one apply path.
+ * this sbxc binary, so a changed policy, fragment or compiler never mixes
+ * with another's artifacts; they are written with artifact_write_all
+ * (atomic, only changed bytes) and can be applied later with sbx-exec.
+ * What this command applies is the in-memory output of this compilation
+ * (emitting costs ~2 ms; the cache is writable by anything the user runs,
+ * including a sandboxed program), through libsbx's sbx_exec, the same
+ * function sbx-exec calls: there is one apply path.
  *
  * -D values are given to the runtime as params rather than baked into the
  * artifacts, so one cache entry serves every value.
@@ -146,26 +149,33 @@ int cmd_run(int argc, char **argv)
 	ir_digest_hex(c.policy->input_digest, hex);
 	snprintf(dir, sizeof dir, "%s/%s-%016llx%s", root, hex, self_id(), accept_wider ? "-w" : "");
 	snprintf(artifact, sizeof artifact, "%s/%.*s.landlock", dir, STRF(c.policy->name));
-	if (access(artifact, R_OK) != 0) {
-		static const char *const arches[] = { HOST_ARCH };
-		const Backend *sel[] = { &backend_landlock, &backend_seccomp };
-		Buf regen = { 0 };
-		buf_printf(&regen, "sbxc run %s", policy);
-		EmitOpts eo = {
-			.arches = arches,
-			.narches = 1,
-			.accept_wider = accept_wider,
-			.source = str_c(policy),
-			.regen = arena_strdup(&c.arena, buf_as_str(&regen)),
-		};
-		buf_free(&regen);
-		if (!compile_emit(&c, sel, 2, &eo) || !artifact_write_all(&c.out, dir, &c.diags))
-			goto out;
-	}
+	/* Always compile: the cache is a copy for people and for sbx-exec, but
+	 * the sandboxed program may be able to write it, so what is applied
+	 * is the bytes just compiled, never bytes read back from it. Writing
+	 * rewrites only files whose bytes changed (a tampered one is restored). */
+	static const char *const arches[] = { HOST_ARCH };
+	const Backend *sel[] = { &backend_landlock, &backend_seccomp };
+	Buf regen = { 0 };
+	buf_printf(&regen, "sbxc run %s", policy);
+	EmitOpts eo = {
+		.arches = arches,
+		.narches = 1,
+		.accept_wider = accept_wider,
+		.source = str_c(policy),
+		.regen = arena_strdup(&c.arena, buf_as_str(&regen)),
+	};
+	buf_free(&regen);
+	if (!compile_emit(&c, sel, 2, &eo) || !artifact_write_all(&c.out, dir, &c.diags))
+		goto out;
 	diag_print(stderr, &c.diags);
-	compile_free(&c);
+	SbxFile *files = arena_alloc(&c.arena, sizeof *files * (size_t)(c.out.n + 1));
+	for (int k = 0; k < c.out.n; k++)
+		files[k] = (SbxFile){ arena_cstr(&c.arena, c.out.v[k].name), c.out.v[k].data.p, c.out.v[k].data.n };
+	o.files = files;
+	o.nfiles = c.out.n;
 	fflush(NULL);
 	status = sbx_exec(artifact, &o, argv + i);
+	compile_free(&c);
 	free(params);
 	return status;
 out:

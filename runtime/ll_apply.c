@@ -84,6 +84,36 @@ static bool slurp(const char *path, size_t limit, RtBuf *out, int *err)
 	return true;
 }
 
+/* A file beside the artifact (or the artifact itself: name NULL), from
+ * the in-memory set when there is one. */
+static bool fetch(const char *artifact, const char *name, const SbxOpts *o, size_t limit, RtBuf *out, RtBuf *shown,
+		  int *err)
+{
+	const char *slash = strrchr(artifact, '/');
+	shown->n = 0;
+	if (name) {
+		if (slash)
+			rt_put(shown, artifact, (size_t)(slash - artifact) + 1);
+		rt_puts(shown, name);
+	} else {
+		rt_puts(shown, artifact);
+	}
+	if (!o->files)
+		return slurp(shown->p, limit, out, err);
+	const char *base = name ? name : slash ? slash + 1 : artifact;
+	for (int i = 0; i < o->nfiles; i++)
+		if (strcmp(o->files[i].name, base) == 0) {
+			if (o->files[i].n > limit) {
+				*err = EFBIG;
+				return false;
+			}
+			rt_put(out, o->files[i].data, o->files[i].n);
+			return true;
+		}
+	*err = ENOENT;
+	return false;
+}
+
 static int kernel_abi(void)
 {
 	long v = syscall(SYS_landlock_create_ruleset, NULL, 0, LL_CREATE_RULESET_VERSION);
@@ -168,14 +198,10 @@ static bool load_seccomp(const char *artifact, const LlArtifact *a, const SbxOpt
 		return false;
 	}
 	RtBuf path = { 0 }, text = { 0 }, blob = { 0 }, err = { 0 };
-	const char *slash = strrchr(artifact, '/');
-	if (slash)
-		rt_put(&path, artifact, (size_t)(slash - artifact) + 1);
-	rt_puts(&path, a->seccomp_manifest);
 	int e = 0;
 	bool ok = false;
 	ScmpManifest m = { 0 };
-	if (!slurp(path.p, 1 << 20, &text, &e)) {
+	if (!fetch(artifact, a->seccomp_manifest, o, 1 << 20, &text, &path, &e)) {
 		rt_note(rep, RT_ERROR, "seccomp manifest %s: %s (compile with -t linux, or pass --no-seccomp)", path.p,
 			strerror(e));
 		goto out;
@@ -198,11 +224,7 @@ static bool load_seccomp(const char *artifact, const LlArtifact *a, const SbxOpt
 			NATIVE_AUDIT_ARCH);
 		goto out;
 	}
-	path.n = 0;
-	if (slash)
-		rt_put(&path, artifact, (size_t)(slash - artifact) + 1);
-	rt_puts(&path, b->file);
-	if (!slurp(path.p, (size_t)b->count * 8, &blob, &e)) {
+	if (!fetch(artifact, b->file, o, (size_t)b->count * 8, &blob, &path, &e)) {
 		rt_note(rep, RT_ERROR, "seccomp blob %s: %s", path.p, strerror(e));
 		goto out;
 	}
@@ -298,7 +320,10 @@ int sbx_exec(const char *artifact, const SbxOpts *o, char *const argv[])
 	const char *prog = o->prog ? o->prog : "sbx-exec";
 	Filter filter = { 0 };
 
-	if (!slurp(artifact, 64u << 20, &text, &e)) {
+	RtBuf shown = { 0 };
+	bool got = fetch(artifact, NULL, o, 64u << 20, &text, &shown, &e);
+	free(shown.p);
+	if (!got) {
 		fprintf(stderr, "%s: %s: %s\n", prog, artifact, strerror(e));
 		goto done;
 	}

@@ -25,6 +25,14 @@
 /* Exit statuses (LANGUAGE.md 8). */
 enum { SBX_EXIT_USAGE = 64, SBX_EXIT_CANNOT_ENFORCE = 126, SBX_EXIT_CANNOT_EXEC = 127 };
 
+/* An artifact already in memory (sbxc run applies what it just compiled,
+ * never bytes re-read from a cache the sandboxed program may write). */
+typedef struct SbxFile {
+	const char *name; /* "NAME.landlock", "NAME.seccomp", ... */
+	const void *data;
+	size_t n;
+} SbxFile;
+
 typedef struct SbxOpts {
 	const char *const *params; /* "NAME=VALUE" from --param / -D */
 	int nparams;
@@ -37,6 +45,8 @@ typedef struct SbxOpts {
 	const int *keep_fds; /* descriptors above 2 that the command inherits */
 	int nkeep;
 	const char *prog;  /* for messages: "sbx-exec" or "sbxc run" */
+	const SbxFile *files; /* when set: every file is taken from here by name, none from disk */
+	int nfiles;
 } SbxOpts;
 
 /* Applies the policy in `artifact` (a .landlock file) and execs argv[0]

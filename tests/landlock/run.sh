@@ -2,8 +2,9 @@
 # tests/landlock/run.sh: the landlock target and the Linux runtime.
 #
 #   golden/    NAME.sbx -> NAME.landlock (UPDATE=1 rewrites); the seccomp
-#              digest on the last line is masked (it belongs to the seccomp
-#              backend's output, tested by its own suite)
+#              digest on the last line and the header's input digest are
+#              masked (they follow the seccomp backend's output and the
+#              front end's hashing, tested by their own suites)
 #   bad/       hand-made artifacts the runtime must refuse (126)
 #   corpus/    NAME.sbx + NAME.ops: each operation is run by the probe under
 #              sbx-exec on this kernel and compared with the reference
@@ -50,7 +51,7 @@ cleanup() {
 trap cleanup EXIT
 
 # ---- golden artifacts ----
-mask() { sed -E 's/^(seccomp "[^"]*" xxh3-64:)[0-9a-f]{16}$/\1MASKED/' "$1"; }
+mask() { sed -E -e 's/^(seccomp "[^"]*" xxh3-64:)[0-9a-f]{16}$/\1MASKED/' -e 's/^# input: .*/# input: MASKED/' "$1"; }
 for sbx in $D/golden/*.sbx; do
 	name=$(basename "$sbx" .sbx)
 	want=$D/golden/$name.landlock
@@ -373,6 +374,15 @@ rc=$?
 got2=$("$SBXC" run "${DEFS[@]}" $D/corpus/carve.sbx -- "$T/bin/probe" read "$T/home/docs/a" 2>>"$T/err")
 n=$(find "$T/cache/sbxc" -name '*.landlock' 2>/dev/null | wc -l)
 if [ "${got%% *}" = deny ] && [ "$got2" = allow ] && [ "$n" = 1 ]; then pass "scenario/sbxc-run-cached"; else fail "scenario/sbxc-run-cached" "got '$got' '$got2', $n cached artifacts: $(head -3 "$T/err")"; fi
+# A tampered cache is neither trusted nor kept.
+cached=$(find "$T/cache/sbxc" -name carve.landlock | head -1)
+if [ -n "$cached" ]; then
+	sed -i '/^fs carve/d' "$cached"
+	got=$("$SBXC" run "${DEFS[@]}" $D/corpus/carve.sbx -- "$T/bin/probe" read "$T/home/.ssh/id" 2>/dev/null)
+	if [ "${got%% *}" = deny ] && grep -q '^fs carve' "$cached"; then pass "scenario/sbxc-run-tampered-cache"; else fail "scenario/sbxc-run-tampered-cache" "got '$got'"; fi
+else
+	fail "scenario/sbxc-run-tampered-cache" "no cached carve.landlock"
+fi
 "$SBXC" run "${DEFS[@]}" $D/corpus/carve.sbx -- "$T/bin/probe" nosuchop >/dev/null 2>&1
 rc=$?
 [ $rc = 2 ] && pass "scenario/sbxc-run-status" || fail "scenario/sbxc-run-status" "exit $rc"
