@@ -616,6 +616,8 @@ static int cmd_explain(int argc, char **argv)
 			c = c2;
 		} else
 			compile_free(&c2); /* a value from the environment was unusable: stay symbolic */
+		for (int i = o.ndefines; i < nd; i++)
+			free((char *)defs[i]); /* the ones env_defines made */
 		free(defs);
 	}
 	Op op;
