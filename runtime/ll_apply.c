@@ -345,6 +345,10 @@ int sbx_exec(const char *artifact, const SbxOpts *o, char *const argv[])
 		rt_note(&rep, RT_ERROR, "Landlock is not available on this kernel (or is disabled): refusing to run unconfined");
 		goto report;
 	}
+	if (rep.detail)
+		rt_note(&rep, rep.abi >= a.abi ? RT_ENFORCED : RT_STRICTER,
+			"the artifact is exact from Landlock ABI %d; applied as ABI %d%s", a.abi, rep.abi,
+			rep.abi >= a.abi ? "" : " (see the fallbacks)");
 	bool seccomp_ok = load_seccomp(artifact, &a, o, &rep, &filter);
 	if (!seccomp_ok && !o->no_seccomp)
 		goto report;
