@@ -2195,6 +2195,61 @@ static bool check_nevers(Sema *sm)
 
 /* ------------------------------------------------------------------ */
 
+/* A glob rule whose literal prefix is exactly the path of a literal rule of
+ * the other effect never decides anything: everything it matches lies
+ * beneath that path, and at equal literal prefix the literal rule is more
+ * specific (section 6): `allow write ${PROJECT}` with a deny of every
+ * .env below it (a `**` glob) leaves .env writable. Legal, but almost
+ * always a mistake: warn, and say how to write it. */
+static void warn_shadowed(Sema *sm)
+{
+	Policy *p = sm->p;
+	for (int i = 0; i < p->nrules; i++) {
+		const Rule *r = &p->rules[i];
+		const PathObj *rp = ir_right_obj[r->right] == OBJ_PATH ? &r->path : NULL;
+		if (!rp || rp->glob == GLOB_NONE || rp->root == ROOT_WIN)
+			continue;
+		/* The text of the literal prefix: the first literal_prefix components. */
+		Str t = rp->text;
+		int comps = 0;
+		size_t k = rp->root == ROOT_ABS ? 1 : 0;
+		size_t end = k;
+		while (k <= t.n && comps < rp->literal_prefix) {
+			size_t j = k;
+			while (j < t.n && t.p[j] != '/')
+				j++;
+			comps++;
+			end = j;
+			k = j + 1;
+		}
+		Str prefix = { t.p, rp->root == ROOT_ABS && rp->literal_prefix == 0 ? 1 : end };
+		/* Rules are sorted by (right, object): binary search the literal one. */
+		int lo = 0, hi = p->nrules;
+		while (lo < hi) {
+			int m = (lo + hi) / 2;
+			const Rule *q = &p->rules[m];
+			int c = q->right != r->right ? (q->right < r->right ? -1 : 1) : str_cmp(q->obj, prefix);
+			if (c < 0)
+				lo = m + 1;
+			else
+				hi = m;
+		}
+		for (int m = lo; m < p->nrules && p->rules[m].right == r->right && str_eq(p->rules[m].obj, prefix); m++) {
+			const Rule *q = &p->rules[m];
+			if (q->effect == r->effect || q->path.glob != GLOB_NONE || (q->platforms & r->platforms) != r->platforms)
+				continue;
+			diag_at(sm->d, DIAG_WARNING, r->loc,
+				"'%s %s %s' never decides anything: '%s %s %s' is more specific for every path it matches "
+				"(equal literal prefix, and a literal beats a glob)",
+				r->effect == EFF_ALLOW ? "allow" : "deny", ir_right_name[r->right], cs(sm, r->obj),
+				q->effect == EFF_ALLOW ? "allow" : "deny", ir_right_name[q->right], cs(sm, q->obj));
+			diag_at(sm->d, DIAG_NOTE, q->loc, "write this one as %s** (then both are globs of equal prefix and deny wins the tie), or name the paths literally",
+				q->obj.n == 1 ? "/" : arena_printf(sm->a, "%.*s/", STRF(q->obj)).p);
+			break;
+		}
+	}
+}
+
 static int cmp_param(const void *x, const void *y) { return str_cmp(((const Param *)x)->name, ((const Param *)y)->name); }
 
 bool sema_load(Compile *c, const char *path, const Str *text, const char *const *defines, int ndefines)
@@ -2245,6 +2300,7 @@ bool sema_load(Compile *c, const char *path, const Str *text, const char *const 
 			p->has_syscall_rules = true;
 	ir_canonicalise(sm->a, p);
 	c->policy = p;
+	warn_shadowed(sm);
 	if (c->skip_checks)
 		return true;
 	ok = check_nevers(sm);

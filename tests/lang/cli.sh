@@ -94,3 +94,8 @@ t use-diamond 0 "$S" check "$tmp/dia.sbx"; has use-diamond-once "$tmp/out" "ok: 
 # a policy without `policy NAME` compiles for check (a fragment) but not to artifacts
 t fragment-check 0 "$S" check "$tmp/base.sbx"
 t fragment-compile 1 "$S" "$tmp/base.sbx" --dump=ir; has fragment-msg "$tmp/err" "missing 'policy NAME'"
+# a glob rule that can never decide (section 6's literal-beats-glob) is a warning, not an error
+t warn-shadowed 0 "$S" check inc/shadowed.sbx
+has warn-shadowed-env "$tmp/err" "warning: 'deny write \${PROJECT}/\*\*/.env' never decides anything"
+has warn-shadowed-hint "$tmp/err" "write this one as \${PROJECT}/\*\*"
+has warn-shadowed-root "$tmp/err" "write this one as /\*\* "
