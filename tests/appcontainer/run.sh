@@ -7,6 +7,7 @@
 #  table/*      the capability table against the MSIX schemas' own lists
 #  golden/*     corpus/NAME.sbx -> NAME.appcontainer.json + NAME.appxmanifest.xml
 #  json/*       every profile parses; notEnforced matches `sbxc check`
+#  sem/*        the profile's ACLs, evaluated as Windows does, against `sbxc explain`
 #  xsd/*        every fragment, wrapped in a minimal package, validates with
 #               xmllint against ../shared/data/msix-xsd (and broken ones don't)
 #  plan/*       the launcher's --plan (native build) for every profile: golden NAME.plan
@@ -180,6 +181,26 @@ for f in prof['files']:
 EOF
 	); then pass "json/$name"; else fail "json/$name" "$msg"; fi
 done
+
+# ---- the ACLs against the language's evaluator ----
+for prof in "$HERE"/corpus/*.appcontainer.json; do
+	name=$(basename "$prof" .appcontainer.json)
+	grep -q '"files": \[\]' "$prof" && continue
+	if out=$(cd "$HERE/corpus" && python3 "$HERE/semantics.py" "$prof" "$name.sbx" "$SBXC" 2>&1); then
+		pass "sem/$name"
+	else
+		fail "sem/$name" "$(echo "$out" | head -3 | tr '\n' ' ')"
+	fi
+done
+# ... and it can fail: turn the deny ACE on ~/.ssh into an allow.
+sed 's/\("%USERPROFILE%\\\\\.ssh", "ace": \)"deny"/\1"allow"/' "$HERE/corpus/files.appcontainer.json" >"$tmp/flipped.json"
+if cmp -s "$tmp/flipped.json" "$HERE/corpus/files.appcontainer.json"; then
+	fail sem/detects-flipped-deny "the ~/.ssh deny ACE is not in files.appcontainer.json"
+elif (cd "$HERE/corpus" && python3 "$HERE/semantics.py" "$tmp/flipped.json" files.sbx "$SBXC" >/dev/null 2>&1); then
+	fail sem/detects-flipped-deny "a deny turned allow went unnoticed"
+else
+	pass sem/detects-flipped-deny
+fi
 
 # ---- fragments against the MSIX schemas ----
 wrap() { # fragment -> a minimal package holding it, on stdout
