@@ -235,6 +235,11 @@ static void json_rule(FILE *f, const Policy *p, const Rule *r)
 	fprintf(f, "{\"effect\": \"%s\", \"right\": \"%s\", \"object\": ", r->effect == EFF_ALLOW ? "allow" : "deny",
 		ir_right_name[r->right]);
 	json_str(f, buf_as_str(&b));
+	if (r->loc.line == 0) { /* a rule of the derived filter: written by no one */
+		fputs(", \"derived\": true}", f);
+		buf_free(&b);
+		return;
+	}
 	fputs(", \"file\": ", f);
 	json_str(f, p->files[r->loc.file].name);
 	fprintf(f, ", \"line\": %u, \"col\": %u, \"platforms\": \"%s\"", r->loc.line, r->loc.col, ir_platform_names(r->platforms));
@@ -254,7 +259,10 @@ static void text_rule(FILE *f, const Policy *p, const Rule *r)
 		buf_putc(&b, ' ');
 		ir_put_object(&b, r);
 	}
-	fprintf(f, "%.*s:%u: %.*s", STRF(p->files[r->loc.file].name), r->loc.line, (int)b.n, b.p);
+	if (r->loc.line == 0)
+		fprintf(f, "the derived filter (the policy has no syscall rules; LANGUAGE.md 5.4): %.*s", (int)b.n, b.p);
+	else
+		fprintf(f, "%.*s:%u: %.*s", STRF(p->files[r->loc.file].name), r->loc.line, (int)b.n, b.p);
 	if (r->platforms != PLAT_ALL)
 		fprintf(f, " [%s]", ir_platform_names(r->platforms));
 	if (r->because.n)
@@ -647,7 +655,9 @@ static int cmd_explain(int argc, char **argv)
 			printf("  decided by ");
 			text_rule(stdout, p, d.rule);
 			printf("\n");
-		} else
+		} else if (d.derived)
+			printf("  no rule of the derived filter names it: allowed\n");
+		else
 			printf("  no rule matches: denied by default\n");
 		if (op.right == R_SYSCALL && d.effect == EFF_DENY) {
 			Buf b = { 0 };

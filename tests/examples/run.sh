@@ -1,0 +1,461 @@
+#!/usr/bin/env bash
+# tests/examples/run.sh: the standard library and the shipped examples.
+#
+#   std/NAME       every fragment in stdlib-policies/ has its header
+#                  comment, checks, and a policy using it compiles for
+#                  every target; the fragments that are wider somewhere
+#                  (a kernel mechanism's limit, documented in their
+#                  header) are listed below with the exact accepts they
+#                  need, so a new wideness, or a lost one, fails here.
+#   out/NAME       every example compiles for -t all, and examples/out
+#                  holds exactly those artifacts (`--check`; UPDATE=1
+#                  rewrites them).
+#   run/NAME/...   every example (docker-default aside: it is a seccomp
+#                  profile, exercised by tests/seccomp) runs a real
+#                  program under `sbxc run` on this kernel: its real job
+#                  succeeds, and operations outside the policy fail with
+#                  the error the kernel gives for a Landlock or seccomp
+#                  denial (EACCES/EPERM), not some other failure.
+#
+# Runs use a temporary HOME, PROJECT and TMPDIR (we may be root; Landlock
+# applies to root too). Reads $SBXC, $BUILD, $ROOT, $UPDATE; prints
+# PASS/FAIL/SKIP lines; under CI=true nothing that can run here skips.
+set -u
+ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+BUILD=${BUILD:-build}
+SBXC=${SBXC:-$ROOT/$BUILD/sbxc}
+UPDATE=${UPDATE:-0}
+cd "$ROOT"
+
+pass() { echo "PASS examples/$1"; }
+fail() { echo "FAIL examples/$1: $2"; }
+skip() {
+	if [ "${CI:-}" = true ]; then echo "FAIL examples/$1: would skip under CI: $2"; else echo "SKIP examples/$1: $2"; fi
+}
+oneline() { head -c 600 | tr '\n' '|'; }
+
+T=$(mktemp -d /tmp/sbxc-examples.XXXXXX)
+PIDS=()
+cleanup() {
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+# ---- the standard library ----
+# Fragments that are wider on some target, and the accepts a policy using
+# them must state. Everything else must compile for -t all with none.
+declare -A WIDER=(
+	[dns]='accept wider connect on seccomp because "t"'
+	[net-client]='accept wider connect on seccomp because "t"
+accept wider connect on windows because "t"'
+	[ssh-agent]='accept wider connect on landlock because "t"'
+	[loopback]='accept wider net on linux because "t"
+accept wider net on macos because "t"'
+	[rust-toolchain]='accept wider exec on windows because "t"'
+	[cargo-build-script]='accept wider exec on windows because "t"'
+)
+nstd=0
+for f in stdlib-policies/*.sbx; do
+	n=$(basename "$f" .sbx)
+	nstd=$((nstd + 1))
+	if sed -n 2p "$f" | grep -q "^# std/$n\b"; then pass "std/$n/header"; else fail "std/$n/header" "line 2 should start '# std/$n'"; fi
+	if err=$("$SBXC" check "$f" 2>&1 >/dev/null); then pass "std/$n/check"; else fail "std/$n/check" "$(echo "$err" | oneline)"; fi
+	[ "$n" = groups ] && continue
+	d=$T/std-$n
+	mkdir -p "$d"
+	printf 'sbx 1\npolicy use-%s\nuse std/%s\n' "$n" "$n" >"$d/p.sbx"
+	if [ -n "${WIDER[$n]:-}" ]; then
+		if (cd "$d" && "$SBXC" p.sbx -t all -o out >/dev/null 2>&1); then
+			fail "std/$n/wider" "compiles without accepts: is it no longer wider? update WIDER"
+		else pass "std/$n/wider"; fi
+		printf '%s\n' "${WIDER[$n]}" >>"$d/p.sbx"
+	fi
+	if err=$(cd "$d" && "$SBXC" p.sbx -t all -o out 2>&1); then pass "std/$n/compile"; else fail "std/$n/compile" "$(echo "$err" | oneline)"; fi
+done
+if [ "$nstd" -ge 21 ]; then pass "std/count"; else fail "std/count" "$nstd fragments, the issue asks for at least 20 and the groups"; fi
+
+# ---- examples and their committed artifacts ----
+for f in examples/*.sbx; do
+	n=$(basename "$f" .sbx)
+	if [ "$UPDATE" = 1 ]; then
+		if err=$("$SBXC" "$f" -t all -o examples/out 2>&1); then pass "out/$n (updated)"; else fail "out/$n" "$(echo "$err" | oneline)"; fi
+		continue
+	fi
+	if err=$("$SBXC" "$f" -t all -o "$T/out-$n" 2>&1); then pass "compile/$n"; else fail "compile/$n" "$(echo "$err" | oneline)"; continue; fi
+	"$SBXC" "$f" -t all -o examples/out --check >"$T/check" 2>&1
+	rc=$?
+	if [ $rc = 0 ]; then pass "out/$n"
+	else fail "out/$n" "--check exited $rc (regenerate with tests/run.sh --update --suite examples): $(oneline <"$T/check")"; fi
+	if err=$("$SBXC" check "$f" 2>&1 >/dev/null); then pass "check/$n"; else fail "check/$n" "$(echo "$err" | oneline)"; fi
+done
+# No stray artifact: every file in examples/out belongs to an example.
+for a in examples/out/*; do
+	[ -e "$a" ] || continue
+	p=$(basename "$a"); p=${p%%.*}
+	[ -f "examples/$p.sbx" ] || fail "out/stray" "$a has no examples/$p.sbx"
+done
+
+# ---- end to end under sbxc run ----
+if ! "$SBXC" run --help >/dev/null 2>&1; then
+	skip run "this sbxc has no run command"
+	exit 0
+fi
+probe=$T/probe.sbx
+printf 'sbx 1\npolicy probe\nuse std/base\nallow read exec /usr /bin\n' >"$probe"
+if ! env -i PATH=/usr/bin:/bin HOME="$T" "$SBXC" run "$probe" -- /bin/true 2>"$T/probe.err"; then
+	skip run "sbxc run cannot confine here: $(oneline <"$T/probe.err")"
+	exit 0
+fi
+
+H=$T/home TM=$T/tmp
+mkdir -p "$H/.ssh" "$H/.aws" "$TM"
+echo "PRIVATE KEY" >"$H/.ssh/id_ed25519"
+echo "[default]" >"$H/.aws/credentials"
+echo "# bashrc" >"$H/.bashrc"
+printf '[user]\n\tname = Example\n\temail = example@example.com\n' >"$H/.gitconfig"
+BASEPATH=/usr/local/bin:/usr/bin:/bin
+
+# sbx NAME POLICY PROJECT [VAR=VALUE | -D NAME=VALUE]... -- COMMAND...: run COMMAND in
+# PROJECT under POLICY with the temporary HOME and TMPDIR; stdout and
+# stderr go to $T/NAME.out and $T/NAME.err, the status to $rc.
+sbx() {
+	local name=$1 pol=$2 proj=$3
+	shift 3
+	local vars=() dopts=()
+	while [ "$1" != -- ]; do
+		if [ "$1" = -D ]; then dopts+=(-D "$2"); shift 2; else vars+=("$1"); shift; fi
+	done
+	shift
+	(cd "$proj" && env -i PATH="$BASEPATH" HOME="$H" TMPDIR="$TM" LANG=C.UTF-8 "${vars[@]}" \
+		"$SBXC" run -D PROJECT="$proj" "${dopts[@]}" "$ROOT/$pol" -- "$@") >"$T/$name.out" 2>"$T/$name.err" </dev/null
+	rc=$?
+}
+# want NAME TEST-NAME PATTERN: the run succeeded and its output has PATTERN.
+want() {
+	if [ $rc != 0 ]; then fail "$2" "exited $rc: $(cat "$T/$1.err" "$T/$1.out" | oneline)"
+	elif grep -qE -- "$3" "$T/$1.out" "$T/$1.err"; then pass "$2"
+	else fail "$2" "no '$3' in: $(cat "$T/$1.out" "$T/$1.err" | oneline)"; fi
+}
+# denied NAME TEST-NAME PATTERN: the run failed (or reported) with PATTERN.
+denied() {
+	if grep -qE -- "$3" "$T/$1.out" "$T/$1.err"; then pass "$2"
+	else fail "$2" "exited $rc, no '$3' in: $(cat "$T/$1.out" "$T/$1.err" | oneline)"; fi
+}
+
+# A loopback listener outside the sandbox, for the examples that may reach
+# local services. It accepts and closes, forever.
+PY=/usr/bin/python3
+LPORT=
+if [ -x "$PY" ]; then
+	"$PY" -c '
+import socket, sys
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(16)
+print(s.getsockname()[1], flush=True)
+while True:
+    c, _ = s.accept(); c.close()
+' >"$T/listener.port" 2>/dev/null &
+	PIDS+=($!)
+	for _ in $(seq 50); do [ -s "$T/listener.port" ] && break; sleep 0.1; done
+	LPORT=$(cat "$T/listener.port")
+fi
+
+# -- cargo-build-script: a real offline cargo build with a build.rs --
+if ! command -v cargo >/dev/null; then skip run/cargo-build-script "no cargo"
+else
+	P=$T/crate
+	mkdir -p "$P/src"
+	printf '[package]\nname = "demo"\nversion = "0.1.0"\nedition = "2021"\nbuild = "build.rs"\n' >"$P/Cargo.toml"
+	cat >"$P/build.rs" <<'EOF'
+// A build script that does its job (generates code into OUT_DIR), then
+// tries what Perry's sandbox forbids and reports how each attempt ended.
+fn main() {
+    let out = std::env::var("OUT_DIR").unwrap();
+    std::fs::write(format!("{}/gen.rs", out), "pub const GREETING: &str = \"built in the sandbox\";\n").unwrap();
+    let home = std::env::var("HOME").unwrap();
+    match std::fs::write(format!("{}/planted", home), "x") {
+        Ok(_) => println!("cargo:warning=home-write: ok"),
+        Err(e) => println!("cargo:warning=home-write: {:?}", e.kind()),
+    }
+    match std::net::TcpStream::connect("127.0.0.1:9") {
+        Ok(_) => println!("cargo:warning=tcp-connect: ok"),
+        Err(e) => println!("cargo:warning=tcp-connect: {:?}", e.kind()),
+    }
+    match std::net::UdpSocket::bind("127.0.0.1:0") {
+        Ok(_) => println!("cargo:warning=udp-socket: ok"),
+        Err(e) => println!("cargo:warning=udp-socket: {:?}", e.kind()),
+    }
+    println!("cargo:rerun-if-changed=build.rs");
+}
+EOF
+	printf 'include!(concat!(env!("OUT_DIR"), "/gen.rs"));\nfn main() { println!("{}", GREETING); }\n' >"$P/src/main.rs"
+	# rustup's toolchains live in the real home: the temporary one links
+	# to them (Landlock resolves the link when the policy is applied), and
+	# cargo's home is a fresh directory whose bin/ is the real proxies.
+	cargo=$(command -v cargo)
+	cvars=()
+	case $cargo in
+	*/.cargo/bin/cargo)
+		ln -sfn "${RUSTUP_HOME:-$HOME/.rustup}" "$H/.rustup"
+		mkdir -p "$H/.cargo"
+		ln -sfn "$(dirname "$cargo")" "$H/.cargo/bin"
+		cvars=(CARGO_HOME="$H/.cargo" RUSTUP_HOME="$H/.rustup" PATH="$H/.cargo/bin:$BASEPATH")
+		;;
+	*) cvars=(PATH="$(dirname "$cargo"):$BASEPATH") ;;
+	esac
+	# A committed Cargo.lock: the source tree is not writable inside.
+	(cd "$P" && env -i HOME="$H" "${cvars[@]}" cargo generate-lockfile --offline >/dev/null 2>&1)
+	sbx cargo examples/cargo-build-script.sbx "$P" "${cvars[@]}" -- cargo build --offline
+	want cargo run/cargo-build-script/build "Finished"
+	if [ -x "$P/target/debug/demo" ] && [ "$("$P/target/debug/demo")" = "built in the sandbox" ]; then
+		pass run/cargo-build-script/binary
+	else fail run/cargo-build-script/binary "target/debug/demo missing or wrong"; fi
+	denied cargo run/cargo-build-script/home-write "home-write: PermissionDenied"
+	denied cargo run/cargo-build-script/tcp-connect "tcp-connect: PermissionDenied"
+	denied cargo run/cargo-build-script/udp-socket "udp-socket: PermissionDenied"
+	if [ -e "$H/planted" ]; then fail run/cargo-build-script/home-untouched "$H/planted exists"; else pass run/cargo-build-script/home-untouched; fi
+fi
+
+# -- c-build: cc compiles and links; ${HOME}/.ssh stays unreadable --
+if ! command -v cc >/dev/null; then skip run/c-build "no cc"
+else
+	P=$T/cproj
+	mkdir -p "$P/build"
+	printf '#include <stdio.h>\nint main(void) { puts("hello from the sandbox"); return 0; }\n' >"$P/hello.c"
+	sbx cbuild examples/c-build.sbx "$P" -- sh -c 'cc -O2 -o build/hello hello.c && ./build/hello'
+	want cbuild run/c-build/compile-link-run "hello from the sandbox"
+	sbx cssh examples/c-build.sbx "$P" -- sh -c 'cat "$HOME/.ssh/id_ed25519"'
+	[ $rc != 0 ] && denied cssh run/c-build/ssh-key "Permission denied" || fail run/c-build/ssh-key "read the key: $(oneline <"$T/cssh.out")"
+	sbx csrc examples/c-build.sbx "$P" -- cc -o hello hello.c
+	[ $rc != 0 ] && denied csrc run/c-build/write-outside-build "Permission denied" || fail run/c-build/write-outside-build "cc wrote the project root"
+fi
+
+# -- python-tool: read the project, write one output dir, no network --
+if [ ! -x "$PY" ]; then skip run/python-tool "no $PY"
+else
+	P=$T/pyproj
+	mkdir -p "$P/src"
+	printf 'print("hello")\n' >"$P/src/main.py"
+	cat >"$P/src/tool.py" <<'EOF'
+import os, socket, sys
+root = os.getcwd()
+lines = sum(len(open(os.path.join(root, "src", f)).readlines()) for f in sorted(os.listdir(os.path.join(root, "src"))))
+os.makedirs(os.path.join(root, "out"), exist_ok=True)
+with open(os.path.join(root, "out", "report.txt"), "w") as f:
+    f.write("lines: %d\n" % lines)
+print("report written", lines)
+def attempt(name, fn):
+    try:
+        fn(); print(name + ": ok")
+    except OSError as e:
+        print(name + ": " + type(e).__name__ + " errno " + str(e.errno))
+attempt("write-src", lambda: open(os.path.join(root, "src", "main.py"), "a").write("#"))
+attempt("read-ssh", lambda: open(os.path.join(os.environ["HOME"], ".ssh", "id_ed25519")).read())
+attempt("connect", lambda: socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5))
+EOF
+	sbx py examples/python-tool.sbx "$P" PYTHONDONTWRITEBYTECODE=1 -- "$PY" src/tool.py "${LPORT:-9}"
+	want py run/python-tool/report "report written"
+	if grep -q "lines: " "$P/out/report.txt" 2>/dev/null; then pass run/python-tool/output; else fail run/python-tool/output "no out/report.txt"; fi
+	denied py run/python-tool/write-src "write-src: PermissionError errno 13"
+	denied py run/python-tool/read-ssh "read-ssh: PermissionError errno 13"
+	denied py run/python-tool/no-network "connect: PermissionError errno (13|1)\b"
+fi
+
+# -- node-tool: same job in Node --
+NODE=$(command -v node || true)
+if [ -z "$NODE" ]; then skip run/node-tool "no node"
+else
+	P=$T/nodeproj
+	mkdir -p "$P/src"
+	printf 'export const x = 1;\n' >"$P/src/a.js"
+	cat >"$P/tool.js" <<'EOF'
+const fs = require("fs"), path = require("path"), net = require("net");
+const root = process.cwd();
+const src = fs.readdirSync(path.join(root, "src")).map(f => fs.readFileSync(path.join(root, "src", f), "utf8")).join("");
+fs.mkdirSync(path.join(root, "dist"), { recursive: true });
+fs.writeFileSync(path.join(root, "dist", "bundle.js"), src);
+console.log("bundle written " + src.length);
+const attempt = (name, fn) => { try { fn(); console.log(name + ": ok"); } catch (e) { console.log(name + ": " + e.code); } };
+attempt("write-package", () => fs.writeFileSync(path.join(root, "package.json"), "{}"));
+attempt("read-ssh", () => fs.readFileSync(path.join(process.env.HOME, ".ssh", "id_ed25519")));
+const s = net.connect({ host: "127.0.0.1", port: Number(process.argv[2]) });
+s.on("connect", () => { console.log("connect: ok"); s.destroy(); });
+s.on("error", e => console.log("connect: " + e.code));
+EOF
+	sbx node examples/node-tool.sbx "$P" -- "$NODE" tool.js "${LPORT:-9}"
+	want node run/node-tool/bundle "bundle written"
+	[ -f "$P/dist/bundle.js" ] && pass run/node-tool/output || fail run/node-tool/output "no dist/bundle.js"
+	denied node run/node-tool/write-package "write-package: EACCES"
+	denied node run/node-tool/read-ssh "read-ssh: EACCES"
+	denied node run/node-tool/no-network "connect: (EACCES|EPERM)"
+fi
+
+# -- git-readonly: log and status work, commit fails --
+if ! command -v git >/dev/null; then skip run/git-readonly "no git"
+else
+	P=$T/repo
+	mkdir -p "$P"
+	(cd "$P" && env -i PATH="$BASEPATH" HOME="$H" sh -c 'git init -q && echo hi >README.md && git add README.md && git commit -qm "first commit"') >/dev/null 2>&1
+	sbx gitlog examples/git-readonly.sbx "$P" -- git log --oneline
+	want gitlog run/git-readonly/log "first commit"
+	echo change >>"$P/README.md"
+	sbx gitst examples/git-readonly.sbx "$P" -- git status --porcelain
+	want gitst run/git-readonly/status "M README.md"
+	sbx gitci examples/git-readonly.sbx "$P" -- git commit -qam second
+	[ $rc != 0 ] && denied gitci run/git-readonly/commit "Permission denied|Unable to create" || fail run/git-readonly/commit "commit succeeded"
+	n=$(cd "$P" && git rev-list --count HEAD 2>/dev/null)
+	[ "$n" = 1 ] && pass run/git-readonly/history-unchanged || fail run/git-readonly/history-unchanged "$n commits"
+fi
+
+# -- mcp-server: a stdio JSON-RPC server; state in one dir; loopback only --
+if [ ! -x "$PY" ] || [ -z "$LPORT" ]; then skip run/mcp-server "no $PY or listener"
+else
+	P=$T/mcpproj
+	mkdir -p "$P/src"
+	echo "notes" >"$P/src/notes.txt"
+	cat >"$P/server.py" <<'EOF'
+# A minimal MCP-style server: one JSON-RPC request per line on stdin, one
+# answer per line on stdout. The "probe" tool tries what the policy forbids.
+import json, os, socket, sys
+root, data = os.getcwd(), os.environ["MCP_DATA"]
+def attempt(fn):
+    try:
+        fn(); return "ok"
+    except OSError as e:
+        return type(e).__name__ + " errno " + str(e.errno)
+for line in sys.stdin:
+    req = json.loads(line)
+    if req["method"] == "tools/call" and req["params"]["name"] == "remember":
+        os.makedirs(data, exist_ok=True)
+        with open(os.path.join(data, "state.json"), "w") as f:
+            json.dump({"notes": open(os.path.join(root, "src", "notes.txt")).read()}, f)
+        result = "stored"
+    elif req["method"] == "tools/call" and req["params"]["name"] == "probe":
+        port = req["params"]["port"]
+        result = {
+            "loopback": attempt(lambda: socket.create_connection(("127.0.0.1", port), timeout=5).close()),
+            "privileged-port": attempt(lambda: socket.create_connection(("127.0.0.1", 22), timeout=5).close()),
+            "write-src": attempt(lambda: open(os.path.join(root, "src", "x.py"), "w")),
+            "read-ssh": attempt(lambda: open(os.path.join(os.environ["HOME"], ".ssh", "id_ed25519")).read()),
+        }
+    else:
+        result = None
+    print(json.dumps({"jsonrpc": "2.0", "id": req["id"], "result": result}), flush=True)
+EOF
+	printf '%s\n' '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"remember"}}' \
+		"{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"probe\",\"port\":$LPORT}}" >"$T/mcp.in"
+	(cd "$P" && env -i PATH="$BASEPATH" HOME="$H" TMPDIR="$TM" MCP_DATA="$P/.mcp-data" PYTHONDONTWRITEBYTECODE=1 \
+		"$SBXC" run -D PROJECT="$P" "$ROOT/examples/mcp-server.sbx" -- "$PY" server.py) <"$T/mcp.in" >"$T/mcp.out" 2>"$T/mcp.err"
+	rc=$?
+	want mcp run/mcp-server/stdio '"id": 1, "result": "stored"'
+	grep -q notes "$P/.mcp-data/state.json" 2>/dev/null && pass run/mcp-server/state || fail run/mcp-server/state "no .mcp-data/state.json"
+	denied mcp run/mcp-server/loopback '"loopback": "ok"'
+	denied mcp run/mcp-server/privileged-port '"privileged-port": "PermissionError errno 13"'
+	denied mcp run/mcp-server/write-src '"write-src": "PermissionError errno 13"'
+	denied mcp run/mcp-server/read-ssh '"read-ssh": "PermissionError errno 13"'
+fi
+
+# -- agent-tool: edit the project, run tools, loopback only --
+if [ ! -x "$PY" ] || [ -z "$LPORT" ]; then skip run/agent-tool "no $PY or listener"
+else
+	P=$T/agentproj
+	mkdir -p "$P/src" "$P/.git/hooks"
+	echo "fn main() {}" >"$P/src/lib.rs"
+	cat >"$T/agent-probe.py" <<'EOF'
+import socket, sys
+def attempt(name, fn):
+    try:
+        fn(); print(name + ": ok")
+    except OSError as e:
+        print(name + ": " + type(e).__name__ + " errno " + str(e.errno))
+attempt("loopback", lambda: socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5).close())
+attempt("internet", lambda: socket.create_connection(("192.0.2.1", 443), timeout=5).close())
+EOF
+	cp "$T/agent-probe.py" "$P/probe.py"
+	sbx agent examples/agent-tool.sbx "$P" -- sh -c '
+		sed -i "s/main/run/" src/lib.rs && grep -c run src/lib.rs
+		echo "#!/bin/sh" > .git/hooks/pre-commit || echo "hook: denied"
+		cat "$HOME/.aws/credentials" || echo "aws: denied"
+		/usr/bin/python3 probe.py '"$LPORT"
+	want agent run/agent-tool/edit "^1$"
+	grep -q run "$P/src/lib.rs" && pass run/agent-tool/edited || fail run/agent-tool/edited "src/lib.rs unchanged"
+	denied agent run/agent-tool/git-hook "pre-commit: Permission denied"
+	denied agent run/agent-tool/aws "credentials: Permission denied"
+	denied agent run/agent-tool/loopback "loopback: ok"
+	denied agent run/agent-tool/internet "internet: PermissionError errno 13"
+fi
+
+# -- project-shell: a shell and everything it starts stay in the project --
+P=$T/shellproj
+mkdir -p "$P"
+sbx shell examples/project-shell.sbx "$P" -- bash -c '
+	echo built > artifact && cat artifact && ls
+	touch "$HOME/planted" || echo "home-write: denied"
+	ls "$HOME" || echo "home-list: denied"
+	sh -c "echo x >> \"$HOME/.bashrc\"" || echo "grandchild: denied"
+	echo x > /etc/sbxc-test || echo "etc: denied"'
+want shell run/project-shell/work "^built$"
+denied shell run/project-shell/home-write "planted.*Permission denied"
+denied shell run/project-shell/home-list "cannot open directory.*Permission denied"
+denied shell run/project-shell/grandchild "grandchild: denied"
+denied shell run/project-shell/etc "etc: denied"
+[ ! -e "$H/planted" ] && ! grep -q x "$H/.bashrc" && pass run/project-shell/home-untouched || fail run/project-shell/home-untouched "home changed"
+
+# -- perry-app: the fs-only program and the one that also imports http --
+if ! command -v cc >/dev/null; then skip run/perry-app "no cc to build the stand-in program"
+else
+	A=$T/app
+	mkdir -p "$A"
+	cat >"$T/perry-demo.c" <<'EOF'
+/* A stand-in for a Perry-compiled program: writes its output under
+ * TMPDIR (fs), then tries TCP connections and reports how each ended. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+static void try_connect(int port)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port)};
+	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd < 0) { printf("connect %d: socket %s\n", port, errno == EPERM ? "EPERM" : strerror(errno)); return; }
+	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0) printf("connect %d: ok\n", port);
+	else printf("connect %d: %s\n", port, errno == EACCES ? "EACCES" : errno == EPERM ? "EPERM" : errno == ECONNREFUSED ? "ECONNREFUSED" : strerror(errno));
+	close(fd);
+}
+int main(void)
+{
+	char p[4096];
+	snprintf(p, sizeof p, "%s/perry-out.json", getenv("TMPDIR"));
+	FILE *f = fopen(p, "w");
+	if (!f || fputs("{\"ok\":true}\n", f) < 0 || fclose(f)) { perror(p); return 1; }
+	puts("fs: wrote perry-out.json");
+	snprintf(p, sizeof p, "%s/.ssh/id_ed25519", getenv("HOME"));
+	printf("read-ssh: %s\n", fopen(p, "r") ? "ok" : strerror(errno));
+	try_connect(443);
+	try_connect(22);
+	return 0;
+}
+EOF
+	if ! cc -O2 -o "$A/perry-demo" "$T/perry-demo.c" 2>"$T/perry-cc.err"; then
+		fail run/perry-app/build "$(oneline <"$T/perry-cc.err")"
+	else
+		sbx perry examples/perry-app.sbx "$T" -D APP="$A" -- "$A/perry-demo"
+		want perry run/perry-app/fs "fs: wrote perry-out.json"
+		[ -f "$TM/perry-out.json" ] && pass run/perry-app/output || fail run/perry-app/output "no perry-out.json in TMPDIR"
+		denied perry run/perry-app/read-ssh "read-ssh: Permission denied"
+		denied perry run/perry-app/no-http "connect 443: (socket )?(EACCES|EPERM)"
+		rm -f "$TM/perry-out.json"
+		sbx perryh examples/perry-app-http.sbx "$T" -D APP="$A" -- "$A/perry-demo"
+		want perryh run/perry-app-http/fs "fs: wrote perry-out.json"
+		denied perryh run/perry-app-http/https "connect 443: (ok|ECONNREFUSED)"
+		denied perryh run/perry-app-http/other-port "connect 22: (socket )?(EACCES|EPERM)"
+		denied perryh run/perry-app-http/read-ssh "read-ssh: Permission denied"
+	fi
+fi
+exit 0
