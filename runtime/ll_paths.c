@@ -594,8 +594,8 @@ int ll_grant_fs(LlGrantCtx *g, const LlArtifact *a, LlParamVal *vals, int nvals)
 	for (int i = 0; i < a->nfs; i++) {
 		const LlFsRule *r = &a->fs[i];
 		LlPat p;
-		if (r->kind != LLR_ALLOW || !(r->flags & LLF_CREATE))
-			continue;
+		if (r->kind != LLR_ALLOW || !(r->flags & LLF_CREATE) || g->ruleset_fd < 0)
+			continue; /* a dry run changes nothing */
 		err.n = 0;
 		if (!ll_pattern(r->pattern, vals, nvals, &p, &err))
 			continue; /* reported below */
@@ -624,8 +624,8 @@ int ll_grant_fs(LlGrantCtx *g, const LlArtifact *a, LlParamVal *vals, int nvals)
 			goto out;
 		}
 		char *pre = pat_prefix_text(&p, p.lit), *real = NULL;
-		const char *why;
-		unsigned fl = (r->flags & LLF_CREATE) && p.lit == p.n ? LLO_CREATE : 0;
+		const char *why = NULL;
+		unsigned fl = (r->flags & LLF_CREATE) && p.lit == p.n && g->ruleset_fd >= 0 ? LLO_CREATE : 0;
 		int isdir = -1;
 		int fd = fl ? -ENOSYS : open_fast(pre, &real);
 		if (fd == -ELOOP || fd == -ENOSYS)

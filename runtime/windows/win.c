@@ -269,6 +269,12 @@ static int apply_step(AclPool *p, HANDLE journal, const AclStep *s, PSID sid)
 			return 1;
 		}
 	}
+	if (!(attrs & FILE_ATTRIBUTE_DIRECTORY) && (f->inherit & INHERIT_ONLY_ACE)) {
+		/* "beneath" a file is nothing; without inheritance the ACE would
+		 * apply to the file itself, which the policy did not say. */
+		fprintf(stderr, "sbx-launch: skipped %s beneath %s: not a directory (%s)\n", f->deny ? "deny" : "allow", s->path, f->from);
+		return 1;
+	}
 	PACL old = NULL, updated = NULL;
 	PSECURITY_DESCRIPTOR sd = NULL;
 	DWORD e = GetNamedSecurityInfoW(w, SE_FILE_OBJECT, DACL_SECURITY_INFORMATION, NULL, NULL, &old, NULL, &sd);
@@ -388,7 +394,6 @@ static int start(AclPool *p, const AclPlan *plan, PSID sid)
 	PROCESS_INFORMATION pi;
 	memset(&pi, 0, sizeof pi);
 	wchar_t *cmd = wide(p, plan->cmdline);
-	SetConsoleCtrlHandler(on_ctrl, TRUE);
 	BOOL created = cmd && CreateProcessW(NULL, cmd, NULL, NULL, ninherit ? TRUE : FALSE,
 					     EXTENDED_STARTUPINFO_PRESENT | CREATE_SUSPENDED | CREATE_UNICODE_ENVIRONMENT,
 					     NULL, NULL, &si.StartupInfo, &pi);
@@ -429,6 +434,9 @@ static int run(const AclPlan *plan)
 	wchar_t *name = wide(&p, pr->container), *disp = wide(&p, pr->display), *desc = wide(&p, pr->description);
 	if (!name || !disp || !desc)
 		return fputs("sbx-launch: the profile's names are not valid UTF-8\n", stderr), acl_pool_free(&p), ACL_EX_SANDBOX;
+	/* From here on an interrupted launcher would leave ACLs changed: Ctrl-C
+	 * goes to the sandboxed program (same console), not to us. */
+	SetConsoleCtrlHandler(on_ctrl, TRUE);
 	PSID sid = NULL;
 	HRESULT hr = CreateAppContainerProfile(name, disp, desc[0] ? desc : disp, NULL, 0, &sid);
 	if (hr == HRESULT_FROM_WIN32(ERROR_ALREADY_EXISTS))
