@@ -275,8 +275,35 @@ static void right_range(const Policy *p, int right, int *lo, int *hi)
 	*hi = l;
 }
 
+/* A policy without syscall rules: its derived filter decides, and a call
+ * no derived rule names is allowed (the filter's fallthrough). */
+static Decision eval_derived(const Policy *p, const Op *op)
+{
+	const Rule *best = NULL;
+	Spec bs = { 0, 0 };
+	for (int i = 0; i < p->nderived; i++) {
+		const Rule *r = p->derived[i];
+		if (!eval_rule_matches(r, op))
+			continue;
+		Spec s = specificity(r);
+		int c = best ? spec_cmp(s, bs) : 1;
+		if (c > 0 || (c == 0 && r->effect == EFF_DENY && best->effect == EFF_ALLOW)) {
+			best = r;
+			bs = s;
+		}
+	}
+	Decision d = { EFF_ALLOW, best, { ACT_ALLOW, 0, { 0, 0 } }, true };
+	if (best && best->effect == EFF_DENY) {
+		d.effect = EFF_DENY;
+		d.act = best->act.kind == ACT_DEFAULT ? p->default_action : best->act;
+	}
+	return d;
+}
+
 Decision eval_op(const Policy *p, const Op *op, unsigned platform)
 {
+	if (op->right == R_SYSCALL && !p->has_syscall_rules && p->derived)
+		return eval_derived(p, op);
 	const Rule *best = NULL;
 	Spec bs = { 0, 0 };
 	int lo, hi;
@@ -303,7 +330,7 @@ Decision eval_op(const Policy *p, const Op *op, unsigned platform)
 				best = r;
 		}
 	}
-	Decision d = { EFF_DENY, best, p->default_action };
+	Decision d = { EFF_DENY, best, p->default_action, false };
 	if (!best)
 		return d;
 	d.effect = best->effect;

@@ -12,6 +12,7 @@ typedef struct Decision {
 	uint8_t effect;    /* EFF_ALLOW or EFF_DENY */
 	const Rule *rule;  /* the deciding rule; NULL when no rule matched (denied) */
 	Action act;        /* syscalls: what the filter does (ACT_ALLOW, or how the deny fails) */
+	bool derived;      /* decided by the derived filter (no syscall rules); rule may be NULL */
 } Decision;
 
 /* Decide op on platform (one PLAT_* bit). Paths are matched symbolically:

@@ -232,6 +232,9 @@ typedef struct Policy {
 	SrcFile *files;  /* files[0] is the main policy, then every `use`d file in load order */
 	int nfiles;
 	bool has_syscall_rules; /* the policy wrote syscall rules (else Linux derives a filter) */
+	const Rule *const *derived; /* no syscall rules: the derived filter's rules (spec 5.4), as */
+	int nderived;               /* the seccomp backend builds them for x86_64; the evaluator */
+	                            /* decides syscalls with them, unmatched calls allowed */
 	uint64_t digest[2];     /* XXH3-128 of the canonical IR (semantic; no locations) */
 	uint64_t input_digest[2]; /* XXH3-128 of the canonical IR plus locations, reasons and the include closure */
 } Policy;

@@ -2300,6 +2300,17 @@ bool sema_load(Compile *c, const char *path, const Str *text, const char *const 
 			p->has_syscall_rules = true;
 	ir_canonicalise(sm->a, p);
 	c->policy = p;
+	if (!p->has_syscall_rules) {
+		/* The derived filter is part of the meaning (spec 5.4): let the
+		 * evaluator see it, from the one place that builds it. */
+		const ScmpArch *ref = scmp_arch_find(STR("x86_64"));
+		if (ref) {
+			ScmpRules rr;
+			scmp_rules(sm->a, p, ref, &rr);
+			p->derived = rr.v;
+			p->nderived = rr.n;
+		}
+	}
 	warn_shadowed(sm);
 	if (c->skip_checks)
 		return true;

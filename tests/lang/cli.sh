@@ -99,3 +99,8 @@ t warn-shadowed 0 "$S" check inc/shadowed.sbx
 has warn-shadowed-env "$tmp/err" "warning: 'deny write \${PROJECT}/\*\*/.env' never decides anything"
 has warn-shadowed-hint "$tmp/err" "write this one as \${PROJECT}/\*\*"
 has warn-shadowed-root "$tmp/err" "write this one as /\*\* "
+# without syscall rules, syscalls are decided by the derived filter (5.4), as the seccomp blob does
+t explain-derived-deny 0 "$S" explain --format json eval/none.sbx syscall socket 2 1 0
+has explain-derived-deny-json "$tmp/out" '"decision": "deny".*"derived": true'
+t explain-derived-allow 0 "$S" explain eval/none.sbx syscall read
+has explain-derived-allow-text "$tmp/out" "no rule of the derived filter names it: allowed"
