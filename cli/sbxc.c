@@ -5,6 +5,7 @@
  * inputs, 2 stale artifacts under --check, 64 bad usage.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +13,9 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "../codegen/cache.h"
 #include "../codegen/compile.h"
+#include "../codegen/diff.h"
 #include "../codegen/eval.h"
 #include "../codegen/fidelity.h"
 #include "../lang/fmt.h"
@@ -22,10 +25,10 @@ enum { EXIT_OK = 0, EXIT_POLICY = 1, EXIT_STALE = 2, EXIT_USAGE = 64 };
 
 static const char usage_main[] =
 	"usage: sbxc POLICY.sbx -t TARGET[,TARGET...] [-o DIR] [-D NAME=VALUE]... [--arch LIST]\n"
-	"            [--accept-wider] [--check] [--dump=ir]\n"
+	"            [--accept-wider] [--check] [--no-cache] [--explain-cache] [--dump=ir]\n"
 	"       sbxc check [-D NAME=VALUE]... [--format text|json] POLICY.sbx\n"
-	"       sbxc explain [-D NAME=VALUE]... [--on PLATFORM] [--format text|json] POLICY.sbx OPERATION...\n"
-	"       sbxc diff [--format text|json] OLD.sbx NEW.sbx\n"
+	"       sbxc explain [-D NAME=VALUE]... [--on PLATFORM | -t TARGET] [--format text|json] POLICY.sbx OPERATION...\n"
+	"       sbxc diff [--format text|json|markdown] OLD.sbx NEW.sbx | --git REV POLICY.sbx | --textconv POLICY.sbx\n"
 	"       sbxc fmt [-w] POLICY.sbx...\n"
 	"       sbxc run [-D NAME=VALUE]... POLICY.sbx -- COMMAND [ARGS...]\n"
 	"       sbxc import srt|oci FILE.json\n"
@@ -42,7 +45,10 @@ static const char usage_main[] =
 	"  -D NAME=VALUE       resolve a param into the artifacts instead of at apply time\n"
 	"      --arch LIST     seccomp architectures (default: x86_64,aarch64)\n"
 	"      --accept-wider  emit rules a target enforces more widely, with a warning\n"
-	"      --check         compare with the artifacts in DIR; exit 2 if stale\n"
+	"      --check         compare with the artifacts in DIR byte for byte; exit 2 if\n"
+	"                      stale, with the semantic diff and the command to fix it\n"
+	"      --no-cache      compile from scratch, neither reading nor filling the cache\n"
+	"      --explain-cache say on stderr what the cache did and why (key, entry)\n"
 	"      --dump=ir       print the canonical IR instead of writing artifacts\n"
 	"  -h, --help          this text; `sbxc COMMAND --help` for a command\n"
 	"      --version       the compiler's version\n"
@@ -58,7 +64,7 @@ static const char usage_check[] =
 	"Exit status: 0 the policy is valid, 1 it is not, 64 bad usage.\n";
 
 static const char usage_explain[] =
-	"usage: sbxc explain [-D NAME=VALUE]... [--on PLATFORM] [--format text|json] POLICY.sbx OPERATION...\n"
+	"usage: sbxc explain [-D NAME=VALUE]... [--on PLATFORM | -t TARGET] [--format text|json] POLICY.sbx OPERATION...\n"
 	"\n"
 	"Decide one operation the way the language defines it and name the rule\n"
 	"that decided. OPERATION is written as in an expect: `read /etc/passwd`,\n"
@@ -68,7 +74,11 @@ static const char usage_explain[] =
 	"(HOME, TMPDIR, and a variable named like each param), PROJECT = the current\n"
 	"directory and UID = your uid; a path written with ${PARAM} or ~ is matched\n"
 	"symbolically. PLATFORM (default linux): linux, macos or windows.\n"
-	"JSON output: {\"decision\": \"allow\"|\"deny\", \"rule\": {...}|null, ...}.\n"
+	"-t TARGET (linux, landlock, seccomp, macos, windows) also says what that\n"
+	"target's artifact makes the kernel do: the deciding rule's fidelity there\n"
+	"(exact, stricter, wider, n/a) and why.\n"
+	"JSON output: {\"decision\": \"allow\"|\"deny\", \"rule\": {...}|null, ...}\n"
+	"(docs/review.md has the schema).\n"
 	"Exit status: 0 decided (allow or deny), 1 an error in the policy or the\n"
 	"operation, 64 bad usage.\n";
 
@@ -80,11 +90,18 @@ static const char usage_fmt[] =
 	"meaning. Exit status: 0 success, 1 a file does not parse, 64 bad usage.\n";
 
 static const char usage_diff[] =
-	"usage: sbxc diff [--format text|json] OLD.sbx NEW.sbx\n"
+	"usage: sbxc diff [-D NAME=VALUE]... [--format text|json|markdown] OLD.sbx NEW.sbx\n"
+	"       sbxc diff [--format ...] --git REV POLICY.sbx\n"
+	"       sbxc diff --textconv POLICY.sbx\n"
 	"\n"
 	"Print what NEW allows or denies that OLD did not, rule by rule, on the\n"
 	"canonical policies: reordering, reformatting and moving rules between\n"
-	"files show nothing. Lines: `+` a rule added, `-` a rule removed.\n"
+	"files show nothing. Lines: `+` a rule added, `-` a rule removed, `~` a\n"
+	"rule whose action or flags changed; each says whether it widens or\n"
+	"narrows access, where it is written, and how linux, macos and windows\n"
+	"enforce it (exact, stricter, wider, n/a). --git REV compares POLICY as\n"
+	"committed in REV with the working tree. --textconv prints one line per\n"
+	"rule for git's textconv (docs/review.md shows the git setup).\n"
 	"Exit status: 0 success (whether or not they differ), 1 an error, 64 bad usage.\n";
 
 static int usage_error(const char *usage, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -131,6 +148,9 @@ typedef struct Opts {
 	const char *arch;
 	const char *on;
 	bool accept_wider, check, dump_ir, write, help;
+	bool no_cache, explain_cache, textconv;
+	bool allow_target, allow_markdown; /* set by the command before parsing */
+	const char *git_rev;
 	char **rest; /* after `--` */
 	int nrest;
 } Opts;
@@ -171,9 +191,9 @@ static int parse_opts(int argc, char **argv, int start, Opts *o, const char *usa
 			VALUE(o->format);
 		} else if (!strncmp(a, "--format=", 9)) {
 			o->format = a + 9;
-		} else if (main_form && (!strcmp(a, "-t") || !strcmp(a, "--target"))) {
+		} else if ((main_form || o->allow_target) && (!strcmp(a, "-t") || !strcmp(a, "--target"))) {
 			VALUE(o->targets);
-		} else if (main_form && !strncmp(a, "--target=", 9)) {
+		} else if ((main_form || o->allow_target) && !strncmp(a, "--target=", 9)) {
 			o->targets = a + 9;
 		} else if (main_form && (!strcmp(a, "-o") || !strcmp(a, "--output"))) {
 			VALUE(o->outdir);
@@ -187,6 +207,16 @@ static int parse_opts(int argc, char **argv, int start, Opts *o, const char *usa
 			o->accept_wider = true;
 		} else if (main_form && !strcmp(a, "--check")) {
 			o->check = true;
+		} else if (main_form && !strcmp(a, "--no-cache")) {
+			o->no_cache = true;
+		} else if (main_form && !strcmp(a, "--explain-cache")) {
+			o->explain_cache = true;
+		} else if (o->allow_markdown && !strcmp(a, "--git")) {
+			VALUE(o->git_rev);
+		} else if (o->allow_markdown && !strncmp(a, "--git=", 6)) {
+			o->git_rev = a + 6;
+		} else if (o->allow_markdown && !strcmp(a, "--textconv")) {
+			o->textconv = true;
 		} else if (main_form && !strcmp(a, "--dump=ir")) {
 			o->dump_ir = true;
 		} else if (!strcmp(a, "--on")) {
@@ -202,8 +232,10 @@ static int parse_opts(int argc, char **argv, int start, Opts *o, const char *usa
 		}
 #undef VALUE
 	}
-	if (o->format && strcmp(o->format, "text") && strcmp(o->format, "json"))
-		return usage_error(usage, "--format takes text or json, not '%s'", o->format);
+	if (o->format && strcmp(o->format, "text") && strcmp(o->format, "json") &&
+	    !(o->allow_markdown && !strcmp(o->format, "markdown")))
+		return usage_error(usage, "--format takes text%s or json, not '%s'", o->allow_markdown ? ", markdown" : "",
+				   o->format);
 	return 0;
 }
 
@@ -340,6 +372,180 @@ static int cmp_cstr(const void *a, const void *b) { return strcmp(*(char *const 
 /* ------------------------------------------------------------------ */
 /* sbxc POLICY -t ... */
 
+/* The input digest a stale artifact's header says it was made from. */
+static bool header_input_digest(const char *path, char out[33])
+{
+	Buf b = { 0 };
+	int e = read_file(path, 64u << 20, &b);
+	bool ok = false;
+	if (e == 0) {
+		size_t lim = b.n < 2048 ? b.n : 2048;
+		const char *m = memmem(b.p, lim, "input: xxh3-128:", 16);
+		if (m && (size_t)(m - b.p) + 16 + 32 <= b.n) {
+			memcpy(out, m + 16, 32);
+			out[32] = 0;
+			ok = strspn(out, "0123456789abcdef") == 32;
+		}
+	}
+	buf_free(&b);
+	return ok;
+}
+
+/* --check found stale files: say what changed in meaning since they were
+ * generated, when we can find the policy they were generated from (the
+ * header's input digest, matched against the policy's recent revisions in
+ * git). The header is a hint for where to look, never the verdict: the
+ * verdict was the byte comparison. */
+static void stale_semantic_diff(const Opts *o, Compile *cur, char (*digests)[33], int nd)
+{
+	char hex[33];
+	ir_digest_hex(cur->policy->input_digest, hex);
+	bool other = false;
+	for (int i = 0; i < nd; i++) {
+		if (!strcmp(digests[i], hex))
+			printf("some were generated from this same policy input (xxh3-128:%s): the difference comes from the\n"
+			       "options, or from another sbxc output format\n",
+			       hex);
+		else
+			other = true;
+	}
+	if (!other)
+		return;
+	char revs[20][41];
+	int nrev = git_log_revs(o->pos[0], 20, revs);
+	for (int d = 0; d < nd; d++) {
+		if (!strcmp(digests[d], hex))
+			continue;
+		bool found = false;
+		for (int r = 0; r < nrev && !found; r++) {
+			GitTree t;
+			char err[512];
+			if (!git_tree_open(&t, revs[r], o->pos[0], err, sizeof err))
+				continue;
+			Compile old;
+			compile_init(&old);
+			old.fragment_ok = true;
+			old.skip_checks = true;
+			if (git_tree_enter(&t)) {
+				bool ok = compile_load(&old, t.path, o->defines, o->ndefines);
+				git_tree_leave(&t);
+				char ohex[33];
+				if (ok) {
+					ir_digest_hex(old.policy->input_digest, ohex);
+					if (!strcmp(ohex, digests[d])) {
+						found = true;
+						printf("semantic diff from %.12s (what the stale artifacts were generated from) to %s:\n",
+						       revs[r], o->pos[0]);
+						if (!diff_policies(stdout, old.policy, cur->policy, &cur->arena, DIFF_TEXT, t.label,
+								   o->pos[0]))
+							printf("  (no semantic change: only locations, reasons or formatting)\n");
+					}
+				}
+			}
+			compile_free(&old);
+			git_tree_free(&t);
+		}
+		if (!found)
+			printf("no semantic diff: no revision of %s in the last %d commits has input digest xxh3-128:%s\n",
+			       o->pos[0], nrev, digests[d]);
+	}
+}
+
+/* Byte-for-byte comparison of out with dir; exit 0 or 2. */
+static int check_dir(const Opts *o, const Output *out, const char *dir, Str regen, Compile *c)
+{
+	int stale = 0;
+	char(*digests)[33] = calloc((size_t)out->n + 1, sizeof *digests);
+	int nd = 0;
+	for (int i = 0; i < out->n; i++) {
+		const Artifact *a = &out->v[i];
+		char path[4096];
+		snprintf(path, sizeof path, "%s/%.*s", dir, STRF(a->name));
+		Buf cur = { 0 };
+		int e = read_file(path, a->data.n + 1, &cur);
+		bool same = e == 0 && cur.n == a->data.n && (cur.n == 0 || memcmp(cur.p, a->data.p, cur.n) == 0);
+		buf_free(&cur);
+		if (!same) {
+			printf("%s: %s\n", e == ENOENT ? "missing" : "stale", path);
+			stale++;
+			char h[33];
+			if (e != ENOENT && digests && header_input_digest(path, h)) {
+				bool dup = false;
+				for (int k = 0; k < nd; k++)
+					dup |= !strcmp(digests[k], h);
+				if (!dup)
+					memcpy(digests[nd++], h, 33);
+			}
+		}
+	}
+	if (stale) {
+		if (nd) {
+			if (!c->policy && !compile_load(c, o->pos[0], o->defines, o->ndefines))
+				nd = 0;
+			if (nd)
+				stale_semantic_diff(o, c, digests, nd);
+		}
+		printf("%d of %d artifacts are not current; regenerate with: %.*s\n", stale, out->n, STRF(regen));
+	}
+	free(digests);
+	return stale ? EXIT_STALE : EXIT_OK;
+}
+
+/* The key of one compilation: everything the artifacts' bytes depend on
+ * that is known before parsing. The policy's own files are covered by the
+ * main file's hash here and by the entry's dependency list (every file the
+ * compilation read, re-hashed on a hit); the standard library by its
+ * digest; the backends by the output-format version and the compiler's
+ * identity. */
+static bool compile_key(CacheKey *k, const Opts *o, const Selection *sel, char **arches, int narches, Str regen,
+			const Compile *c)
+{
+	uint64_t mainh;
+	if (!cache_hash_file(o->pos[0], c->max_file_size, &mainh))
+		return false;
+	char id[64], std[33];
+	cache_compiler_id(id);
+	cache_stdlib_digest(std);
+	cache_key_begin(k, "compile");
+	cache_key_addu(k, "output-format", CACHE_OUTPUT_FORMAT);
+	cache_key_addc(k, "compiler", id);
+	cache_key_addc(k, "stdlib", std);
+	for (int i = 0; i < sel->n; i++)
+		cache_key_addc(k, "target", sel->v[i]->name);
+	for (int i = 0; i < narches; i++)
+		cache_key_addc(k, "arch", arches[i]);
+	cache_key_addu(k, "accept-wider", o->accept_wider);
+	for (int i = 0; i < o->ndefines; i++)
+		cache_key_addc(k, "define", o->defines[i]);
+	cache_key_addc(k, "source", o->pos[0]);
+	cache_key_add(k, "regenerate", regen);
+	cache_key_addu(k, "max-file-size", c->max_file_size);
+	cache_key_addu(k, "max-rules", (uint64_t)c->max_rules);
+	char hex[17];
+	snprintf(hex, sizeof hex, "%016llx", (unsigned long long)mainh);
+	cache_key_addc(k, "main-xxh3-64", hex);
+	cache_key_end(k);
+	return true;
+}
+
+static void explain_cache_line(const Opts *o, const char *what, const Buf *why, const CacheKey *k)
+{
+	if (!o->explain_cache)
+		return;
+	fprintf(stderr, "sbxc: cache %s: %.*s\n", what, (int)why->n, why->p ? why->p : "");
+	if (k && k->text.n) {
+		fprintf(stderr, "sbxc: cache key xxh3-128:%016llx%016llx:\n", (unsigned long long)k->hash[0],
+			(unsigned long long)k->hash[1]);
+		for (size_t i = 0; i < k->text.n;) {
+			size_t j = i;
+			while (j < k->text.n && k->text.p[j] != '\n')
+				j++;
+			fprintf(stderr, "  | %.*s\n", (int)(j - i), k->text.p + i);
+			i = j + 1;
+		}
+	}
+}
+
 static int cmd_compile(int argc, char **argv)
 {
 	Opts o = { 0 };
@@ -383,16 +589,6 @@ static int cmd_compile(int argc, char **argv)
 	Compile c;
 	compile_init(&c);
 	limits_from_env(&c);
-	if (!compile_load(&c, o.pos[0], o.defines, o.ndefines))
-		return finish(&c, EXIT_POLICY);
-	if (o.dump_ir) {
-		Buf b = { 0 };
-		ir_dump(c.policy, &b);
-		fwrite(b.p, 1, b.n, stdout);
-		buf_free(&b);
-		if (!o.targets)
-			return finish(&c, EXIT_OK);
-	}
 	const char *dir = o.outdir ? o.outdir : ".";
 	/* The regenerate line: the command as a user would retype it. */
 	Buf regen = { 0 };
@@ -405,37 +601,98 @@ static int cmd_compile(int argc, char **argv)
 		buf_printf(&regen, " -D %s", o.defines[i]);
 	if (o.accept_wider)
 		buf_puts(&regen, " --accept-wider");
+	Str regen_s = arena_strdup(&c.arena, buf_as_str(&regen));
+	buf_free(&regen);
+
+	/* The cache, before any parsing: a hit costs reading the inputs and the entry. */
+	char root[4096];
+	bool cached = o.targets && !o.dump_ir && !o.no_cache && cache_root(root, sizeof root);
+	CacheKey key = { 0 };
+	Buf why = { 0 };
+	if (!cached && o.targets && !o.dump_ir) {
+		buf_puts(&why, o.no_cache ? "disabled by --no-cache" : "no cache directory (set XDG_CACHE_HOME or HOME)");
+		explain_cache_line(&o, "off", &why, NULL);
+	}
+	if (cached && !compile_key(&key, &o, &sel, arches, narches, regen_s, &c))
+		cached = false; /* the policy cannot be read: the compile below says so */
+	if (cached) {
+		CacheEntry e;
+		CacheResult res = cache_get(root, &key, &e, &why);
+		explain_cache_line(&o, cache_result_name[res], &why, &key);
+		if (res == CACHE_HIT) {
+			Artifact *arts = calloc((size_t)e.nart + 1, sizeof *arts);
+			Output out = { arts, e.nart, e.nart };
+			for (int i = 0; arts && i < e.nart; i++)
+				arts[i] = (Artifact){ e.art[i].name, { (char *)e.art[i].data.p, e.art[i].data.n, 0, false } };
+			fwrite(e.note.p, 1, e.note.n, stderr); /* the warnings the compilation printed */
+			int status = !arts ? EXIT_POLICY
+				     : o.check ? check_dir(&o, &out, dir, regen_s, &c)
+				     : artifact_write_all(&out, dir, &c.diags) ? EXIT_OK
+										: EXIT_POLICY;
+			free(arts);
+			cache_entry_free(&e);
+			cache_key_free(&key);
+			buf_free(&why);
+			return finish(&c, status);
+		}
+	}
+
+	if (!compile_load(&c, o.pos[0], o.defines, o.ndefines)) {
+		cache_key_free(&key);
+		buf_free(&why);
+		return finish(&c, EXIT_POLICY);
+	}
+	if (o.dump_ir) {
+		Buf b = { 0 };
+		ir_dump(c.policy, &b);
+		fwrite(b.p, 1, b.n, stdout);
+		buf_free(&b);
+		if (!o.targets)
+			return finish(&c, EXIT_OK);
+	}
 	EmitOpts eo = {
 		.arches = (const char *const *)arches,
 		.narches = narches,
 		.accept_wider = o.accept_wider,
 		.source = str_c(o.pos[0]),
-		.regen = arena_strdup(&c.arena, buf_as_str(&regen)),
+		.regen = regen_s,
 	};
-	buf_free(&regen);
-	if (!compile_emit(&c, sel.v, sel.n, &eo))
+	if (!compile_emit(&c, sel.v, sel.n, &eo)) {
+		cache_key_free(&key);
+		buf_free(&why);
 		return finish(&c, EXIT_POLICY);
-	if (o.check) {
-		int stale = 0;
-		for (int i = 0; i < c.out.n; i++) {
-			const Artifact *a = &c.out.v[i];
-			char path[4096];
-			snprintf(path, sizeof path, "%s/%.*s", dir, STRF(a->name));
-			Buf cur = { 0 };
-			int e = read_file(path, a->data.n + 1, &cur);
-			bool same = e == 0 && cur.n == a->data.n && (cur.n == 0 || memcmp(cur.p, a->data.p, cur.n) == 0);
-			buf_free(&cur);
-			if (!same) {
-				printf("%s: %s\n", e == ENOENT ? "missing" : "stale", path);
-				stale++;
-			}
-		}
-		if (stale) {
-			printf("%d of %d artifacts are not current; regenerate with: %.*s\n", stale, c.out.n, STRF(eo.regen));
-			return finish(&c, EXIT_STALE);
-		}
-		return finish(&c, EXIT_OK);
 	}
+	if (cached) {
+		/* Store the diagnostics as printed, to replay them on a hit. */
+		char *note = NULL;
+		size_t nnote = 0;
+		FILE *mf = open_memstream(&note, &nnote);
+		if (mf) {
+			diag_print(mf, &c.diags);
+			fclose(mf);
+		}
+		const Policy *p = c.policy;
+		CacheDep *deps = calloc((size_t)p->nfiles + 1, sizeof *deps);
+		for (int i = 0; deps && i < p->nfiles; i++)
+			deps[i] = (CacheDep){ p->files[i].name, p->files[i].hash };
+		char ih[33], sh[33];
+		ir_digest_hex(p->input_digest, ih);
+		ir_digest_hex(p->digest, sh);
+		Buf info = { 0 };
+		buf_printf(&info, "input xxh3-128:%s semantic xxh3-128:%s", ih, sh);
+		if (deps && mf && note)
+			cache_put(root, &key, deps, p->nfiles, buf_as_str(&info), (Str){ note, nnote }, &c.out, &why);
+		else
+			buf_puts(&why, " (not stored: out of memory)");
+		explain_cache_line(&o, "store", &why, NULL);
+		buf_free(&info);
+		free(deps);
+		free(note);
+	}
+	cache_key_free(&key);
+	buf_free(&why);
+	if (o.check)
+		return finish(&c, check_dir(&o, &c.out, dir, regen_s, &c));
 	if (!artifact_write_all(&c.out, dir, &c.diags))
 		return finish(&c, EXIT_POLICY);
 	return finish(&c, EXIT_OK);
@@ -578,9 +835,48 @@ static int env_defines(const Policy *p, const Opts *o, const char ***out)
 	return n;
 }
 
+/* What a target's artifact makes the kernel do with an operation the
+ * language decides as d: the deciding rule's fidelity on that target. */
+typedef struct TargetView {
+	const char *name;
+	Fidelity fid;
+	Str note;
+	const char *kernel; /* "allow", "deny", "may-deny", "may-allow", "not-enforced" */
+} TargetView;
+
+static TargetView target_view(const char *target, const Policy *p, const Decision *d, Arena *a)
+{
+	TargetView v = { target, FID_EXACT, { "", 0 }, NULL };
+	bool allow = d->effect == EFF_ALLOW;
+	if (!d->rule) {
+		v.kernel = "deny";
+		v.note = STR("no rule allows it, and every artifact starts from deny");
+		return v;
+	}
+	if (!strcmp(target, "linux"))
+		v.fid = fidelity_linux(p, d->rule, a, &v.note);
+	else
+		v.fid = fidelity_of(backend_find(str_c(target)), p, d->rule, a, &v.note);
+	switch (v.fid) {
+	case FID_EXACT:
+		v.kernel = allow ? "allow" : "deny";
+		break;
+	case FID_STRICTER:
+		v.kernel = allow ? "may-deny" : "deny";
+		break;
+	case FID_WIDER:
+		v.kernel = allow ? "allow" : "may-allow";
+		break;
+	default:
+		v.kernel = "not-enforced";
+		break;
+	}
+	return v;
+}
+
 static int cmd_explain(int argc, char **argv)
 {
-	Opts o = { 0 };
+	Opts o = { .allow_target = true };
 	int rc = parse_opts(argc, argv, 1, &o, usage_explain, false);
 	if (rc)
 		return rc;
@@ -598,6 +894,15 @@ static int cmd_explain(int argc, char **argv)
 			plat = PLAT_WINDOWS;
 		else if (strcmp(o.on, "linux"))
 			return usage_error(usage_explain, "--on takes linux, macos or windows, not '%s'", o.on);
+	}
+	if (o.targets) {
+		const Backend *tb = strcmp(o.targets, "linux") ? backend_find(str_c(o.targets)) : &backend_landlock;
+		if (!tb || tb->not_in_all)
+			return usage_error(usage_explain, "-t takes one of linux, landlock, seccomp, macos, windows, not '%s'",
+					   o.targets);
+		if (o.on && !(tb->platform & plat))
+			return usage_error(usage_explain, "-t %s is not a target for --on %s", o.targets, o.on);
+		plat = tb->platform;
 	}
 	Buf opb = { 0 };
 	for (int i = 1; i < o.npos; i++)
@@ -648,7 +953,14 @@ static int cmd_explain(int argc, char **argv)
 			json_str(stdout, buf_as_str(&b));
 			buf_free(&b);
 		}
-		printf("}\n");
+		if (o.targets) {
+			TargetView v = target_view(o.targets, p, &d, &c.arena);
+			printf(", \"target\": {\"name\": \"%s\", \"class\": \"%s\", \"kernel\": \"%s\", \"note\": ", v.name,
+			       fid_name[v.fid], v.kernel);
+			json_str(stdout, v.note);
+			printf("}");
+		}
+		printf(", \"schema\": \"sbxc-explain 1\"}\n");
 	} else {
 		printf("%s: %.*s\n", d.effect == EFF_ALLOW ? "allow" : "deny", STRF(op.text));
 		if (d.rule) {
@@ -664,6 +976,25 @@ static int cmd_explain(int argc, char **argv)
 			ir_put_action(&b, &d.act);
 			printf("  the call fails with: %.*s\n", (int)b.n, b.p);
 			buf_free(&b);
+		}
+		if (o.targets) {
+			TargetView v = target_view(o.targets, p, &d, &c.arena);
+			static const struct {
+				const char *k, *text;
+			} says[] = {
+				{ "allow", "allows it" },
+				{ "deny", "denies it" },
+				{ "may-deny", "may deny it: the rule is enforced more strictly there" },
+				{ "may-allow", "may allow it: the rule is enforced more widely there (accepted)" },
+				{ "not-enforced", "does not enforce the deciding rule (another target does, or none)" },
+			};
+			const char *say = "";
+			for (size_t i = 0; i < ARRAY_LEN(says); i++)
+				if (!strcmp(says[i].k, v.kernel))
+					say = says[i].text;
+			printf("  on %s: %s; the kernel %s\n", v.name, d.rule ? fid_name[v.fid] : "exact", say);
+			if (v.note.n)
+				printf("    %s: %.*s\n", d.rule ? fid_name[v.fid] : "why", STRF(v.note));
 		}
 	}
 	return finish(&c, EXIT_OK);
@@ -738,42 +1069,16 @@ static int cmd_fmt(int argc, char **argv)
 /* ------------------------------------------------------------------ */
 /* sbxc diff */
 
-static int rule_same(const Rule *a, const Rule *b)
+static int diff_load(Compile *c, const char *path, const Opts *o)
 {
-	int c = a->right - b->right;
-	if (!c)
-		c = str_cmp(a->obj, b->obj);
-	if (!c)
-		c = (int)a->platforms - (int)b->platforms;
-	if (!c)
-		c = (int)a->effect - (int)b->effect;
-	if (!c)
-		c = (int)a->act.kind - (int)b->act.kind;
-	if (!c)
-		c = a->act.errno_val - b->act.errno_val;
-	if (!c)
-		c = (int)a->flags - (int)b->flags;
-	return c;
-}
-
-static void diff_line(const Opts *o, char sign, const Policy *p, const Rule *r, bool *first)
-{
-	const char *effect = (sign == '+') == (r->effect == EFF_ALLOW) ? "widens" : "narrows";
-	if (json(o)) {
-		printf("%s{\"change\": \"%s\", \"effect\": \"%s\", \"rule\": ", *first ? "" : ", ", sign == '+' ? "added" : "removed", effect);
-		json_rule(stdout, p, r);
-		printf("}");
-	} else {
-		printf("%c ", sign);
-		text_rule(stdout, p, r);
-		printf("  (%s)\n", effect);
-	}
-	*first = false;
+	compile_init(c);
+	c->fragment_ok = true;
+	return compile_load(c, path, o->defines, o->ndefines);
 }
 
 static int cmd_diff(int argc, char **argv)
 {
-	Opts o = { 0 };
+	Opts o = { .allow_markdown = true };
 	int rc = parse_opts(argc, argv, 1, &o, usage_diff, false);
 	if (rc)
 		return rc;
@@ -781,47 +1086,76 @@ static int cmd_diff(int argc, char **argv)
 		fputs(usage_diff, stdout);
 		return EXIT_OK;
 	}
-	if (o.npos != 2)
-		return usage_error(usage_diff, "expected two policy files");
-	Compile a, b;
-	compile_init(&a);
-	compile_init(&b);
-	a.fragment_ok = b.fragment_ok = true;
-	bool ok = compile_load(&a, o.pos[0], o.defines, o.ndefines);
-	ok = compile_load(&b, o.pos[1], o.defines, o.ndefines) && ok;
-	if (!ok) {
-		diag_print(stderr, &a.diags);
-		diag_print(stderr, &b.diags);
-		compile_free(&a);
-		compile_free(&b);
-		return EXIT_POLICY;
-	}
-	const Policy *pa = a.policy, *pb = b.policy;
-	int i = 0, k = 0;
-	bool first = true;
-	if (json(&o))
-		printf("{\"changes\": [");
-	while (i < pa->nrules || k < pb->nrules) {
-		int c = i == pa->nrules ? 1 : k == pb->nrules ? -1 : rule_same(&pa->rules[i], &pb->rules[k]);
-		if (c == 0) {
-			i++, k++;
-		} else if (c < 0) {
-			diff_line(&o, '-', pa, &pa->rules[i++], &first);
-		} else {
-			diff_line(&o, '+', pb, &pb->rules[k++], &first);
+	DiffFormat fmt = !o.format || !strcmp(o.format, "text") ? DIFF_TEXT : !strcmp(o.format, "json") ? DIFF_JSON : DIFF_MARKDOWN;
+	if (o.textconv) {
+		/* git runs this on a copy of the blob, often where `use` paths do
+		 * not resolve: then the file's own text is the best it can show. */
+		if (o.npos != 1)
+			return usage_error(usage_diff, "--textconv takes one policy file");
+		Compile c;
+		if (diff_load(&c, o.pos[0], &o)) {
+			diff_textconv(stdout, c.policy, &c.arena);
+			compile_free(&c);
+			return EXIT_OK;
 		}
+		compile_free(&c);
+		Buf b = { 0 };
+		int e = read_file(o.pos[0], 64u << 20, &b);
+		if (e) {
+			fprintf(stderr, "sbxc: cannot read '%s': %s\n", o.pos[0], strerror(e));
+			buf_free(&b);
+			return EXIT_POLICY;
+		}
+		printf("# sbxc: this revision does not compile on its own; its text follows\n");
+		fwrite(b.p, 1, b.n, stdout);
+		buf_free(&b);
+		return EXIT_OK;
 	}
-	if (json(&o))
-		printf("], \"same\": %s}\n", first ? "true" : "false");
+	Compile a, b;
+	GitTree t = { .saved_cwd = -1 };
+	const char *old_label, *new_label;
+	bool ok;
+	if (o.git_rev) {
+		if (o.npos != 1)
+			return usage_error(usage_diff, "--git REV takes one policy file");
+		char err[1024];
+		if (!git_tree_open(&t, o.git_rev, o.pos[0], err, sizeof err)) {
+			fprintf(stderr, "sbxc: %s\n", err);
+			return EXIT_POLICY;
+		}
+		ok = git_tree_enter(&t);
+		if (!ok)
+			fprintf(stderr, "sbxc: cannot enter %s: %s\n", t.tmp, strerror(errno));
+		compile_init(&a);
+		if (ok) {
+			ok = diff_load(&a, t.path, &o);
+			git_tree_leave(&t);
+			diag_print(stderr, &a.diags);
+			a.diags.n = 0;
+		}
+		ok = diff_load(&b, o.pos[0], &o) && ok;
+		old_label = t.label;
+		new_label = o.pos[0];
+	} else {
+		if (o.npos != 2)
+			return usage_error(usage_diff, "expected two policy files");
+		ok = diff_load(&a, o.pos[0], &o);
+		ok = diff_load(&b, o.pos[1], &o) && ok;
+		old_label = o.pos[0];
+		new_label = o.pos[1];
+	}
+	if (ok)
+		diff_policies(stdout, a.policy, b.policy, &b.arena, fmt, old_label, new_label);
+	fflush(stdout);
 	diag_print(stderr, &a.diags);
 	diag_print(stderr, &b.diags);
 	compile_free(&a);
 	compile_free(&b);
-	return EXIT_OK;
+	git_tree_free(&t);
+	return ok ? EXIT_OK : EXIT_POLICY;
 }
 
 /* ------------------------------------------------------------------ */
-
 int main(int argc, char **argv)
 {
 	if (argc < 2) {

@@ -1,0 +1,671 @@
+/*
+ * diff.c: what a policy change does, rule by rule and target by target.
+ *
+ * The canonical IR already merged duplicates and expanded groups, so two
+ * rule lists sorted by one key can be walked in step. The key here is
+ * the rule's identity (right, object, platforms, effect) rather than the
+ * IR's sort order, so that a rule whose action or flags changed lines up
+ * with its old self and prints as one `~` line. An effect change is a
+ * removal plus an addition: it is two different statements to a reviewer.
+ *
+ * Widens / narrows is about the statement itself (an added allow widens,
+ * a removed deny widens): a diff shows what was written, and the
+ * per-target fidelity next to it shows what the kernels will make of it.
+ *
+ * The git half extracts a revision's *.sbx files with `git archive` into
+ * a temporary tree; no git library, no shell (fork/exec with argv).
+ */
+#define _XOPEN_SOURCE 700
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "diff.h"
+#include "fidelity.h"
+
+/* The three views a reviewer cares about: one per OS. */
+enum { VIEW_LINUX, VIEW_MACOS, VIEW_WINDOWS, NVIEW };
+static const char *const view_name[NVIEW] = { "linux", "macos", "windows" };
+
+static Fidelity view_fidelity(int v, const Policy *p, const Rule *r, Arena *a, Str *note)
+{
+	switch (v) {
+	case VIEW_LINUX:
+		return fidelity_linux(p, r, a, note);
+	case VIEW_MACOS:
+		return fidelity_of(&backend_seatbelt, p, r, a, note);
+	default:
+		return fidelity_of(&backend_appcontainer, p, r, a, note);
+	}
+}
+
+static int key_cmp(const Rule *a, const Rule *b)
+{
+	int c = (int)a->right - (int)b->right;
+	if (!c)
+		c = str_cmp(a->obj, b->obj);
+	if (!c)
+		c = (int)a->platforms - (int)b->platforms;
+	if (!c)
+		c = (int)a->effect - (int)b->effect;
+	return c;
+}
+
+static int key_cmp_p(const void *x, const void *y) { return key_cmp(*(const Rule *const *)x, *(const Rule *const *)y); }
+
+static bool same_detail(const Rule *a, const Rule *b)
+{
+	return a->flags == b->flags && a->act.kind == b->act.kind && a->act.errno_val == b->act.errno_val;
+}
+
+static const Rule **sorted(const Policy *p, Arena *ar)
+{
+	const Rule **v = arena_alloc(ar, sizeof *v * ((size_t)p->nrules + 1));
+	for (int i = 0; i < p->nrules; i++)
+		v[i] = &p->rules[i];
+	if (p->nrules > 1)
+		qsort(v, (size_t)p->nrules, sizeof *v, key_cmp_p);
+	return v;
+}
+
+void diff_rule_text(Buf *b, const Rule *r)
+{
+	buf_printf(b, "%s %s", r->effect == EFF_ALLOW ? "allow" : "deny", ir_right_name[r->right]);
+	if (ir_right_obj[r->right] != OBJ_NONE) {
+		buf_putc(b, ' ');
+		ir_put_object(b, r);
+	}
+	if (r->flags & RF_REQUIRED)
+		buf_puts(b, " required");
+	if (r->flags & RF_CREATE)
+		buf_puts(b, " create");
+}
+
+/* The rule's detail that a `~` can change: flags and the syscall action. */
+static void detail_text(Buf *b, const Rule *r)
+{
+	size_t n0 = b->n;
+	if (r->right == R_SYSCALL && r->effect == EFF_DENY)
+		ir_put_action(b, &r->act);
+	if (r->flags & RF_REQUIRED)
+		buf_puts(b, b->n > n0 ? " required" : "required");
+	if (r->flags & RF_CREATE)
+		buf_puts(b, b->n > n0 ? " create" : "create");
+	if (b->n == n0)
+		buf_puts(b, "plain");
+}
+
+static const char *access_change(char sign, const Rule *old, const Rule *r)
+{
+	if (sign == '~') {
+		bool was = old->act.kind == ACT_ALLOW || old->act.kind == ACT_LOG;
+		bool is = r->act.kind == ACT_ALLOW || r->act.kind == ACT_LOG;
+		if (r->right == R_SYSCALL && was != is)
+			return is ? "widens" : "narrows";
+		/* `create` on an allow lets the program make what it could only open. */
+		if (r->effect == EFF_ALLOW && (old->flags & RF_CREATE) != (r->flags & RF_CREATE))
+			return r->flags & RF_CREATE ? "widens" : "narrows";
+		return "changes";
+	}
+	return (sign == '+') == (r->effect == EFF_ALLOW) ? "widens" : "narrows";
+}
+
+/* ---- output ---- */
+
+static void json_str(FILE *f, Str s)
+{
+	fputc('"', f);
+	for (size_t i = 0; i < s.n; i++) {
+		unsigned char c = (unsigned char)s.p[i];
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+/* Markdown table cells: no pipes, no newlines, backticks doubled out. */
+static void md_cell(FILE *f, Str s)
+{
+	for (size_t i = 0; i < s.n; i++) {
+		unsigned char c = (unsigned char)s.p[i];
+		if (c == '|')
+			fputs("\\|", f);
+		else if (c == '`')
+			fputc('\'', f);
+		else if (c < 0x20 || c == 0x7f)
+			fputc(' ', f);
+		else
+			fputc(c, f);
+	}
+}
+
+typedef struct Change {
+	char sign;          /* + - ~ */
+	const Policy *p;    /* the policy r belongs to */
+	const Rule *r;      /* NEW's rule for + and ~, OLD's for - */
+	const Policy *op;   /* ~: the old side */
+	const Rule *old;
+} Change;
+
+typedef struct Out {
+	FILE *f;
+	DiffFormat fmt;
+	Arena *ar;
+	int n;
+} Out;
+
+static void emit_change(Out *o, const Change *c)
+{
+	FILE *f = o->f;
+	const Rule *r = c->r;
+	Buf rt = { 0 }, od = { 0 }, nd = { 0 };
+	diff_rule_text(&rt, r);
+	if (c->sign == '~') {
+		detail_text(&od, c->old);
+		detail_text(&nd, r);
+	}
+	const char *acc = access_change(c->sign, c->old, r);
+	Fidelity fid[NVIEW], ofid[NVIEW];
+	Str note[NVIEW], onote[NVIEW];
+	for (int v = 0; v < NVIEW; v++) {
+		fid[v] = view_fidelity(v, c->p, r, o->ar, &note[v]);
+		ofid[v] = c->sign == '~' ? view_fidelity(v, c->op, c->old, o->ar, &onote[v]) : fid[v];
+	}
+	Str file = c->p->files[r->loc.file].name;
+	if (o->fmt == DIFF_JSON) {
+		fprintf(f, "%s{\"change\": \"%s\", \"effect\": \"%s\", \"rule\": ", o->n ? ", " : "",
+			c->sign == '+' ? "added" : c->sign == '-' ? "removed" : "changed", acc);
+		fprintf(f, "{\"effect\": \"%s\", \"right\": \"%s\", \"object\": ", r->effect == EFF_ALLOW ? "allow" : "deny",
+			ir_right_name[r->right]);
+		Buf ob = { 0 };
+		ir_put_object(&ob, r);
+		json_str(f, buf_as_str(&ob));
+		buf_free(&ob);
+		fputs(", \"text\": ", f);
+		json_str(f, buf_as_str(&rt));
+		fputs(", \"file\": ", f);
+		json_str(f, file);
+		fprintf(f, ", \"line\": %u, \"col\": %u, \"platforms\": \"%s\"", r->loc.line, r->loc.col,
+			ir_platform_names(r->platforms));
+		if (r->because.n) {
+			fputs(", \"because\": ", f);
+			json_str(f, r->because);
+		}
+		fputc('}', f);
+		if (c->sign == '~') {
+			fputs(", \"from\": ", f);
+			json_str(f, buf_as_str(&od));
+			fputs(", \"to\": ", f);
+			json_str(f, buf_as_str(&nd));
+		}
+		fputs(", \"targets\": {", f);
+		for (int v = 0; v < NVIEW; v++) {
+			fprintf(f, "%s\"%s\": {\"class\": \"%s\"", v ? ", " : "", view_name[v], fid_name[fid[v]]);
+			if (c->sign == '~' && ofid[v] != fid[v])
+				fprintf(f, ", \"was\": \"%s\"", fid_name[ofid[v]]);
+			if (note[v].n) {
+				fputs(", \"note\": ", f);
+				json_str(f, note[v]);
+			}
+			fputc('}', f);
+		}
+		fputs("}}", f);
+	} else if (o->fmt == DIFF_MARKDOWN) {
+		fprintf(f, "| %s | `", c->sign == '~' ? "~" : c->sign == '+' ? "+" : "−");
+		md_cell(f, buf_as_str(&rt));
+		fputc('`', f);
+		if (c->sign == '~') {
+			fputs(": ", f);
+			md_cell(f, buf_as_str(&od));
+			fputs(" → ", f);
+			md_cell(f, buf_as_str(&nd));
+		}
+		if (r->platforms != PLAT_ALL)
+			fprintf(f, " [%s]", ir_platform_names(r->platforms));
+		fprintf(f, " | %s |", acc);
+		for (int v = 0; v < NVIEW; v++) {
+			fputc(' ', f);
+			if (c->sign == '~' && ofid[v] != fid[v])
+				fprintf(f, "%s → ", fid_name[ofid[v]]);
+			fputs(fid_name[fid[v]], f);
+			if (fid[v] == FID_WIDER)
+				fputs(" ⚠", f);
+			if (note[v].n && (fid[v] == FID_WIDER || fid[v] == FID_STRICTER)) {
+				fputs(": ", f);
+				md_cell(f, note[v]);
+			}
+			fputs(" |", f);
+		}
+		fputs(" `", f);
+		md_cell(f, file);
+		fprintf(f, ":%u`", r->loc.line);
+		if (r->because.n) {
+			fputs(" — ", f);
+			md_cell(f, r->because);
+		}
+		fputs(" |\n", f);
+	} else {
+		fprintf(f, "%c %.*s:%u: %.*s", c->sign, STRF(file), r->loc.line, (int)rt.n, rt.p);
+		if (c->sign == '~')
+			fprintf(f, ": %.*s -> %.*s", (int)od.n, od.p, (int)nd.n, nd.p);
+		if (r->platforms != PLAT_ALL)
+			fprintf(f, " [%s]", ir_platform_names(r->platforms));
+		if (r->because.n)
+			fprintf(f, " (because \"%.*s\")", STRF(r->because));
+		fprintf(f, "  (%s)\n   ", acc);
+		for (int v = 0; v < NVIEW; v++) {
+			if (c->sign == '~' && ofid[v] != fid[v])
+				fprintf(f, " %s: %s -> %s", view_name[v], fid_name[ofid[v]], fid_name[fid[v]]);
+			else
+				fprintf(f, " %s: %s", view_name[v], fid_name[fid[v]]);
+			fputc(v + 1 < NVIEW ? ';' : '\n', f);
+		}
+		for (int v = 0; v < NVIEW; v++)
+			if (note[v].n && (fid[v] == FID_WIDER || fid[v] == FID_STRICTER))
+				fprintf(f, "    %s %s: %.*s\n", view_name[v], fid_name[fid[v]], STRF(note[v]));
+	}
+	o->n++;
+	buf_free(&rt);
+	buf_free(&od);
+	buf_free(&nd);
+}
+
+/* A non-rule change (default action, accepts, params): one line. */
+static void emit_other(Out *o, char sign, const char *kind, Str text, const char *acc)
+{
+	FILE *f = o->f;
+	if (o->fmt == DIFF_JSON) {
+		fprintf(f, "%s{\"change\": \"%s\", \"effect\": \"%s\", \"kind\": \"%s\", \"text\": ", o->n ? ", " : "",
+			sign == '+' ? "added" : sign == '-' ? "removed" : "changed", acc, kind);
+		json_str(f, text);
+		fputc('}', f);
+	} else if (o->fmt == DIFF_MARKDOWN) {
+		fprintf(f, "| %s | `", sign == '~' ? "~" : sign == '+' ? "+" : "−");
+		md_cell(f, text);
+		fprintf(f, "` | %s | | | | %s |\n", acc, kind);
+	} else {
+		fprintf(f, "%c %.*s  (%s)\n", sign, STRF(text), acc);
+	}
+	o->n++;
+}
+
+static void accept_text(Buf *b, const Accept *a)
+{
+	buf_printf(b, "accept wider %s", ir_right_name[a->right]);
+	if (a->target.n)
+		buf_printf(b, " on %.*s", STRF(a->target));
+}
+
+static void diff_others(Out *o, const Policy *a, const Policy *b)
+{
+	Buf x = { 0 }, y = { 0 };
+	ir_put_action(&x, &a->default_action);
+	ir_put_action(&y, &b->default_action);
+	if (!str_eq(buf_as_str(&x), buf_as_str(&y))) {
+		Buf t = { 0 };
+		buf_printf(&t, "default deny %.*s -> %.*s", (int)x.n, x.p, (int)y.n, y.p);
+		emit_other(o, '~', "default", buf_as_str(&t), "changes");
+		buf_free(&t);
+	}
+	buf_free(&x);
+	buf_free(&y);
+	/* Accepts: few, compared as text. */
+	for (int pass = 0; pass < 2; pass++) {
+		const Policy *p = pass ? b : a, *q = pass ? a : b;
+		for (int i = 0; i < p->naccepts; i++) {
+			Buf t = { 0 };
+			accept_text(&t, &p->accepts[i]);
+			bool found = false;
+			for (int k = 0; k < q->naccepts && !found; k++) {
+				Buf u = { 0 };
+				accept_text(&u, &q->accepts[k]);
+				found = str_eq(buf_as_str(&t), buf_as_str(&u));
+				buf_free(&u);
+			}
+			if (!found)
+				emit_other(o, pass ? '+' : '-', "accept", buf_as_str(&t), pass ? "widens" : "narrows");
+			buf_free(&t);
+		}
+	}
+	/* Params: a changed default or baked value moves every rule that names it. */
+	for (int pass = 0; pass < 2; pass++) {
+		const Policy *p = pass ? b : a, *q = pass ? a : b;
+		for (int i = 0; i < p->nparams; i++) {
+			const Param *pp = &p->params[i];
+			const Param *qq = ir_param(q, pp->name);
+			Buf t = { 0 };
+			if (!qq) {
+				buf_printf(&t, "param %.*s", STRF(pp->name));
+				if (pp->has_default)
+					buf_printf(&t, " = %.*s", STRF(pp->def));
+				emit_other(o, pass ? '+' : '-', "param", buf_as_str(&t), "changes");
+			} else if (pass && (pp->has_default != qq->has_default || pp->baked != qq->baked ||
+					    (pp->has_default && !str_eq(pp->def, qq->def)))) {
+				buf_printf(&t, "param %.*s: %.*s -> %.*s", STRF(pp->name), STRF(qq->has_default ? qq->def : STR("(none)")),
+					   STRF(pp->has_default ? pp->def : STR("(none)")));
+				emit_other(o, '~', "param", buf_as_str(&t), "changes");
+			}
+			buf_free(&t);
+		}
+	}
+}
+
+int diff_policies(FILE *f, const Policy *a, const Policy *b, Arena *ar, DiffFormat fmt, const char *old_label,
+		  const char *new_label)
+{
+	Out o = { f, fmt, ar, 0 };
+	if (fmt == DIFF_JSON)
+		fputs("{\"changes\": [", f);
+	else if (fmt == DIFF_MARKDOWN)
+		fprintf(f, "#### sbxc diff `%s` → `%s`\n\n| | rule | access | linux | macos | windows | where |\n"
+			   "|---|---|---|---|---|---|---|\n",
+			old_label, new_label);
+	const Rule **ra = sorted(a, ar), **rb = sorted(b, ar);
+	int i = 0, k = 0;
+	while (i < a->nrules || k < b->nrules) {
+		int c = i == a->nrules ? 1 : k == b->nrules ? -1 : key_cmp(ra[i], rb[k]);
+		if (c == 0) {
+			if (!same_detail(ra[i], rb[k]))
+				emit_change(&o, &(Change){ '~', b, rb[k], a, ra[i] });
+			i++, k++;
+		} else if (c < 0) {
+			const Rule *r = ra[i++];
+			emit_change(&o, &(Change){ '-', a, r, a, r });
+		} else {
+			const Rule *r = rb[k++];
+			emit_change(&o, &(Change){ '+', b, r, b, r });
+		}
+	}
+	diff_others(&o, a, b);
+	if (fmt == DIFF_JSON) {
+		fprintf(f, "], \"same\": %s, \"old\": ", o.n ? "false" : "true");
+		json_str(f, str_c(old_label));
+		fputs(", \"new\": ", f);
+		json_str(f, str_c(new_label));
+		fputs(", \"schema\": \"sbxc-diff 1\"}\n", f);
+	} else if (fmt == DIFF_MARKDOWN) {
+		if (!o.n)
+			fputs("| | no semantic change | | | | | |\n", f);
+		fputs("\n<sub>access: what the statement does to the policy; linux/macos/windows: how each target enforces "
+		      "the rule (exact, stricter, wider, n/a).</sub>\n",
+		      f);
+	}
+	return o.n;
+}
+
+void diff_textconv(FILE *f, const Policy *p, Arena *ar)
+{
+	fprintf(f, "policy %.*s\n", STRF(p->name));
+	Buf t = { 0 };
+	ir_put_action(&t, &p->default_action);
+	fprintf(f, "default deny %.*s\n", (int)t.n, t.p);
+	buf_free(&t);
+	for (int i = 0; i < p->nparams; i++) {
+		const Param *q = &p->params[i];
+		if (q->builtin && !q->has_default && !q->baked)
+			continue;
+		fprintf(f, "param %.*s", STRF(q->name));
+		if (q->has_default)
+			fprintf(f, " %s %.*s", q->baked ? ":=" : "=", STRF(q->def));
+		fputc('\n', f);
+	}
+	for (int i = 0; i < p->naccepts; i++) {
+		Buf u = { 0 };
+		accept_text(&u, &p->accepts[i]);
+		fprintf(f, "%.*s because \"%.*s\"\n", (int)u.n, u.p, STRF(p->accepts[i].because));
+		buf_free(&u);
+	}
+	const Rule **v = sorted(p, ar);
+	for (int i = 0; i < p->nrules; i++) {
+		const Rule *r = v[i];
+		Buf b = { 0 };
+		diff_rule_text(&b, r);
+		if (r->right == R_SYSCALL && r->effect == EFF_DENY) {
+			buf_puts(&b, " -> ");
+			ir_put_action(&b, &r->act);
+		}
+		fprintf(f, "%.*s", (int)b.n, b.p);
+		if (r->platforms != PLAT_ALL)
+			fprintf(f, " [%s]", ir_platform_names(r->platforms));
+		for (int w = 0; w < NVIEW; w++) {
+			Str note;
+			fprintf(f, "%s%s=%s", w ? " " : "  # ", view_name[w], fid_name[view_fidelity(w, p, r, ar, &note)]);
+		}
+		fputc('\n', f);
+		buf_free(&b);
+	}
+}
+
+/* ---- git ---- */
+
+/* Runs argv with stdout captured into out (if not NULL), stderr silenced;
+ * returns the exit status, or -1. */
+static int run(char *const argv[], Buf *out)
+{
+	int fds[2];
+	if (pipe(fds) < 0)
+		return -1;
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		int dn = open("/dev/null", O_RDWR);
+		dup2(fds[1], 1);
+		if (dn >= 0)
+			dup2(dn, 2);
+		close(fds[0]);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	close(fds[1]);
+	char tmp[4096];
+	for (;;) {
+		ssize_t r = read(fds[0], tmp, sizeof tmp);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		if (out)
+			buf_put(out, tmp, (size_t)r);
+	}
+	close(fds[0]);
+	int st;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void chomp(Buf *b)
+{
+	while (b->n && (b->p[b->n - 1] == '\n' || b->p[b->n - 1] == '\r'))
+		b->n--;
+	buf_putc(b, 0);
+	b->n--;
+}
+
+static bool mkdir_p(const char *dir)
+{
+	char tmp[4096];
+	size_t n = strlen(dir);
+	if (n == 0 || n >= sizeof tmp)
+		return false;
+	memcpy(tmp, dir, n + 1);
+	for (size_t i = 1; i <= n; i++) {
+		if (tmp[i] == '/' || tmp[i] == 0) {
+			char ch = tmp[i];
+			tmp[i] = 0;
+			if (mkdir(tmp, 0700) < 0 && errno != EEXIST)
+				return false;
+			tmp[i] = ch;
+		}
+	}
+	return true;
+}
+
+/* The repository's top level and the policy's path inside it. */
+static bool repo_paths(const char *policy, char *top, size_t ntop, char *rel, size_t nrel, char *err, size_t nerr)
+{
+	char abs[PATH_MAX];
+	if (!realpath(policy, abs)) {
+		snprintf(err, nerr, "cannot read '%s': %s", policy, strerror(errno));
+		return false;
+	}
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof dir, "%s", abs);
+	char *slash = strrchr(dir, '/');
+	if (slash && slash != dir)
+		*slash = 0;
+	Buf out = { 0 };
+	char *argv[] = { "git", "-C", dir, "rev-parse", "--show-toplevel", NULL };
+	if (run(argv, &out) != 0 || !out.n) {
+		buf_free(&out);
+		snprintf(err, nerr, "'%s' is not in a git repository", policy);
+		return false;
+	}
+	chomp(&out);
+	char rtop[PATH_MAX];
+	if (!realpath(out.p, rtop))
+		snprintf(rtop, sizeof rtop, "%s", out.p);
+	buf_free(&out);
+	size_t tn = strlen(rtop);
+	if (strncmp(abs, rtop, tn) || abs[tn] != '/') {
+		snprintf(err, nerr, "'%s' is outside its repository '%s'", policy, rtop);
+		return false;
+	}
+	snprintf(top, ntop, "%s", rtop);
+	snprintf(rel, nrel, "%s", abs + tn + 1);
+	return true;
+}
+
+int git_log_revs(const char *policy, int n, char (*out)[41])
+{
+	char top[PATH_MAX], rel[PATH_MAX], err[256];
+	if (!repo_paths(policy, top, sizeof top, rel, sizeof rel, err, sizeof err))
+		return 0;
+	char num[16];
+	snprintf(num, sizeof num, "-n%d", n);
+	char *argv[] = { "git", "-C", top, "log", num, "--format=%H", "--", rel, NULL };
+	Buf b = { 0 };
+	int got = 0;
+	if (run(argv, &b) == 0) {
+		for (size_t i = 0; i + 40 <= b.n && got < n; i += 41) {
+			memcpy(out[got], b.p + i, 40);
+			out[got][40] = 0;
+			got++;
+		}
+	}
+	buf_free(&b);
+	return got;
+}
+
+bool git_tree_open(GitTree *t, const char *rev, const char *policy, char *err, size_t nerr)
+{
+	memset(t, 0, sizeof *t);
+	t->saved_cwd = -1;
+	char top[PATH_MAX], rel[PATH_MAX];
+	if (!repo_paths(policy, top, sizeof top, rel, sizeof rel, err, nerr))
+		return false;
+	char spec[300];
+	snprintf(spec, sizeof spec, "%s^{commit}", rev);
+	char *vargv[] = { "git", "-C", top, "rev-parse", "--verify", "--quiet", spec, NULL };
+	if (run(vargv, NULL) != 0) {
+		snprintf(err, nerr, "no revision '%s' in %s", rev, top);
+		return false;
+	}
+	const char *td = getenv("TMPDIR");
+	snprintf(t->tmp, sizeof t->tmp, "%s/sbxc-git-XXXXXX", td && td[0] == '/' ? td : "/tmp");
+	if (!mkdtemp(t->tmp)) {
+		snprintf(err, nerr, "cannot create a temporary directory: %s", strerror(errno));
+		t->tmp[0] = 0;
+		return false;
+	}
+	char tar[4200], tree[4200];
+	snprintf(tar, sizeof tar, "%s/rev.tar", t->tmp);
+	snprintf(tree, sizeof tree, "%s/tree", t->tmp);
+	mkdir(tree, 0700);
+	char *aargv[] = { "git", "-C", top, "archive", "--format=tar", "-o", tar, (char *)rev, "--", "*.sbx", rel, NULL };
+	char *xargv[] = { "tar", "-xf", tar, "-C", tree, NULL };
+	char want[8400];
+	snprintf(want, sizeof want, "%s/%s", tree, rel);
+	struct stat sb;
+	if (run(aargv, NULL) != 0 || run(xargv, NULL) != 0 || stat(want, &sb) < 0) {
+		snprintf(err, nerr, "'%s' is not in revision %s", rel, rev);
+		git_tree_free(t);
+		return false;
+	}
+	unlink(tar);
+	if ((size_t)snprintf(t->label, sizeof t->label, "%s:%s", rev, rel) >= sizeof t->label)
+		t->label[sizeof t->label - 1] = 0;
+	/* Same relative path from the same relative working directory, when
+	 * the working directory is inside the repository. */
+	char cwd[PATH_MAX], rcwd[PATH_MAX];
+	size_t tn = strlen(top);
+	if (policy[0] != '/' && getcwd(cwd, sizeof cwd) && realpath(cwd, rcwd) &&
+	    (!strcmp(rcwd, top) || (!strncmp(rcwd, top, tn) && rcwd[tn] == '/'))) {
+		if ((size_t)snprintf(t->cwd_in, sizeof t->cwd_in, "%s%s", tree, rcwd + tn) >= sizeof t->cwd_in ||
+		    (size_t)snprintf(t->path, sizeof t->path, "%s", policy) >= sizeof t->path || !mkdir_p(t->cwd_in))
+			goto toolong;
+	} else if ((size_t)snprintf(t->path, sizeof t->path, "%s", want) >= sizeof t->path)
+		goto toolong;
+	return true;
+toolong:
+	snprintf(err, nerr, "path too long under %s", t->tmp);
+	git_tree_free(t);
+	return false;
+}
+
+bool git_tree_enter(GitTree *t)
+{
+	if (!t->cwd_in[0])
+		return true;
+	t->saved_cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (t->saved_cwd < 0)
+		return false;
+	if (chdir(t->cwd_in) < 0) {
+		close(t->saved_cwd);
+		t->saved_cwd = -1;
+		return false;
+	}
+	return true;
+}
+
+void git_tree_leave(GitTree *t)
+{
+	if (t->saved_cwd >= 0) {
+		if (fchdir(t->saved_cwd) < 0) {
+			/* Nothing sensible to do: the caller's paths are relative to a
+			 * directory we cannot return to; stay in the tree. */
+		}
+		close(t->saved_cwd);
+		t->saved_cwd = -1;
+	}
+}
+
+static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb, (void)flag, (void)ftw;
+	remove(path);
+	return 0;
+}
+
+void git_tree_free(GitTree *t)
+{
+	git_tree_leave(t);
+	if (t->tmp[0])
+		nftw(t->tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	t->tmp[0] = 0;
+}
