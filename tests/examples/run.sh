@@ -97,6 +97,31 @@ for a in examples/out/*; do
 	[ -f "examples/$p.sbx" ] || fail "out/stray" "$a has no examples/$p.sbx"
 done
 
+# ---- man pages: render cleanly and document every option of --help ----
+# Options are taken from the binaries' own --help texts; the pages are
+# rendered on one very long line per paragraph so no option is hyphenated.
+if ! command -v groff >/dev/null; then skip man "no groff (scripts/packages-examples.txt installs groff-base)"
+else
+	EXEC=$ROOT/$BUILD/sbx-exec
+	[ -x "$EXEC" ] || ninja -C "$ROOT" "$BUILD/sbx-exec" >/dev/null 2>&1
+	for page in sbxc sbx-exec; do
+		src=docs/man/$page.1
+		if [ ! -f "$src" ]; then fail "man/$page" "no $src"; continue; fi
+		if err=$(groff -man -Tutf8 -ww -z "$src" 2>&1) && [ -z "$err" ]; then pass "man/$page/render"
+		else fail "man/$page/render" "$(echo "$err" | oneline)"; fi
+		groff -man -Tascii -rLL=2000n -rHY=0 -P-cbou "$src" >"$T/man-$page.txt" 2>/dev/null
+		if [ $page = sbxc ]; then
+			for c in "" check explain diff fmt run import; do "$SBXC" $c --help 2>&1; done >"$T/help-$page"
+		elif [ -x "$EXEC" ]; then "$EXEC" --help >"$T/help-$page" 2>&1
+		else skip "man/$page/options" "no $EXEC"; continue; fi
+		missing=
+		for o in $(grep -oE -- '(^|[][ |(,])-{1,2}[A-Za-z][A-Za-z0-9=-]*' "$T/help-$page" | sed -E 's/^[][ |(,]//' | sort -u); do
+			grep -qF -- "$o" "$T/man-$page.txt" || missing="$missing $o"
+		done
+		if [ -z "$missing" ]; then pass "man/$page/options"; else fail "man/$page/options" "--help has, the man page lacks:$missing"; fi
+	done
+fi
+
 # ---- end to end under sbxc run ----
 if ! "$SBXC" run --help >/dev/null 2>&1; then
 	skip run "this sbxc has no run command"
