@@ -61,15 +61,15 @@ static bool accepted(const Policy *p, int right)
 /* ---- paths ---- */
 
 /* May pattern `outer` contain `inner` (strictly beneath or equal)? Exact
- * for paths under the same root; a param root may lie anywhere under an
- * absolute path, so that case answers yes (the runtime decides). */
+ * for paths under the same root. Across roots it takes the evaluator's
+ * assumption (codegen/eval.c): a param lies beneath no literal path but
+ * "/". Where a param does lie elsewhere, the runtime carves all the same:
+ * the report is then optimistic, the enforcement never wider. */
 static bool may_contain(const PathObj *outer, const PathObj *inner)
 {
 	if (outer->root == ROOT_WIN || inner->root == ROOT_WIN)
 		return false;
 	if (outer->root == ROOT_ABS && outer->ncomp == 0)
-		return true;
-	if (outer->root == ROOT_ABS && inner->root == ROOT_PARAM)
 		return true;
 	if (outer->root != inner->root)
 		return false;

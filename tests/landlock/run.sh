@@ -79,6 +79,22 @@ for sbx in $D/golden/*.sbx; do
 	if cmp -s "$o/$name.landlock" "$o.2/$name.landlock"; then pass "golden/$name/deterministic"; else fail "golden/$name/deterministic" "two runs differ"; fi
 done
 
+# ---- fidelity: the landlock column of `sbxc check`, per golden policy ----
+for sbx in $D/golden/*.sbx; do
+	name=$(basename "$sbx" .sbx)
+	want=$D/golden/$name.fidelity
+	if ! "$SBXC" check --format json "$sbx" 2>/dev/null | python3 $D/fidelity.py >"$T/fid" 2>&1; then
+		fail "fidelity/$name" "sbxc check failed: $(head -3 "$T/fid")"
+	elif [ "$UPDATE" = 1 ]; then
+		cp "$T/fid" "$want"
+		pass "fidelity/$name (updated)"
+	elif diff -u "$want" "$T/fid" >"$T/diff" 2>&1; then
+		pass "fidelity/$name"
+	else
+		fail "fidelity/$name" "differs: $(head -20 "$T/diff" | tr '\n' '|')"
+	fi
+done
+
 # ---- the kernel ----
 ABI=$("$EXEC" --dry-run --format json --no-seccomp $D/minimal.landlock 2>&1 | sed -nE 's/.*"kernel":([0-9]+).*/\1/p')
 if [ -z "$ABI" ] || [ "$ABI" -lt 6 ]; then
