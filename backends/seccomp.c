@@ -868,12 +868,29 @@ static bool seccomp_emit(EmitCtx *cx)
 
 /* ---- fidelity ---- */
 
+/* Rules are sorted by (right, object) and a syscall rule's object starts
+ * with its name: binary search for the first, then walk that name's run. */
 static bool explicit_allows(const Policy *p, const char *name)
 {
-	for (int i = 0; i < p->nrules; i++) {
+	Str want = str_c(name);
+	int lo = 0, hi = p->nrules;
+	while (lo < hi) {
+		int m = (lo + hi) / 2;
+		const Rule *r = &p->rules[m];
+		int c = r->right != R_SYSCALL ? (r->right < R_SYSCALL ? -1 : 1) : str_cmp(r->obj, want);
+		if (c < 0)
+			lo = m + 1;
+		else
+			hi = m;
+	}
+	for (int i = lo; i < p->nrules && p->rules[i].right == R_SYSCALL; i++) {
 		const Rule *r = &p->rules[i];
-		if (r->right == R_SYSCALL && (r->platforms & PLAT_LINUX) && r->effect == EFF_ALLOW &&
-		    str_eqc(r->sys.name, name))
+		if (!str_eq(r->sys.name, want)) {
+			if (r->obj.n < want.n || memcmp(r->obj.p, want.p, want.n) != 0)
+				break; /* past every object that starts with the name */
+			continue;
+		}
+		if ((r->platforms & PLAT_LINUX) && r->effect == EFF_ALLOW)
 			return true;
 	}
 	return false;

@@ -109,7 +109,28 @@ enum {
 /* CLONE_NEWNS | NEWCGROUP | NEWUTS | NEWIPC | NEWUSER | NEWPID | NEWNET */
 #define CLONE_NS_MASK 0x7e020000u
 
+static ScmpNeeds needs_of(const Policy *p);
+
+/* Fidelity asks once per rule: remember the last policy's answer (keyed by
+ * its address and digest, so a new policy at a reused address is not
+ * mistaken for the old one). */
 ScmpNeeds scmp_needs(const Policy *p)
+{
+	static const Policy *last;
+	static uint64_t last_digest[2];
+	static ScmpNeeds memo;
+	if (!p->digest[0] && !p->digest[1])
+		return needs_of(p); /* not canonicalised (a hand-built policy): no key to trust */
+	if (p != last || p->digest[0] != last_digest[0] || p->digest[1] != last_digest[1]) {
+		memo = needs_of(p);
+		last = p;
+		last_digest[0] = p->digest[0];
+		last_digest[1] = p->digest[1];
+	}
+	return memo;
+}
+
+static ScmpNeeds needs_of(const Policy *p)
 {
 	ScmpNeeds n = { 0 };
 	bool deny_net = false, deny_fork = false;
