@@ -20,6 +20,7 @@
 # Runs use a temporary HOME, PROJECT and TMPDIR (we may be root; Landlock
 # applies to root too). Reads $SBXC, $BUILD, $ROOT, $UPDATE; prints
 # PASS/FAIL/SKIP lines; under CI=true nothing that can run here skips.
+# KEEP=1 leaves the temporary directory (outputs of every run) in /tmp.
 set -u
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 BUILD=${BUILD:-build}
@@ -37,6 +38,7 @@ oneline() { head -c 600 | tr '\n' '|'; }
 T=$(mktemp -d /tmp/sbxc-examples.XXXXXX)
 PIDS=()
 cleanup() {
+	[ -n "${KEEP:-}" ] && return
 	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
 	wait 2>/dev/null
 	rm -rf "$T"
@@ -96,6 +98,31 @@ for a in examples/out/*; do
 	p=$(basename "$a"); p=${p%%.*}
 	[ -f "examples/$p.sbx" ] || fail "out/stray" "$a has no examples/$p.sbx"
 done
+
+# ---- the cookbook: its policy blocks are the example files ----
+# Each `<!-- include examples/NAME.sbx -->` is followed by a ```sbx block
+# holding that file; regenerated here, compared (or written with UPDATE=1).
+cook=docs/cookbook.md
+if [ ! -f "$cook" ]; then fail cookbook "no $cook"
+else
+	awk -v root="$ROOT" '
+		skipping { if ($0 == "```") { skipping = 0; print } ; next }
+		/^<!-- include examples\/[A-Za-z0-9_.-]+\.sbx -->$/ {
+			print; f = $3
+			if ((getline line) <= 0 || line != "```sbx") { print "BROKEN include " f; exit 1 }
+			print line
+			while ((getline l < (root "/" f)) > 0) print l
+			close(root "/" f); skipping = 1; next
+		}
+		{ print }' "$cook" >"$T/cookbook.md"
+	if [ "$UPDATE" = 1 ]; then cp "$T/cookbook.md" "$cook"; pass "cookbook (updated)"
+	elif cmp -s "$T/cookbook.md" "$cook"; then pass cookbook
+	else fail cookbook "a policy block differs from its file (tests/run.sh --update --suite examples): $(diff "$cook" "$T/cookbook.md" | head -5 | oneline)"; fi
+	for f in examples/*.sbx; do
+		case $f in examples/docker-default.sbx) continue ;; esac
+		grep -qF "<!-- include $f -->" "$cook" && pass "cookbook/$(basename "$f" .sbx)" || fail "cookbook/$(basename "$f" .sbx)" "$f has no recipe"
+	done
+fi
 
 # ---- man pages: render cleanly and document every option of --help ----
 # Options are taken from the binaries' own --help texts; the pages are
