@@ -106,6 +106,10 @@ typedef struct AclPlan {
 	int nsteps;
 	char *cmdline;   /* the command line for CreateProcess */
 	char *journal;   /* where the ACL journal goes */
+	/* %TEMP% not given with --param: a directory of the container's own
+	 * beneath the user's TEMP (std/tmp's "private temporary directory"),
+	 * created at launch; the program's TEMP and TMP point at it. */
+	char *private_temp;
 } AclPlan;
 
 /* Resolves every file path and the command line; false with a message.

@@ -5,7 +5,9 @@
  * variable resolves, in order: a param baked at compile time (final);
  * --param NAME=VALUE; the environment; the param's default from the policy
  * (which may itself name variables); PROJECT's default, the working
- * directory. Values from the command line and the environment are taken
+ * directory. TEMP from the environment is not the user's whole temporary
+ * directory but a folder of the container's own inside it (std/tmp's
+ * "private temporary directory"; other programs' files stay out of reach). Values from the command line and the environment are taken
  * literally, so a '%' in them never expands again. "%%" is a literal '%'.
  * A variable with no value is an error that names it: the spec says the
  * runtime refuses to start rather than guess.
@@ -50,6 +52,8 @@ typedef struct Rs {
 	AclGetenv env;
 	void *envctx;
 	const char *cwd;
+	AclPool *pool;
+	char *private_temp; /* set once %TEMP% resolved to the private directory */
 	char *err;
 	size_t errn;
 	bool failed;
@@ -84,6 +88,19 @@ static bool lookup(Rs *r, Sb *out, const char *name, int depth)
 			return true;
 		}
 	const char *e = r->env ? r->env(r->envctx, name) : NULL;
+	if (strcmp(name, "TEMP") == 0 && e && *e) {
+		/* Not the user's whole TEMP (other programs' files are there): a
+		 * directory of the container's own inside it. */
+		if (!r->private_temp) {
+			Sb t = { r->pool, NULL, 0, 0 };
+			sb_puts(&t, e);
+			sb_puts(&t, "\\sbxc-");
+			sb_puts(&t, r->prof->container);
+			r->private_temp = t.p;
+		}
+		sb_puts(out, r->private_temp);
+		return true;
+	}
 	if (e && *e) {
 		sb_puts(out, e);
 		return true;
@@ -213,7 +230,7 @@ bool acl_plan_make(AclPool *p, const AclProfile *prof, const AclSet *sets, int n
 		   const char *cwd, char *const *argv, int argc, const char *journal, AclPlan *out, char *err,
 		   size_t errn)
 {
-	Rs r = { prof, sets, nsets, env, envctx, cwd, err, errn, false };
+	Rs r = { prof, sets, nsets, env, envctx, cwd, p, NULL, err, errn, false };
 	memset(out, 0, sizeof *out);
 	out->prof = prof;
 	out->journal = journal ? acl_strndup(p, journal, strlen(journal)) : NULL;
@@ -232,6 +249,8 @@ bool acl_plan_make(AclPool *p, const AclProfile *prof, const AclSet *sets, int n
 		out->steps[out->nsteps].file = &prof->files[i];
 		out->steps[out->nsteps++].path = path;
 	}
+	if (r.private_temp && !(out->private_temp = normalise(&r, p, r.private_temp)))
+		return false;
 	char *line = NULL;
 	for (int i = 0; i < argc; i++)
 		acl_quote_arg(p, &line, argv[i]);
@@ -258,6 +277,8 @@ void acl_plan_print(FILE *f, const AclPlan *plan)
 			fprintf(f, " (%s)", fl->from);
 		fputc('\n', f);
 	}
+	if (plan->private_temp)
+		fprintf(f, "temp %s (the container's own: created at launch; TEMP and TMP point here)\n", plan->private_temp);
 	if (plan->journal)
 		fprintf(f, "journal %s\n", plan->journal);
 	fprintf(f, "run %s\n", plan->cmdline);

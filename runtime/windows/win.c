@@ -483,6 +483,14 @@ static int run(const AclPlan *plan)
 	}
 
 	int rc = 0;
+	if (plan->private_temp) {
+		wchar_t *wt = wide(&p, plan->private_temp);
+		if (!wt || !make_dirs(&p, plan->private_temp) || !SetEnvironmentVariableW(L"TEMP", wt) ||
+		    !SetEnvironmentVariableW(L"TMP", wt)) {
+			werr("cannot make the private temporary directory", plan->private_temp, GetLastError());
+			rc = ACL_EX_SANDBOX;
+		}
+	}
 	for (int i = 0; i < plan->nsteps && rc == 0; i++)
 		if (apply_step(&p, journal, &plan->steps[i], sid) < 0)
 			rc = ACL_EX_SANDBOX;

@@ -274,6 +274,18 @@ for prof in "$HERE"/corpus/*.appcontainer.json; do
 	fi
 done
 
+# %TEMP% from the environment becomes a directory of the container's own.
+files=$HERE/corpus/files.appcontainer.json
+TEMP='C:\Users\u\AppData\Local\Temp' "$LAUNCH" --param 'USERPROFILE=C:\Users\u' --param 'PROJECT=C:\p' \
+	--param 'CACHE=D:\c' --plan "$files" -- x.exe >"$tmp/temp.plan" 2>&1
+private='C:\Users\u\AppData\Local\Temp\sbxc-sbxc.files-demo'
+if grep -qxF "temp $private (the container's own: created at launch; TEMP and TMP point here)" "$tmp/temp.plan" &&
+	grep -qF "subtree $private <- %TEMP%" "$tmp/temp.plan"; then
+	pass plan/private-temp
+else
+	fail plan/private-temp "$(grep -E '^temp|TEMP' "$tmp/temp.plan" | head -2 | tr '\n' ' ')"
+fi
+
 # ---- the launcher refuses what it must ----
 refuse() { # name expected-status expected-substring profile args...
 	local t=$1 want=$2 msg=$3 prof=$4
@@ -288,7 +300,6 @@ refuse() { # name expected-status expected-substring profile args...
 		pass "launcher/$t"
 	fi
 }
-files=$HERE/corpus/files.appcontainer.json
 mutate() { # python expression over the text `s` -> a new profile file
 	python3 -c "import sys; s=open(sys.argv[1],encoding='utf-8').read(); sys.stdout.write($2)" "$files" >"$tmp/m.json"
 	echo "$tmp/m.json"
@@ -372,5 +383,14 @@ for prof in "$HERE"/corpus/*.appcontainer.json; do
 		fail "wine/$name" "$(diff "$HERE/corpus/$name.plan" "$tmp/$name.wplan" | head -4 | tr '\n' ' ') $(head -1 "$tmp/wine.err")"
 	fi
 done
+# Wine's own TEMP becomes the container's private directory too.
+cp "$HERE/corpus/files.appcontainer.json" "$tmp/w.json"
+(cd "$tmp" && timeout 60 wine "$EXE" --param 'USERPROFILE=C:\Users\u' --param 'PROJECT=C:\p' --param 'CACHE=D:\c' \
+	--plan w.json -- x.exe 2>&1) | tr -d '\r' >"$tmp/wine.temp"
+if grep -qE '^temp [A-Za-z]:\\.*\\sbxc-sbxc\.files-demo \(the container' "$tmp/wine.temp"; then
+	pass wine/private-temp
+else
+	fail wine/private-temp "$(grep -m1 -E '^temp|TEMP|sbx-launch' "$tmp/wine.temp")"
+fi
 (cd "$tmp" && timeout 60 wine "$EXE" --plan w.json 2>&1 >/dev/null) | tr -d '\r' >"$tmp/wine.err"
 if grep -q "no command" "$tmp/wine.err"; then pass wine/refuses; else fail wine/refuses "$(head -1 "$tmp/wine.err")"; fi
