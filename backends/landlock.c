@@ -384,9 +384,20 @@ static int fsline_cmp(const void *a, const void *b)
 
 static int str_pcmp(const void *a, const void *b) { return str_cmp(*(const Str *)a, *(const Str *)b); }
 
+static const char *const builtins[] = { "HOME", "PROJECT", "TMPDIR", "UID" };
+
+/* A policy may declare a built-in again (`param PROJECT`): without a
+ * default it keeps the built-in source (LANGUAGE.md 4). */
+static bool is_builtin(Str name)
+{
+	for (size_t i = 0; i < ARRAY_LEN(builtins); i++)
+		if (str_eqc(name, builtins[i]))
+			return true;
+	return false;
+}
+
 static void emit_params(Buf *b, const Policy *p, Arena *ar)
 {
-	static const char *const builtins[] = { "HOME", "PROJECT", "TMPDIR", "UID" };
 	Str *names = arena_alloc(ar, sizeof(Str) * (size_t)(p->nparams + 4));
 	int n = 0;
 	for (int i = 0; i < p->nparams; i++)
@@ -405,7 +416,7 @@ static void emit_params(Buf *b, const Policy *p, Arena *ar)
 		} else if (pa && pa->has_default) {
 			buf_puts(b, " default ");
 			put_quoted(b, pa->def);
-		} else if (!pa || pa->builtin) {
+		} else if (!pa || pa->builtin || is_builtin(names[i])) {
 			buf_puts(b, " builtin");
 		} else {
 			buf_puts(b, " required");

@@ -91,7 +91,8 @@ static bool resolve_one(const LlArtifact *a, LlParamVal *vals, int i, int depth,
 		vals[i].value = expand(a, vals, d->value, depth + 1, err);
 		return vals[i].value != NULL;
 	}
-	rt_printf(err, "missing required param %s (give --param %s=VALUE)", d->name, d->name);
+	rt_printf(err, "missing required param %s (give it: --param %s=VALUE, -D for sbxc run, or SBX_PARAM_%s)", d->name,
+		  d->name, d->name);
 	return false;
 }
 
