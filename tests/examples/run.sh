@@ -25,6 +25,7 @@ set -u
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 BUILD=${BUILD:-build}
 SBXC=${SBXC:-$ROOT/$BUILD/sbxc}
+case $SBXC in /*) ;; *) SBXC=$ROOT/$SBXC ;; esac
 UPDATE=${UPDATE:-0}
 cd "$ROOT"
 
@@ -210,6 +211,7 @@ while True:
 fi
 
 # -- cargo-build-script: a real offline cargo build with a build.rs --
+cvars=()
 if ! command -v cargo >/dev/null; then skip run/cargo-build-script "no cargo"
 else
 	P=$T/crate
@@ -242,7 +244,6 @@ EOF
 	# to them (Landlock resolves the link when the policy is applied), and
 	# cargo's home is a fresh directory whose bin/ is the real proxies.
 	cargo=$(command -v cargo)
-	cvars=()
 	case $cargo in
 	*/.cargo/bin/cargo)
 		ln -sfn "${RUSTUP_HOME:-$HOME/.rustup}" "$H/.rustup"
@@ -449,6 +450,68 @@ denied shell run/project-shell/home-list "cannot open directory.*Permission deni
 denied shell run/project-shell/grandchild "grandchild: denied"
 denied shell run/project-shell/etc "etc: denied"
 [ ! -e "$H/planted" ] && ! grep -q x "$H/.bashrc" && pass run/project-shell/home-untouched || fail run/project-shell/home-untouched "home changed"
+
+# -- each standard fragment alone lets its program do its job --
+# A policy of std/base + the fragment (+ the program's own binary where
+# the fragment does not grant one) runs the program the fragment is for.
+# stdrun NAME 'EXTRA POLICY LINES' PATTERN [VAR=VALUE...] -- COMMAND...
+stdrun() {
+	local n=$1 extra=$2 pat=$3
+	shift 3
+	local d=$T/stdrun-$n
+	mkdir -p "$d"
+	printf 'sbx 1\npolicy std-run-%s\nuse std/base\nuse std/%s\n%s\n' "$n" "$n" "$extra" >"$d/p.sbx"
+	local vars=()
+	while [ "$1" != -- ]; do vars+=("$1"); shift; done
+	shift
+	(cd "$d" && env -i PATH="$BASEPATH" HOME="$H" TMPDIR="$TM" LANG=C.UTF-8 "${vars[@]}" \
+		"$SBXC" run -D PROJECT="$d" p.sbx -- "$@") >"$T/std-$n.out" 2>"$T/std-$n.err" </dev/null
+	rc=$?
+	want "std-$n" "run/std/$n" "$pat"
+}
+have() { command -v "$1" >/dev/null; }
+W='accept wider connect on seccomp because "t"'
+stdrun base 'allow read exec /usr/bin/date' '^[0-9]{4}-[0-9]{2}' -- date +%F
+stdrun tmp 'use std/child-process
+allow read exec /usr/bin/touch /usr/bin/ls' 'std-tmp' -- sh -c 'touch "$TMPDIR/std-tmp" && ls "$TMPDIR"'
+have locale && stdrun locale 'allow read exec /usr/bin/locale' 'C\.(UTF-8|utf8)' -- locale -a
+have getent && stdrun dns "allow read exec /usr/bin/getent
+$W" 'localhost' -- getent hosts localhost
+have openssl && stdrun tls-ca 'allow read exec /usr/bin/openssl' 'subject=' -- openssl x509 -noout -subject -in /etc/ssl/certs/ca-certificates.crt
+stdrun child-process '' '^2$' -- sh -c 'echo $((1 + 1))'
+have git && stdrun git '' 'user.name=Example' -- git config --global --list
+have ssh && stdrun ssh-agent 'accept wider connect on landlock because "t"' 'OpenSSH' -- ssh -V
+[ -x "$PY" ] && stdrun python '' '^py ok 3$' PYTHONDONTWRITEBYTECODE=1 -- "$PY" -c 'import json, sqlite3, ssl; print("py ok", json.loads("3"))'
+[ -n "$NODE" ] && stdrun node '' '^node ok$' -- "$NODE" -e 'console.log("node ok")'
+have java && stdrun java '' 'openjdk version|java version' -- java -Xshare:auto -version
+if [ -x "$PY" ] && [ -n "$LPORT" ]; then
+	stdrun loopback "use std/python
+accept wider net on linux because \"t\"" '^ok$' -- "$PY" -c "import socket; socket.create_connection(('127.0.0.1', $LPORT), timeout=5).close(); print('ok')"
+	stdrun net-client "use std/python
+$W" '^443 refused, 22 errno 13$' -- "$PY" -c '
+import socket
+def c(p):
+    try:
+        socket.create_connection(("127.0.0.1", p), timeout=5); return "ok"
+    except ConnectionRefusedError: return "refused"
+    except OSError as e: return "errno %d" % e.errno
+print("443", c(443) + ", 22", c(22))'
+fi
+have cc && printf 'int main(void) { return 0; }\n' >"$TM/std-cc.c" &&
+	stdrun c-toolchain 'use std/tmp' '^built$' -- sh -c 'cc -o "$TMPDIR/std-cc" "$TMPDIR/std-cc.c" && echo built'
+mkdir -p "$H/.cache" "$H/.config/app" "$H/.config/gh"
+echo conf >"$H/.config/app/conf"; echo token >"$H/.config/gh/hosts.yml"
+stdrun xdg-cache 'use std/child-process
+allow read exec /usr/bin/touch' '^cached$' -- sh -c 'touch "$HOME/.cache/x" && echo cached'
+stdrun xdg-config 'use std/child-process
+allow read exec /usr/bin/cat' '^conf$' -- sh -c 'cat "$HOME/.config/app/conf"; cat "$HOME/.config/gh/hosts.yml" || true'
+denied std-xdg-config run/std/xdg-config/token-denied "hosts.yml: Permission denied"
+if [ ${#cvars[@]} -gt 0 ]; then
+	stdrun rust-toolchain 'accept wider exec on windows because "t"' '^rustc [0-9]' "${cvars[@]}" -- rustc --version
+	d=$T/stdrun-cargo-build-script
+	mkdir -p "$d"; cp -r "$T/crate/." "$d/"; rm -rf "$d/target"
+	stdrun cargo-build-script 'accept wider exec on windows because "t"' 'Finished' "${cvars[@]}" -- cargo build --offline
+fi
 
 # -- perry-app: the fs-only program and the one that also imports http --
 if ! command -v cc >/dev/null; then skip run/perry-app "no cc to build the stand-in program"
