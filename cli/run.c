@@ -57,6 +57,7 @@ static const char usage[] =
 	"  --best-effort       run with what the kernel lacks left open, loudly\n"
 	"  --no-seccomp        run without the seccomp filter (reported)\n"
 	"  --accept-wider      compile even where a rule is enforced more widely\n"
+	"  --keep-fd N         let COMMAND inherit descriptor N (0-2 always are)\n"
 	"Exit status: COMMAND's own; 126 the policy cannot be compiled or applied;\n"
 	"127 COMMAND cannot be run; 64 bad usage.\n";
 
@@ -81,15 +82,26 @@ static unsigned long long self_id(void)
 	       (unsigned long long)sb.st_mtim.tv_nsec ^ (unsigned long long)sb.st_ino << 20;
 }
 
+static int drop_args(const char **params, int *keep, int status)
+{
+	free(params);
+	free(keep);
+	return status;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	SbxOpts o = { .prog = "sbxc run" };
 	const char **params = calloc((size_t)argc + 1, sizeof *params);
+	int *keep = calloc((size_t)argc + 1, sizeof *keep);
 	const char *policy = NULL;
 	bool accept_wider = false;
 	int i;
-	if (!params)
+	if (!params || !keep) {
+		free(params);
+		free(keep);
 		return SBX_EXIT_CANNOT_ENFORCE;
+	}
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
 		char *end;
@@ -98,7 +110,7 @@ int cmd_run(int argc, char **argv)
 			break;
 		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			fputs(usage, stdout);
-			return 0;
+			return drop_args(params, keep, 0);
 		} else if (!strcmp(a, "-D") && next) {
 			params[o.nparams++] = next;
 			i++;
@@ -117,28 +129,32 @@ int cmd_run(int argc, char **argv)
 			o.best_effort = true;
 		} else if (!strcmp(a, "--no-seccomp")) {
 			o.no_seccomp = true;
+		} else if (!strcmp(a, "--keep-fd") && next && (keep[o.nkeep] = (int)strtol(next, &end, 10)) > 2 && !*end) {
+			o.nkeep++;
+			i++;
 		} else if (!strcmp(a, "--accept-wider")) {
 			accept_wider = true;
 		} else if (a[0] == '-' && a[1]) {
 			fprintf(stderr, "sbxc run: bad option '%s'\n%s", a, usage);
-			return SBX_EXIT_USAGE;
+			return drop_args(params, keep, SBX_EXIT_USAGE);
 		} else if (!policy) {
 			policy = a;
 		} else {
 			fprintf(stderr, "sbxc run: '--' expected before the command\n%s", usage);
-			return SBX_EXIT_USAGE;
+			return drop_args(params, keep, SBX_EXIT_USAGE);
 		}
 	}
 	if (!policy || (i >= argc && !o.dry_run)) {
 		fputs(usage, stderr);
-		return SBX_EXIT_USAGE;
+		return drop_args(params, keep, SBX_EXIT_USAGE);
 	}
 	o.params = params;
+	o.keep_fds = keep;
 
 	char root[3072], dir[3200], artifact[4096];
 	if (!cache_root(root, sizeof root)) {
 		fprintf(stderr, "sbxc run: no cache directory (set XDG_CACHE_HOME or HOME)\n");
-		return SBX_EXIT_CANNOT_ENFORCE;
+		return drop_args(params, keep, SBX_EXIT_CANNOT_ENFORCE);
 	}
 	Compile c;
 	compile_init(&c);
@@ -177,10 +193,12 @@ int cmd_run(int argc, char **argv)
 	status = sbx_exec(artifact, &o, argv + i);
 	compile_free(&c);
 	free(params);
+	free(keep);
 	return status;
 out:
 	diag_print(stderr, &c.diags);
 	compile_free(&c);
 	free(params);
+	free(keep);
 	return status;
 }

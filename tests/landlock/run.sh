@@ -383,6 +383,14 @@ for m in "$T"/mut/*.landlock; do
 done
 [ $bad = 0 ] && pass "scenario/parser-mutations" || fail "scenario/parser-mutations" "$bad of 150 mutated artifacts crashed the runtime"
 
+# Landlock alone leaves UDP, MPTCP and TCP Fast Open open (the seccomp
+# filter closes them): --no-seccomp runs, but never silently.
+got=$("$EXEC" "${RUNPARAMS[@]}" --no-seccomp "$T/corpus-net/net.landlock" -- "$T/bin/probe" udp-send 47003 2>"$T/err")
+if [ "$got" = allow ] && grep -q "warning: degraded: seccomp filter not loaded" "$T/err"; then pass "scenario/no-seccomp-is-loud"; else fail "scenario/no-seccomp-is-loud" "got '$got': $(head -2 "$T/err")"; fi
+"$EXEC" "$T/golden-dev/dev.landlock" -- /bin/true >/dev/null 2>"$T/err"
+rc=$?
+if [ $rc = 126 ] && grep -q "seccomp manifest" "$T/err"; then pass "scenario/seccomp-missing-refused"; else fail "scenario/seccomp-missing-refused" "exit $rc: $(head -2 "$T/err")"; fi
+
 # The report, as JSON.
 if "$EXEC" "${RUNPARAMS[@]}" --dry-run --report --format json "$LL" 2>"$T/rep.json" >/dev/null &&
 	python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["abi"]["kernel"] >= 6 and r["seccomp"]["loaded"] and r["enforced"] and r["stricter"]' "$T/rep.json" 2>"$T/err"; then
