@@ -311,6 +311,27 @@ if compile "$T/sym.sbx" "$T/sym"; then
 fi
 rm -f "$T/proj/evil"
 
+# A param's value is literal: a '*' in it is a character, not a glob.
+mkdir -p "$T/st*r" "$T/stXr"
+echo s >"$T/st*r/f"
+echo x >"$T/stXr/f"
+cat >"$T/star.sbx" <<EOF
+sbx 1
+policy star
+use std/base
+param BIN
+param DATA
+allow read exec \${BIN}
+allow read \${DATA}
+EOF
+if compile "$T/star.sbx" "$T/star"; then
+	a=$("$EXEC" "${RUNPARAMS[@]}" --param "DATA=$T/st*r" "$T/star/star.landlock" -- "$T/bin/probe" read "$T/st*r/f" 2>/dev/null)
+	b=$("$EXEC" "${RUNPARAMS[@]}" --param "DATA=$T/st*r" "$T/star/star.landlock" -- "$T/bin/probe" read "$T/stXr/f" 2>/dev/null)
+	if [ "$a" = allow ] && [ "${b%% *}" = deny ]; then pass "scenario/param-value-is-literal"; else fail "scenario/param-value-is-literal" "'$a' '$b'"; fi
+else
+	fail "scenario/param-value-is-literal" "sbxc failed: $(head -3 "$T/cc.err")"
+fi
+
 # Files created after the start: allowed inside a granted tree, denied in
 # a carved directory and inside the carved path.
 rm -f "$T/proj/go" "$T/home/late" "$T/home/.ssh/late" "$T/proj/src/late"
