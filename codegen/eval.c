@@ -63,7 +63,7 @@ static void split(const PathObj *p, Comps *c)
 }
 
 /* `*` within one component; everything else literal. */
-static bool wild(Str p, Str s)
+bool eval_wild(Str p, Str s)
 {
 	size_t pi = 0, si = 0, star = (size_t)-1, mark = 0;
 	while (si < s.n) {
@@ -106,7 +106,7 @@ static bool match_at(const Comps *P, int i, const Comps *Q, int j, int k, bool c
 		/* A parameter root is opaque to literals of a pattern rooted elsewhere. */
 		if (j == 0 && Q->opaque0 && cross)
 			return false;
-		if (!wild(pc, Q->v[j]))
+		if (!eval_wild(pc, Q->v[j]))
 			return false;
 		i++;
 		j++;

@@ -2053,27 +2053,6 @@ static int path_comps(const PathObj *p, Str *out, int max)
 	return n;
 }
 
-static bool comp_wild(Str p, Str s)
-{
-	size_t pi = 0, si = 0, star = (size_t)-1, mark = 0;
-	while (si < s.n) {
-		if (pi < p.n && p.p[pi] == '*') {
-			star = pi++;
-			mark = si;
-		} else if (pi < p.n && p.p[pi] == s.p[si]) {
-			pi++;
-			si++;
-		} else if (star != (size_t)-1) {
-			pi = star + 1;
-			si = ++mark;
-		} else
-			return false;
-	}
-	while (pi < p.n && p.p[pi] == '*')
-		pi++;
-	return pi == p.n;
-}
-
 /* A concrete path that lies in the subtree `sub` and that pattern `rule`
  * matches, if the two overlap: walk them side by side, taking sub's
  * literal components where the pattern's globs accept them, then the
@@ -2104,7 +2083,7 @@ static bool never_witness(Sema *sm, const PathObj *rule, const PathObj *sub, Pat
 			i++;
 			break;
 		}
-		if (!comp_wild(P[i], S[j])) {
+		if (!eval_wild(P[i], S[j])) {
 			ok = false;
 			break;
 		}
