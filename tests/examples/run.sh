@@ -77,6 +77,29 @@ for f in stdlib-policies/*.sbx; do
 	fi
 	if err=$(cd "$d" && "$SBXC" p.sbx -t all -o out 2>&1); then pass "std/$n/compile"; else fail "std/$n/compile" "$(echo "$err" | oneline)"; fi
 done
+# The macOS profiles of every fragment and every example pass the SBPL
+# checker of tests/seatbelt (TinyScheme over the Seatbelt vocabulary, with
+# sbxc's own lints): each macOS block names real operations and filters.
+SBP=(-D HOME=/Users/u -D PROJECT=/Users/u/src/p -D TMPDIR=/var/folders/xy/T/ -D UID=501
+	-D CARGO_HOME=/Users/u/.cargo -D OUT=/Users/u/src/p/out -D DATA=/Users/u/src/p/.mcp-data
+	-D APP=/Applications/A.app -D XDG_CACHE_HOME=/Users/u/.cache -D XDG_CONFIG_HOME=/Users/u/.config
+	-D SSH_AUTH_SOCK=/private/tmp/agent.sock)
+sbcheck() { # NAME PROFILE
+	local out rc
+	for _ in 1 2 3; do # 2: TinyScheme kept crashing (its GC; see sbcheck), not a verdict
+		out=$(ROOT=$ROOT BUILD=$BUILD "$ROOT/tests/seatbelt/sbcheck" --strict "${SBP[@]}" "$2" 2>&1); rc=$?
+		[ $rc = 2 ] || break
+	done
+	case $rc in
+	0) pass "$1" ;;
+	77) skip "$1" "the SBPL checker lacks its vocabulary or tinyscheme: $out" ;;
+	*) fail "$1" "sbcheck exited $rc: $(echo "$out" | oneline)" ;;
+	esac
+}
+ninja -C "$ROOT" "$BUILD/tests/seatbelt/sblex" >/dev/null 2>&1
+for sb in "$T"/std-*/out/use-*.sb; do
+	n=$(basename "$sb" .sb); sbcheck "std/${n#use-}/sbpl" "$sb"
+done
 if [ "$nstd" -ge 21 ]; then pass "std/count"; else fail "std/count" "$nstd fragments, the issue asks for at least 20 and the groups"; fi
 
 # ---- examples and their committed artifacts ----
@@ -93,6 +116,7 @@ for f in examples/*.sbx; do
 	else fail "out/$n" "--check exited $rc (regenerate with tests/run.sh --update --suite examples): $(oneline <"$T/check")"; fi
 	if err=$("$SBXC" check "$f" 2>&1 >/dev/null); then pass "check/$n"; else fail "check/$n" "$(echo "$err" | oneline)"; fi
 done
+for sb in examples/out/*.sb; do sbcheck "out/$(basename "$sb" .sb)/sbpl" "$sb"; done
 # No stray artifact: every file in examples/out belongs to an example.
 for a in examples/out/*; do
 	[ -e "$a" ] || continue
