@@ -36,6 +36,19 @@ void ac_json_str(Buf *b, Str s)
 	buf_putc(b, '"');
 }
 
+/* CreateAppContainerProfile takes at most 2048 characters of description
+ * (512 of display name); a UTF-8 byte count bounds the UTF-16 one, so cut
+ * by bytes, at a character boundary. */
+static Str utf8_cut(Str s, size_t max)
+{
+	if (s.n <= max)
+		return s;
+	size_t n = max;
+	while (n > 0 && ((unsigned char)s.p[n] & 0xc0) == 0x80)
+		n--;
+	return (Str){ s.p, n };
+}
+
 static void put_rights(Buf *b, uint8_t rights)
 {
 	static const int order[] = { R_READ, R_WRITE, R_EXEC };
@@ -89,9 +102,9 @@ void ac_write_json(Buf *b, const EmitCtx *cx, const AcProfile *ap)
 	buf_puts(b, "  \"container\": {\n    \"name\": ");
 	ac_json_str(b, str_c(ap->container));
 	buf_puts(b, ",\n    \"displayName\": ");
-	ac_json_str(b, arena_printf(cx->arena, "sbxc: %.*s", STRF(p->name)));
+	ac_json_str(b, utf8_cut(arena_printf(cx->arena, "sbxc: %.*s", STRF(p->name)), 512));
 	buf_puts(b, ",\n    \"description\": ");
-	ac_json_str(b, p->description);
+	ac_json_str(b, utf8_cut(p->description, 2048));
 	buf_printf(b, ",\n    \"sid\": \"%s\",\n    \"lpac\": %s\n  },\n", ap->sid, ap->lpac ? "true" : "false");
 	buf_printf(b, "  \"childProcesses\": %s,\n", ap->children ? "true" : "false");
 	buf_puts(b, "  \"loopbackExemption\": false,\n");
