@@ -117,6 +117,42 @@ for f in examples/*.sbx; do
 	if err=$("$SBXC" check "$f" 2>&1 >/dev/null); then pass "check/$n"; else fail "check/$n" "$(echo "$err" | oneline)"; fi
 done
 for sb in examples/out/*.sb; do sbcheck "out/$(basename "$sb" .sb)/sbpl" "$sb"; done
+# The Windows launcher (native plan-only build of tests/appcontainer)
+# accepts every example's profile and plans its grants; the manifest
+# fragments validate against the MSIX schemas in ../shared/data.
+LAUNCH=$ROOT/$BUILD/runtime/windows/sbx-launch
+[ -x "$LAUNCH" ] || ninja -C "$ROOT" "$BUILD/windows-all" >/dev/null 2>&1
+for prof in examples/out/*.appcontainer.json; do
+	n=$(basename "$prof" .appcontainer.json)
+	if [ ! -x "$LAUNCH" ]; then skip "out/$n/launch-plan" "no $LAUNCH"; continue; fi
+	if "$LAUNCH" --param 'USERPROFILE=C:\Users\u' --param 'TEMP=C:\Users\u\AppData\Local\Temp' \
+		--param 'PROJECT=C:\src\proj' --param 'APP=C:\Apps\a' --journal 'C:\j\sbx.journal' \
+		--plan "$prof" -- 'C:\Tools\tool.exe' >"$T/$n.plan" 2>"$T/$n.plan.err" &&
+		grep -q '^run C:\\Tools\\tool.exe' "$T/$n.plan"; then pass "out/$n/launch-plan"
+	else fail "out/$n/launch-plan" "$(oneline <"$T/$n.plan.err")"; fi
+done
+XSD=$ROOT/../shared/data/msix-xsd
+if [ -f "$XSD/2015/FoundationManifestSchema.xsd" ] && [ -f "$XSD/minimal-valid-manifest.xml" ] && command -v xmllint >/dev/null; then
+	{
+		echo '<?xml version="1.0" encoding="utf-8"?>'
+		echo '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">'
+		echo "  <xs:import namespace=\"http://schemas.microsoft.com/appx/manifest/foundation/windows10\" schemaLocation=\"$XSD/2015/FoundationManifestSchema.xsd\"/>"
+		echo "  <xs:import namespace=\"http://schemas.microsoft.com/appx/manifest/foundation/windows10/restrictedcapabilities\" schemaLocation=\"$XSD/2015/RestrictedCapabilitiesManifestSchema.xsd\"/>"
+		echo '</xs:schema>'
+	} >"$T/entry.xsd"
+	for frag in examples/out/*.appxmanifest.xml; do
+		n=$(basename "$frag" .appxmanifest.xml)
+		# A minimal package with the fragment in place of its <Capabilities>.
+		awk -v frag="$frag" '
+			/<Capabilities>/ { skip = 1; while ((getline l < frag) > 0) if (l !~ /^<\?xml/) print l; next }
+			skip && /<\/Capabilities>/ { skip = 0; next }
+			!skip { print }' "$XSD/minimal-valid-manifest.xml" >"$T/$n.pkg.xml"
+		if xmllint --noout --schema "$T/entry.xsd" "$T/$n.pkg.xml" >"$T/xmllint.log" 2>&1; then pass "out/$n/msix-schema"
+		else fail "out/$n/msix-schema" "$(grep -m2 -i error "$T/xmllint.log" | oneline)"; fi
+	done
+else
+	skip out/msix-schema "no MSIX schemas at $XSD or no xmllint"
+fi
 # No stray artifact: every file in examples/out belongs to an example.
 for a in examples/out/*; do
 	[ -e "$a" ] || continue
