@@ -924,6 +924,7 @@ static int cmd_explain(int argc, char **argv)
 		compile_init(&c2);
 		c2.fragment_ok = true;
 		c2.skip_checks = true;
+		c2.resolve_defaults = true;
 		if (compile_load(&c2, o.pos[0], defs, nd)) {
 			compile_free(&c);
 			c = c2;
