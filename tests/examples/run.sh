@@ -539,6 +539,17 @@ have getent && stdrun dns "allow read exec /usr/bin/getent
 $W" 'localhost' -- getent hosts localhost
 have openssl && stdrun tls-ca 'allow read exec /usr/bin/openssl' 'subject=' -- openssl x509 -noout -subject -in /etc/ssl/certs/ca-certificates.crt
 stdrun child-process '' '^2$' -- sh -c 'echo $((1 + 1))'
+# script(1) opens a pseudo-terminal and runs tty(1) on it: std/tty's job,
+# and without std/tty the same command cannot create the terminal.
+if have script && have tty; then
+	stdrun tty 'use std/child-process
+allow read exec /usr/bin/script /usr/bin/tty' '^/dev/pts/[0-9]+' -- script -qec tty /dev/null
+	printf 'sbx 1\npolicy no-tty\nuse std/base\nuse std/child-process\nallow read exec /usr/bin/script /usr/bin/tty\n' >"$T/no-tty.sbx"
+	(cd "$T" && env -i PATH="$BASEPATH" HOME="$H" TMPDIR="$TM" "$SBXC" run no-tty.sbx -- script -qec tty /dev/null) \
+		>"$T/no-tty.out" 2>"$T/no-tty.err" </dev/null
+	rc=$?
+	[ $rc != 0 ] && denied no-tty run/std/tty/without "pseudo-terminal: Permission denied" || fail run/std/tty/without "a pty without std/tty"
+fi
 have git && stdrun git '' 'user.name=Example' -- git config --global --list
 have ssh && stdrun ssh-agent 'accept wider connect on landlock because "t"' 'OpenSSH' -- ssh -V
 [ -x "$PY" ] && stdrun python '' '^py ok 3$' PYTHONDONTWRITEBYTECODE=1 -- "$PY" -c 'import json, sqlite3, ssl; print("py ok", json.loads("3"))'
