@@ -5,11 +5,14 @@
  * inputs, 2 stale artifacts under --check, 64 bad usage.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -380,11 +383,14 @@ static bool header_input_digest(const char *path, char out[33])
 	bool ok = false;
 	if (e == 0) {
 		size_t lim = b.n < 2048 ? b.n : 2048;
-		const char *m = memmem(b.p, lim, "input: xxh3-128:", 16);
-		if (m && (size_t)(m - b.p) + 16 + 32 <= b.n) {
-			memcpy(out, m + 16, 32);
-			out[32] = 0;
-			ok = strspn(out, "0123456789abcdef") == 32;
+		/* "input: xxh3-128:HEX" in comments, "input": "xxh3-128:HEX" in JSON. */
+		for (const char *q = b.p; !ok && (q = memmem(q, lim - (size_t)(q - b.p), "input", 5)); q += 5) {
+			const char *m = memmem(q, (size_t)(b.p + lim - q) < 20 ? (size_t)(b.p + lim - q) : 20, "xxh3-128:", 9);
+			if (m && (size_t)(m - b.p) + 9 + 32 <= b.n) {
+				memcpy(out, m + 9, 32);
+				out[32] = 0;
+				ok = strspn(out, "0123456789abcdef") == 32;
+			}
 		}
 	}
 	buf_free(&b);
@@ -451,6 +457,31 @@ static void stale_semantic_diff(const Opts *o, Compile *cur, char (*digests)[33]
 	}
 }
 
+/* Compared through a mapping (no copy); *err gets open's errno. */
+static bool same_file_bytes(const char *path, const Buf *b, int *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		*err = errno;
+		return false;
+	}
+	struct stat sb;
+	bool same = false;
+	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && (uint64_t)sb.st_size == b->n) {
+		if (b->n == 0)
+			same = true;
+		else {
+			void *m = mmap(NULL, b->n, PROT_READ, MAP_PRIVATE, fd, 0);
+			if (m != MAP_FAILED) {
+				same = memcmp(m, b->p, b->n) == 0;
+				munmap(m, b->n);
+			}
+		}
+	}
+	close(fd);
+	return same;
+}
+
 /* Byte-for-byte comparison of out with dir; exit 0 or 2. */
 static int check_dir(const Opts *o, const Output *out, const char *dir, Str regen, Compile *c)
 {
@@ -461,10 +492,8 @@ static int check_dir(const Opts *o, const Output *out, const char *dir, Str rege
 		const Artifact *a = &out->v[i];
 		char path[4096];
 		snprintf(path, sizeof path, "%s/%.*s", dir, STRF(a->name));
-		Buf cur = { 0 };
-		int e = read_file(path, a->data.n + 1, &cur);
-		bool same = e == 0 && cur.n == a->data.n && (cur.n == 0 || memcmp(cur.p, a->data.p, cur.n) == 0);
-		buf_free(&cur);
+		int e = 0;
+		bool same = same_file_bytes(path, &a->data, &e);
 		if (!same) {
 			printf("%s: %s\n", e == ENOENT ? "missing" : "stale", path);
 			stale++;
@@ -790,7 +819,7 @@ static int cmd_check(int argc, char **argv)
 		buf_free(&b);
 	}
 	if (json(&o))
-		printf("]}\n");
+		printf("], \"schema\": \"sbxc-check 1\"}\n");
 	return finish(&c, EXIT_OK);
 }
 
