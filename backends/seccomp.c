@@ -939,7 +939,7 @@ static Fidelity fidelity(const Policy *p, const Rule *r, Arena *a, Str *note)
 			return FID_EXACT;
 		}
 		*note = r->net.proto == PROTO_UNIX
-				? STR("seccomp cannot see socket paths: any unix socket is allowed (Landlock checks paths)")
+				? STR("seccomp cannot see socket paths: any unix socket is allowed (and Landlock, up to ABI 7, does not check them either)")
 				: STR("seccomp cannot see addresses or ports: these sockets may reach any endpoint "
 				      "(Landlock checks TCP ports)");
 		return FID_WIDER;

@@ -31,6 +31,7 @@ typedef struct Compile {
 	Output out;     /* after compile_emit */
 	bool fragment_ok; /* check/explain: a file without `policy` is accepted */
 	bool skip_checks; /* explain's concrete re-load: expect/never ran on the symbolic load */
+	bool resolve_defaults; /* also bake every param whose default the -D values resolve */
 	/* Limits (tests lower them). */
 	size_t max_file_size;
 	int max_rules;

@@ -432,6 +432,29 @@ static Str expand_tilde(Sema *sm, Str s)
 	return s;
 }
 
+static Str bake(Sema *sm, Str s);
+
+/* explain on a concrete path: a default that names only baked params
+ * (`"${HOME}/docs"` with HOME given) is baked too, repeatedly, so every
+ * param the values determine is concrete. */
+static void resolve_defaults(Sema *sm)
+{
+	for (bool changed = true; changed;) {
+		changed = false;
+		for (int i = 0; i < sm->nparams; i++) {
+			Param *p = &sm->params[i];
+			if (!p->has_default || p->baked)
+				continue;
+			Str v = bake(sm, expand_tilde(sm, p->def));
+			if (memchr(v.p, '$', v.n) || (v.n && v.p[0] != '/' && !str_eqc(p->name, "UID")))
+				continue; /* still names an unresolved param, or not a path */
+			p->def = v;
+			p->baked = true;
+			changed = true;
+		}
+	}
+}
+
 static bool declare_params(Sema *sm, const char *const *defines, int ndefines)
 {
 	bool ok = true;
@@ -506,6 +529,8 @@ static bool declare_params(Sema *sm, const char *const *defines, int ndefines)
 			ok &= each_ref(sm, p->def, check_ref, &ctx);
 		}
 	}
+	if (ok && sm->c->resolve_defaults)
+		resolve_defaults(sm);
 	return ok;
 }
 

@@ -104,3 +104,6 @@ t explain-derived-deny 0 "$S" explain --format json eval/none.sbx syscall socket
 has explain-derived-deny-json "$tmp/out" '"decision": "deny".*"derived": true'
 t explain-derived-allow 0 "$S" explain eval/none.sbx syscall read
 has explain-derived-allow-text "$tmp/out" "no rule of the derived filter names it: allowed"
+# explain on a concrete path resolves a default that names another param
+t explain-default-chain 0 env HOME=/h "$S" explain --format json inc/default-chain.sbx read /h/docs/private/x
+has explain-default-chain-deny "$tmp/out" '"decision": "deny"'
