@@ -348,6 +348,71 @@ static Fidelity net_fidelity(const Policy *p, const Rule *r, Arena *a, Str *nt)
 	return note(a, nt, FID_EXACT, NULL);
 }
 
+/* Windows names one file by many spellings: letters in either case, and
+ * trailing dots and spaces dropped from each component. */
+static Str win_comp(Str c)
+{
+	while (c.n > 0 && (c.p[c.n - 1] == '.' || c.p[c.n - 1] == ' ') && !(c.n <= 2 && c.p[0] == '.' && c.p[c.n - 1] == '.'))
+		c.n--;
+	return c;
+}
+
+static bool comp_eq_win(Str a, Str b)
+{
+	a = win_comp(a);
+	b = win_comp(b);
+	if (a.n != b.n)
+		return false;
+	for (size_t i = 0; i < a.n; i++) {
+		unsigned char x = (unsigned char)a.p[i], y = (unsigned char)b.p[i];
+		if (x >= 'A' && x <= 'Z')
+			x = (unsigned char)(x + 32);
+		if (y >= 'A' && y <= 'Z')
+			y = (unsigned char)(y + 32);
+		if (x != y)
+			return false;
+	}
+	return true;
+}
+
+/* Is b at or beneath a, the way Windows compares names? */
+static bool path_within_win(Str a, Str b)
+{
+	size_t i = 0, j = 0;
+	while (i < a.n) {
+		if (j >= b.n)
+			return false;
+		size_t ie = i, je = j;
+		while (ie < a.n && a.p[ie] != '/' && a.p[ie] != '\\')
+			ie++;
+		while (je < b.n && b.p[je] != '/' && b.p[je] != '\\')
+			je++;
+		if (!comp_eq_win((Str){ a.p + i, ie - i }, (Str){ b.p + j, je - j }))
+			return false;
+		i = ie + 1;
+		j = je + 1;
+	}
+	return true;
+}
+
+/* An allow that names, in another spelling, a path beneath a deny of the
+ * same right: the language keeps the two apart, but the allow's ACE lands
+ * on the very object the deny protects (or inside it), and being nearer or
+ * explicit it wins there. */
+static bool allow_aliases_deny(const Policy *p, const Rule *r)
+{
+	for (int i = 0; i < p->nrules; i++) {
+		const Rule *o = &p->rules[i];
+		if (o->effect != EFF_DENY || o->right != r->right || !concerns(o) || o->path.root != r->path.root ||
+		    !str_eq(o->path.param, r->path.param))
+			continue;
+		Str d = literal_prefix(o->path.text);
+		if (path_within_win(d, r->path.text) && !path_within(d, r->path.text))
+			return true;
+	}
+	return false;
+}
+
 /* ACEs decide by depth (a nearer object's ACE first), then deny before
  * allow; the language decides by literal prefix, then literal before glob,
  * then deny. The one pair of emitted patterns where the two disagree is an
@@ -377,6 +442,8 @@ static Fidelity file_fidelity(const Policy *p, const Rule *r, Arena *a, Str *nt)
 			return note(a, nt, FID_STRICTER, "an ACL cannot express this glob: nothing is granted");
 		if (s == PS_BADNAME || s == PS_STREAM)
 			return note(a, nt, FID_STRICTER, "not a valid Windows file name: nothing is granted");
+		if (allow_aliases_deny(p, r))
+			return note(a, nt, FID_WIDER, "Windows compares names without case (and drops trailing dots and spaces): this grants a path a deny protects under another spelling");
 		if (r->right == R_EXEC)
 			return note(a, nt, FID_WIDER, "AppContainer has no exec allowlist: the container may also run what Windows grants all application packages (System32)");
 		return note(a, nt, FID_EXACT, NULL);
