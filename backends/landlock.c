@@ -92,10 +92,29 @@ static bool spec_ge(const PathObj *a, const PathObj *b)
 	       (a->literal_prefix == b->literal_prefix && rank[a->glob] >= rank[b->glob]);
 }
 
+/* Rules are sorted by right first: the run of one right's rules. */
+static void right_run(const Policy *p, int right, int *lo, int *hi)
+{
+	int l = 0, h = p->nrules;
+	while (l < h) {
+		int m = (l + h) / 2;
+		if (p->rules[m].right < right)
+			l = m + 1;
+		else
+			h = m;
+	}
+	*lo = l;
+	while (l < p->nrules && p->rules[l].right == right)
+		l++;
+	*hi = l;
+}
+
 /* A deny of the same right, at least as specific, that may lie inside r. */
 static const Rule *carve_inside(const Policy *p, const Rule *r)
 {
-	for (int i = 0; i < p->nrules; i++) {
+	int lo, hi;
+	right_run(p, r->right, &lo, &hi);
+	for (int i = lo; i < hi; i++) {
 		const Rule *d = &p->rules[i];
 		if (d->right == r->right && d->effect == EFF_DENY && on_linux(d) && !str_eq(d->path.text, r->path.text) &&
 		    spec_ge(&d->path, &r->path) && may_contain(&r->path, &d->path))
@@ -106,7 +125,9 @@ static const Rule *carve_inside(const Policy *p, const Rule *r)
 
 static const Rule *allow_around(const Policy *p, const Rule *r)
 {
-	for (int i = 0; i < p->nrules; i++) {
+	int lo, hi;
+	right_run(p, r->right, &lo, &hi);
+	for (int i = lo; i < hi; i++) {
 		const Rule *a = &p->rules[i];
 		if (a->right == r->right && a->effect == EFF_ALLOW && on_linux(a) && spec_ge(&r->path, &a->path) &&
 		    may_contain(&a->path, &r->path))
@@ -127,15 +148,17 @@ static void port_decision(const Policy *p, int right, unsigned port, bool *star,
 	int best = -1;
 	bool allow = false, deny = false, host_allow = false;
 	bool net_allow = false, net_deny = false;
-	for (int i = 0; i < p->nrules; i++) {
+	int nlo, nhi, lo, hi;
+	right_run(p, R_NET, &nlo, &nhi);
+	for (int i = nlo; i < nhi; i++)
+		if (on_linux(&p->rules[i]))
+			*(p->rules[i].effect == EFF_ALLOW ? &net_allow : &net_deny) = true;
+	right_run(p, right, &lo, &hi);
+	for (int i = lo; i < hi; i++) {
 		const Rule *r = &p->rules[i];
 		if (!on_linux(r))
 			continue;
-		if (r->right == R_NET) {
-			*(r->effect == EFF_ALLOW ? &net_allow : &net_deny) = true;
-			continue;
-		}
-		if (r->right != right || r->net.proto != PROTO_TCP)
+		if (r->net.proto != PROTO_TCP)
 			continue;
 		if (!r->net.port_any && (port < r->net.port_lo || port > r->net.port_hi))
 			continue;
