@@ -45,7 +45,7 @@ static bool same_bytes(const char *path, const Buf *b)
 		if (b->n == 0)
 			same = true;
 		else {
-			void *m = mmap(NULL, b->n, PROT_READ, MAP_PRIVATE, fd, 0);
+			void *m = mmap(NULL, b->n, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
 			if (m != MAP_FAILED) {
 				same = memcmp(m, b->p, b->n) == 0;
 				munmap(m, b->n);

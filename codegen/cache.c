@@ -212,7 +212,7 @@ bool cache_hash_file(const char *path, size_t limit, uint64_t *hash)
 			*hash = XXH3_64bits("", 0);
 			ok = true;
 		} else {
-			void *m = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+			void *m = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
 			if (m != MAP_FAILED) {
 				*hash = XXH3_64bits(m, (size_t)sb.st_size);
 				munmap(m, (size_t)sb.st_size);
@@ -263,7 +263,7 @@ CacheResult cache_get(const char *root, const CacheKey *k, CacheEntry *e, Buf *w
 		return CACHE_CORRUPT;
 	}
 	size_t size = (size_t)sb.st_size;
-	void *m = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+	void *m = mmap(NULL, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
 	close(fd);
 	if (m == MAP_FAILED) {
 		why_set(why, "cannot map %s: %s", path, strerror(errno));
