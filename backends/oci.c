@@ -635,8 +635,8 @@ static Fidelity fidelity(const Policy *p, const Rule *r, Arena *a, Str *note)
 	switch (r->right) {
 	case R_SYSCALL:
 		if (r->sys.ncmp && note->n)
-			*note = STR("on x86, ppc, s390 and mips o32 libseccomp checks calls through socketcall/ipc itself; "
-				    "the profile's rules apply there as written");
+			*note = STR("on x86, ppc, s390 and mips o32 the call through socketcall/ipc is left to libseccomp, "
+				    "which cannot see its arguments either (they sit behind a pointer)");
 		break;
 	case R_CONNECT:
 	case R_BIND:
