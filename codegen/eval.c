@@ -308,9 +308,11 @@ Decision eval_op(const Policy *p, const Op *op, unsigned platform)
 	Spec bs = { 0, 0 };
 	int lo, hi;
 	right_range(p, op->right, &lo, &hi);
+	/* Absolute POSIX paths do not concern Windows (LANGUAGE.md 4). */
+	bool posix_na = platform == PLAT_WINDOWS && ir_right_obj[op->right] == OBJ_PATH;
 	for (int i = lo; i < hi; i++) {
 		const Rule *r = &p->rules[i];
-		if (!(r->platforms & platform) || !eval_rule_matches(r, op))
+		if (!(r->platforms & platform) || (posix_na && r->path.root == ROOT_ABS) || !eval_rule_matches(r, op))
 			continue;
 		Spec s = specificity(r);
 		int c = best ? spec_cmp(s, bs) : 1;

@@ -433,6 +433,7 @@ static Str expand_tilde(Sema *sm, Str s)
 }
 
 static Str bake(Sema *sm, Str s);
+static bool is_win_path(Str s);
 
 /* explain on a concrete path: a default that names only baked params
  * (`"${HOME}/docs"` with HOME given) is baked too, repeatedly, so every
@@ -511,8 +512,8 @@ static bool declare_params(Sema *sm, const char *const *defines, int ndefines)
 			ok = false;
 			continue;
 		}
-		if (!str_eqc(name, "UID") && v.p[0] != '/') {
-			diag_plain(sm->d, DIAG_ERROR, "-D %s: the value must be an absolute path", defines[i]);
+		if (!str_eqc(name, "UID") && v.p[0] != '/' && !is_win_path(v)) {
+			diag_plain(sm->d, DIAG_ERROR, "-D %s: the value must be an absolute path (POSIX or Windows)", defines[i]);
 			ok = false;
 			continue;
 		}
@@ -881,6 +882,8 @@ static bool make_path(Sema *sm, Str raw, SrcLoc loc, uint8_t plat, bool is_query
 	if (!pc.ok)
 		return false;
 	s = bake(sm, s);
+	if (is_win_path(s)) /* a Windows value given with -D: a Windows path, wherever written */
+		return win_path(sm, s, loc, out);
 	uint8_t root;
 	Str param = { 0, 0 };
 	size_t i;
@@ -908,8 +911,12 @@ static bool make_path(Sema *sm, Str raw, SrcLoc loc, uint8_t plat, bool is_query
 		}
 		i = j + 1;
 	} else {
-		ERR(sm, loc, "relative path '%s': a path must be absolute or start with ~ or ${PARAM} (e.g. ${PROJECT}/%s)",
-		    cs(sm, raw), cs(sm, str_has_prefix(raw, "./") ? (Str){ raw.p + 2, raw.n - 2 } : raw));
+		if (str_has_prefix(raw, "${"))
+			ERR(sm, loc, "relative path '%s' once its params are resolved: a param that starts a path must be absolute",
+			    cs(sm, s));
+		else
+			ERR(sm, loc, "relative path '%s': a path must be absolute or start with ~ or ${PARAM} (e.g. ${PROJECT}/%s)",
+			    cs(sm, raw), cs(sm, str_has_prefix(raw, "./") ? (Str){ raw.p + 2, raw.n - 2 } : raw));
 		return false;
 	}
 	/* Components after the root, normalised lexically. */
@@ -1937,6 +1944,11 @@ static bool build_checks(Sema *sm, const Flat *f)
 		int plats = f->plat;
 		if (ir_right_plat[op.right] != PLAT_ALL)
 			plats &= ir_right_plat[op.right];
+		/* A POSIX path does not concern Windows; a Windows path only it. */
+		if (ir_right_obj[op.right] == OBJ_PATH && op.path.root == ROOT_ABS && plats != PLAT_WINDOWS)
+			plats &= ~PLAT_WINDOWS;
+		if (ir_right_obj[op.right] == OBJ_PATH && op.path.root == ROOT_WIN)
+			plats &= PLAT_WINDOWS;
 		if (!plats) {
 			ERR(sm, s->kw.loc, "'%s' does not exist on this platform", ir_right_name[op.right]);
 			return false;

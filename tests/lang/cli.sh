@@ -107,3 +107,7 @@ has explain-derived-allow-text "$tmp/out" "no rule of the derived filter names i
 # explain on a concrete path resolves a default that names another param
 t explain-default-chain 0 env HOME=/h "$S" explain --format json inc/default-chain.sbx read /h/docs/private/x
 has explain-default-chain-deny "$tmp/out" '"decision": "deny"'
+# absolute POSIX paths do not concern Windows (4); -D takes Windows values
+t explain-windows-posix-na 0 "$S" explain --on windows --format json eval/root.sbx read /usr/bin/env
+has explain-windows-posix-na-deny "$tmp/out" '"decision": "deny", .*"rule": null'
+t define-windows-value 0 "$S" ir/baked.sbx --dump=ir -D 'PROJECT=D:\src'
