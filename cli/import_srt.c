@@ -121,11 +121,38 @@ static char *translate_path(const char *s, bool write, const char **why)
 		else
 			break;
 	}
-	char *dot;
-	while ((dot = strstr(t, "/./")))
-		memmove(dot, dot + 2, strlen(dot + 2) + 1);
-	if (!strcmp(t, "${PROJECT}/.")) /* "." */
-		t[strlen("${PROJECT}")] = 0;
+	/* "." and ".." components, lexically; ".." may not climb above the
+	 * root ("/" or the ${PARAM} it starts with) */
+	size_t root = t[0] == '/' ? 1 : (size_t)(strchr(t, '}') - t) + 1;
+	char *w = t + root, *r = t + root;
+	while (*r) {
+		while (*r == '/')
+			r++;
+		char *e = strchr(r, '/');
+		size_t cn = e ? (size_t)(e - r) : strlen(r);
+		if (cn == 0)
+			break;
+		if (cn == 1 && r[0] == '.') {
+			/* nothing */
+		} else if (cn == 2 && r[0] == '.' && r[1] == '.') {
+			if (w == t + root) {
+				free(t);
+				*why = "a '..' above the directory it starts from";
+				return NULL;
+			}
+			while (w > t + root && w[-1] != '/')
+				w--;
+			if (w > t + root)
+				w--;
+		} else {
+			if (w > t + root || (root > 1 && w == t + root))
+				*w++ = '/';
+			memmove(w, r, cn);
+			w += cn;
+		}
+		r += cn;
+	}
+	*w = 0;
 	return t;
 }
 
@@ -233,6 +260,8 @@ static bool split_host(const char *s, char *host, size_t hn, char *port, size_t 
 	for (const char *p = port; *p; p++)
 		if (!((*p >= '0' && *p <= '9') || (*p == '*' && p == port && !p[1])))
 			return false;
+	if (!*port || (port[0] != '*' && (strlen(port) > 5 || atol(port) > 65535)))
+		return false;
 	for (const char *p = host; *p; p++) {
 		char c = *p;
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
