@@ -404,24 +404,27 @@ static bool header_input_digest(const char *path, char out[33])
  * verdict was the byte comparison. */
 static void stale_semantic_diff(const Opts *o, Compile *cur, char (*digests)[33], int nd)
 {
+	bool js = json(o);
 	char hex[33];
 	ir_digest_hex(cur->policy->input_digest, hex);
-	bool other = false;
-	for (int i = 0; i < nd; i++) {
-		if (!strcmp(digests[i], hex))
-			printf("some were generated from this same policy input (xxh3-128:%s): the difference comes from the\n"
-			       "options, or from another sbxc output format\n",
-			       hex);
-		else
-			other = true;
-	}
-	if (!other)
-		return;
 	char revs[20][41];
-	int nrev = git_log_revs(o->pos[0], 20, revs);
+	int nrev = -1;
+	if (js)
+		printf(", \"generated_from\": [");
 	for (int d = 0; d < nd; d++) {
-		if (!strcmp(digests[d], hex))
+		if (js)
+			printf("%s{\"input\": \"xxh3-128:%s\", ", d ? ", " : "", digests[d]);
+		if (!strcmp(digests[d], hex)) {
+			if (js)
+				printf("\"same_input\": true}");
+			else
+				printf("some were generated from this same policy input (xxh3-128:%s): the difference comes from the\n"
+				       "options, or from another sbxc output format\n",
+				       hex);
 			continue;
+		}
+		if (nrev < 0)
+			nrev = git_log_revs(o->pos[0], 20, revs);
 		bool found = false;
 		for (int r = 0; r < nrev && !found; r++) {
 			GitTree t;
@@ -440,21 +443,34 @@ static void stale_semantic_diff(const Opts *o, Compile *cur, char (*digests)[33]
 					ir_digest_hex(old.policy->input_digest, ohex);
 					if (!strcmp(ohex, digests[d])) {
 						found = true;
-						printf("semantic diff from %.12s (what the stale artifacts were generated from) to %s:\n",
-						       revs[r], o->pos[0]);
-						if (!diff_policies(stdout, old.policy, cur->policy, &cur->arena, DIFF_TEXT, t.label,
-								   o->pos[0]))
-							printf("  (no semantic change: only locations, reasons or formatting)\n");
+						if (js) {
+							printf("\"same_input\": false, \"revision\": \"%s\", \"diff\": ", revs[r]);
+							diff_policies(stdout, old.policy, cur->policy, &cur->arena, DIFF_JSON, t.label,
+								      o->pos[0]);
+							printf("}");
+						} else {
+							printf("semantic diff from %.12s (what the stale artifacts were generated from) to %s:\n",
+							       revs[r], o->pos[0]);
+							if (!diff_policies(stdout, old.policy, cur->policy, &cur->arena, DIFF_TEXT, t.label,
+									   o->pos[0]))
+								printf("  (no semantic change: only locations, reasons or formatting)\n");
+						}
 					}
 				}
 			}
 			compile_free(&old);
 			git_tree_free(&t);
 		}
-		if (!found)
-			printf("no semantic diff: no revision of %s in the last %d commits has input digest xxh3-128:%s\n",
-			       o->pos[0], nrev, digests[d]);
+		if (!found) {
+			if (js)
+				printf("\"same_input\": false, \"revision\": null, \"diff\": null}");
+			else
+				printf("no semantic diff: no revision of %s in the last %d commits has input digest xxh3-128:%s\n",
+				       o->pos[0], nrev, digests[d]);
+		}
 	}
+	if (js)
+		printf("]");
 }
 
 /* Compared through a mapping (no copy); *err gets open's errno. */
@@ -482,20 +498,43 @@ static bool same_file_bytes(const char *path, const Buf *b, int *err)
 	return same;
 }
 
-/* Byte-for-byte comparison of out with dir; exit 0 or 2. */
+/* Byte-for-byte comparison of out with dir; exit 0 or 2. JSON: one object
+ * (docs/review.md, "sbxc-stale 1"). */
 static int check_dir(const Opts *o, const Output *out, const char *dir, Str regen, Compile *c)
 {
+	bool js = json(o);
 	int stale = 0;
 	char(*digests)[33] = calloc((size_t)out->n + 1, sizeof *digests);
 	int nd = 0;
+	if (js) {
+		printf("{\"current\": ");
+		fflush(stdout);
+	}
+	Buf files = { 0 };
 	for (int i = 0; i < out->n; i++) {
 		const Artifact *a = &out->v[i];
 		char path[4096];
 		snprintf(path, sizeof path, "%s/%.*s", dir, STRF(a->name));
 		int e = 0;
 		bool same = same_file_bytes(path, &a->data, &e);
+		const char *status = same ? "current" : e == ENOENT ? "missing" : "stale";
+		if (js) {
+			buf_printf(&files, "%s{\"name\": ", i ? ", " : "");
+			FILE *mf = NULL;
+			char *s = NULL;
+			size_t ns = 0;
+			if ((mf = open_memstream(&s, &ns))) {
+				json_str(mf, a->name);
+				fputs(", \"path\": ", mf);
+				json_str(mf, str_c(path));
+				fclose(mf);
+				buf_put(&files, s, ns);
+				free(s);
+			}
+			buf_printf(&files, ", \"status\": \"%s\"}", status);
+		} else if (!same)
+			printf("%s: %s\n", status, path);
 		if (!same) {
-			printf("%s: %s\n", e == ENOENT ? "missing" : "stale", path);
 			stale++;
 			char h[33];
 			if (e != ENOENT && digests && header_input_digest(path, h)) {
@@ -507,15 +546,21 @@ static int check_dir(const Opts *o, const Output *out, const char *dir, Str rege
 			}
 		}
 	}
-	if (stale) {
-		if (nd) {
-			if (!c->policy && !compile_load(c, o->pos[0], o->defines, o->ndefines))
-				nd = 0;
-			if (nd)
-				stale_semantic_diff(o, c, digests, nd);
-		}
-		printf("%d of %d artifacts are not current; regenerate with: %.*s\n", stale, out->n, STRF(regen));
+	if (js)
+		printf("%s, \"files\": [%.*s]", stale ? "false" : "true", (int)files.n, files.p ? files.p : "");
+	buf_free(&files);
+	if (stale && nd) {
+		if (!c->policy && !compile_load(c, o->pos[0], o->defines, o->ndefines))
+			nd = 0;
+		if (nd)
+			stale_semantic_diff(o, c, digests, nd);
 	}
+	if (js) {
+		printf(", \"regenerate\": ");
+		json_str(stdout, regen);
+		printf(", \"schema\": \"sbxc-stale 1\"}\n");
+	} else if (stale)
+		printf("%d of %d artifacts are not current; regenerate with: %.*s\n", stale, out->n, STRF(regen));
 	free(digests);
 	return stale ? EXIT_STALE : EXIT_OK;
 }

@@ -10,7 +10,7 @@ SBXC=${SBXC:-$ROOT/build/sbxc}
 HERE=$ROOT/tests/artifacts
 UPDATE=${UPDATE:-0}
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+trap 'umount "$tmp/full" 2>/dev/null; rm -rf "$tmp"' EXIT
 # A private copy: other suites relink build/sbxc while this one runs.
 cp "$SBXC" "$tmp/sbxc"
 S=$tmp/sbxc
@@ -221,9 +221,25 @@ if command -v git >/dev/null; then
 	t check/git-stale 2 "$S" pol/policy.sbx -t all -o gen --check
 	has check/git-semantic-diff "$tmp/out" "^semantic diff from [0-9a-f]\{12\}"
 	has check/git-diff-line "$tmp/out" "^+ pol/policy.sbx:[0-9]*: allow read /srv"
+	t check/git-stale-json 2 "$S" pol/policy.sbx -t all -o gen --check --format json
+	json_ok check/git-stale-json-valid "$tmp/out"
+	ok_if check/git-stale-json-schema 'python3 -c "
+import json,sys
+d=json.load(open(sys.argv[1]))
+assert d[\"schema\"]==\"sbxc-stale 1\" and d[\"current\"] is False
+st={f[\"name\"]:f[\"status\"] for f in d[\"files\"]}
+assert st[\"agent-tool.sb\"]==\"stale\" and set(st.values())<={\"current\",\"stale\",\"missing\"}
+g=d[\"generated_from\"][0]
+assert g[\"revision\"] and g[\"diff\"][\"schema\"]==\"sbxc-diff 1\"
+assert any(c[\"rule\"][\"object\"]==\"/srv\" for c in g[\"diff\"][\"changes\"] if \"rule\" in c)
+assert d[\"regenerate\"]==\"sbxc pol/policy.sbx -t all -o gen\"
+" "$tmp/out"'
 	# Regenerated: current again.
 	"$S" pol/policy.sbx -t all -o gen 2>/dev/null
 	t check/git-current 0 "$S" pol/policy.sbx -t all -o gen --check
+	t check/current-json 0 "$S" pol/policy.sbx -t all -o gen --check --format json
+	has check/current-json-true "$tmp/out" '^{"current": true, "files": \[{'
+	hasnt check/current-json-no-from "$tmp/out" 'generated_from'
 	cd "$tmp/b/p" || exit 1
 else
 	skip check/git-stale "git is not installed"
@@ -269,7 +285,7 @@ for _ in $(seq 100); do
 done
 state=$(awk '{print $3}' /proc/$pid/stat 2>/dev/null)
 kill -KILL $pid 2>/dev/null
-wait $pid 2>/dev/null
+{ wait $pid; } 2>/dev/null
 ok_if kill/stopped-before-rename '[ "$state" = T ]' "process state '$state'"
 ok_if kill/old-artifacts-intact 'for f in kill.before/*; do cmp -s "$f" "kill/$(basename "$f")" || exit 1; done'
 ok_if kill/temps-left '[ -n "$(ls -A kill | grep "^\..*\.tmp$")" ]'
@@ -288,7 +304,7 @@ for i in $(seq 12); do
 	pid=$!
 	sleep "0.0$((RANDOM % 9 + 1))"
 	kill -KILL $pid 2>/dev/null
-	wait $pid 2>/dev/null
+	{ wait $pid; } 2>/dev/null
 	for f in rk_old/*; do
 		n=$(basename "$f")
 		[ -f "rk/$n" ] && { cmp -s "rk/$n" "rk_old/$n" || cmp -s "rk/$n" "rk_new/$n"; } || { whole=0; echo "# $n torn at kill $i" >&2; }
