@@ -1002,6 +1002,7 @@ static int cmd_explain(int argc, char **argv)
 		if (compile_load(&c2, o.pos[0], defs, nd)) {
 			compile_free(&c);
 			c = c2;
+			c.diags.arena = &c.arena; /* it pointed into c2, which ends here */
 		} else
 			compile_free(&c2); /* a value from the environment was unusable: stay symbolic */
 		for (int i = o.ndefines; i < nd; i++)
@@ -1233,6 +1234,9 @@ static int cmd_diff(int argc, char **argv)
 /* ------------------------------------------------------------------ */
 int main(int argc, char **argv)
 {
+	/* Diagnostics can run to thousands of lines: buffer them (flushed at exit). */
+	static char errbuf[1 << 16];
+	setvbuf(stderr, errbuf, _IOFBF, sizeof errbuf);
 	if (argc < 2) {
 		fputs(usage_main, stderr);
 		return EXIT_USAGE;

@@ -628,7 +628,7 @@ static bool expand_group(Sema *sm, GroupDef *g, SrcLoc from)
 	return ok;
 }
 
-static const char *const accept_targets[] = { "macos", "linux", "landlock", "seccomp", "windows" };
+static const char *const accept_targets[] = { "macos", "linux", "landlock", "seccomp", "windows", "oci" };
 
 static bool parse_action(Sema *sm, const Items *it, int *i, Action *act, bool is_default);
 
@@ -710,7 +710,7 @@ static bool declare_misc(Sema *sm)
 					known |= str_eqc(it->v[k].tok.text, accept_targets[t]);
 				if (!known) {
 					ERR(sm, k < it->n ? it->v[k].tok.loc : it->v[k - 1].tok.loc,
-					    "expected a target after 'on' (macos, linux, landlock, seccomp or windows)");
+					    "expected a target after 'on' (macos, linux, landlock, seccomp, windows or oci)");
 					ok = false;
 					break;
 				}
@@ -2013,11 +2013,23 @@ static bool build_all(Sema *sm)
 				continue;
 			}
 			for (int l = 0; l < s->nlines; l++) {
+				/* head ++ line, with a head's `because "..."` moved to the end. */
 				Items m = { 0 };
-				for (int k = 0; k < s->items.n; k++)
+				const Item *why = NULL;
+				for (int k = 0; k < s->items.n; k++) {
+					if (k + 1 < s->items.n && s->items.v[k].tok.type == ID &&
+					    str_eqc(s->items.v[k].tok.text, "because") && s->items.v[k + 1].tok.type == STRING) {
+						why = &s->items.v[k++];
+						continue;
+					}
 					*VEC_PUSH(sm->a, m.v, m.n, m.cap) = s->items.v[k];
+				}
 				for (int k = 0; k < s->lines[l].n; k++)
 					*VEC_PUSH(sm->a, m.v, m.n, m.cap) = s->lines[l].v[k];
+				if (why && !(m.n >= 2 && str_eqc(m.v[m.n - 2].tok.text, "because"))) {
+					*VEC_PUSH(sm->a, m.v, m.n, m.cap) = why[0];
+					*VEC_PUSH(sm->a, m.v, m.n, m.cap) = why[1];
+				}
 				ok &= build_rule(sm, s->kw, &m, f->plat, (Str){ 0, 0 });
 			}
 		} else if (s->kind == ST_EXPECT || s->kind == ST_NEVER) {

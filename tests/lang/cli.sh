@@ -111,3 +111,8 @@ has explain-default-chain-deny "$tmp/out" '"decision": "deny"'
 t explain-windows-posix-na 0 "$S" explain --on windows --format json eval/root.sbx read /usr/bin/env
 has explain-windows-posix-na-deny "$tmp/out" '"decision": "deny", .*"rule": null'
 t define-windows-value 0 "$S" ir/baked.sbx --dump=ir -D 'PROJECT=D:\src'
+# several operations on the command line are one operation's words: an error, not a crash
+t explain-two-ops 1 "$S" explain eval/paths.sbx "write /a" "write /b"; has explain-two-ops-msg "$tmp/err" "unexpected 'write' after the operation"
+# a block head may carry the reason
+printf 'sbx 1\npolicy b\ndeny write because "kept" {\n  /a\n  /b\n}\naccept wider connect on oci because "x"\n' >"$tmp/bh.sbx"
+t block-head-because 0 "$S" "$tmp/bh.sbx" --dump=ir; has block-head-because-ir "$tmp/out" 'deny write /b \[all\] because "kept"'
