@@ -80,6 +80,8 @@ void *arena_alloc(Arena *a, size_t n)
 	return p;
 }
 
+void *arena_alloc_uninit(Arena *a, size_t n) { return alloc_raw(a, n); }
+
 static void *alloc_raw(Arena *a, size_t n)
 {
 	if (n > SIZE_MAX / 2)

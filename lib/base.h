@@ -53,6 +53,8 @@ void arena_free(Arena *a);
  * to check allocations and the driver reports one "out of memory". */
 void *arena_alloc(Arena *a, size_t n);
 void *arena_realloc(Arena *a, void *old, size_t oldn, size_t newn);
+/* Not zeroed: for large scratch arrays the caller fills before reading. */
+void *arena_alloc_uninit(Arena *a, size_t n);
 Str arena_strdup(Arena *a, Str s);
 char *arena_cstr(Arena *a, Str s);
 Str arena_printf(Arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -3,7 +3,7 @@
 # seed corpus: every policy in the tree. FUZZ_SECONDS overrides the time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ninja build/fuzz/fuzz_parse >/dev/null
+log=$(ninja build/fuzz/fuzz_parse 2>&1) || { printf '%s\n' "$log" | tail -20; exit 1; }
 corpus=$(mktemp -d); trap 'rm -rf "$corpus"' EXIT
 cp tests/fuzz/corpus/* "$corpus"/ 2>/dev/null || true
 for f in $(ls stdlib-policies/*.sbx examples/*.sbx tests/lang/*/*.sbx 2>/dev/null); do
