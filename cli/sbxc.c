@@ -474,29 +474,6 @@ static void stale_semantic_diff(const Opts *o, Compile *cur, char (*digests)[33]
 }
 
 /* Compared through a mapping (no copy); *err gets open's errno. */
-static bool same_file_bytes(const char *path, const Buf *b, int *err)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		*err = errno;
-		return false;
-	}
-	struct stat sb;
-	bool same = false;
-	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && (uint64_t)sb.st_size == b->n) {
-		if (b->n == 0)
-			same = true;
-		else {
-			void *m = mmap(NULL, b->n, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-			if (m != MAP_FAILED) {
-				same = memcmp(m, b->p, b->n) == 0;
-				munmap(m, b->n);
-			}
-		}
-	}
-	close(fd);
-	return same;
-}
 
 /* Byte-for-byte comparison of out with dir; exit 0 or 2. JSON: one object
  * (docs/review.md, "sbxc-stale 1"). */
@@ -516,7 +493,7 @@ static int check_dir(const Opts *o, const Output *out, const char *dir, Str rege
 		char path[4096];
 		snprintf(path, sizeof path, "%s/%.*s", dir, STRF(a->name));
 		int e = 0;
-		bool same = same_file_bytes(path, &a->data, &e);
+		bool same = artifact_same(path, &a->data, &e);
 		const char *status = same ? "current" : e == ENOENT ? "missing" : "stale";
 		if (js) {
 			buf_printf(&files, "%s{\"name\": ", i ? ", " : "");

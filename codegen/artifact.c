@@ -34,11 +34,14 @@
 #include "compile.h"
 
 /* Compared through a mapping: no copy, and a size mismatch costs one fstat. */
-static bool same_bytes(const char *path, const Buf *b)
+bool artifact_same(const char *path, const Buf *b, int *err)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
+	if (fd < 0) {
+		if (err)
+			*err = errno;
 		return false;
+	}
 	struct stat sb;
 	bool same = false;
 	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && (uint64_t)sb.st_size == b->n) {
@@ -56,7 +59,7 @@ static bool same_bytes(const char *path, const Buf *b)
 	return same;
 }
 
-static bool mkdirs(const char *dir)
+bool artifact_mkdirs(const char *dir, unsigned mode)
 {
 	char tmp[4096];
 	size_t n = strlen(dir);
@@ -67,7 +70,7 @@ static bool mkdirs(const char *dir)
 		if (tmp[i] == '/' || tmp[i] == 0) {
 			char c = tmp[i];
 			tmp[i] = 0;
-			if (mkdir(tmp, 0777) < 0 && errno != EEXIST)
+			if (mkdir(tmp, (mode_t)mode) < 0 && errno != EEXIST)
 				return false;
 			tmp[i] = c;
 		}
@@ -144,7 +147,7 @@ bool artifact_write_all(const Output *out, const char *dir, Diags *d)
 {
 	const char *fail_env = getenv("SBXC_FAIL_WRITE");
 	int fail_at = fail_env ? atoi(fail_env) : 0, nwritten = 0;
-	if (!mkdirs(dir)) {
+	if (!artifact_mkdirs(dir, 0777)) {
 		diag_plain(d, DIAG_ERROR, "cannot create directory '%s': %s", dir, strerror(errno));
 		return false;
 	}
@@ -165,7 +168,7 @@ bool artifact_write_all(const Output *out, const char *dir, Diags *d)
 			ok = false;
 			break;
 		}
-		if (same_bytes(dst[i], &a->data))
+		if (artifact_same(dst[i], &a->data, NULL))
 			continue;
 		if (asprintf(&tmp[i], "%s/.%.*s.%ld.tmp", dir, STRF(a->name), (long)getpid()) < 0) {
 			tmp[i] = NULL;

@@ -349,24 +349,6 @@ void cache_entry_free(CacheEntry *e)
 	memset(e, 0, sizeof *e);
 }
 
-static bool mkdir_p(const char *dir)
-{
-	char tmp[4096];
-	size_t n = strlen(dir);
-	if (n == 0 || n >= sizeof tmp)
-		return false;
-	memcpy(tmp, dir, n + 1);
-	for (size_t i = 1; i <= n; i++) {
-		if (tmp[i] == '/' || tmp[i] == 0) {
-			char ch = tmp[i];
-			tmp[i] = 0;
-			if (mkdir(tmp, 0700) < 0 && errno != EEXIST)
-				return false;
-			tmp[i] = ch;
-		}
-	}
-	return true;
-}
 
 bool cache_put(const char *root, const CacheKey *k, const CacheDep *deps, int ndeps, Str info, Str note,
 	       const Output *out, Buf *why)
@@ -397,7 +379,7 @@ bool cache_put(const char *root, const CacheKey *k, const CacheDep *deps, int nd
 	}
 	XXH128_hash_t h = XXH3_128bits(b.p, b.n);
 	buf_printf(&b, "end %016llx%016llx\n", (unsigned long long)h.high64, (unsigned long long)h.low64);
-	bool ok = !b.failed && mkdir_p(root);
+	bool ok = !b.failed && artifact_mkdirs(root, 0700);
 	char name[48], path[4200], tmp[4300];
 	cache_entry_name(k, name);
 	snprintf(path, sizeof path, "%s/%s", root, name);

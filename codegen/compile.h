@@ -49,5 +49,10 @@ bool compile_emit(Compile *c, const Backend *const *sel, int nsel, const EmitOpt
 /* codegen/artifact.c: write every artifact into dir atomically (temp file +
  * rename, each file rewritten only when its bytes change); all or nothing. */
 bool artifact_write_all(const Output *out, const char *dir, Diags *d);
+/* Does the file at path (not followed if a symlink) hold exactly b's bytes?
+ * On an open failure *err (if given) is its errno. */
+bool artifact_same(const char *path, const Buf *b, int *err);
+/* mkdir -p with mode for what it creates. */
+bool artifact_mkdirs(const char *dir, unsigned mode);
 
 #endif

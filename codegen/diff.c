@@ -497,24 +497,6 @@ static void chomp(Buf *b)
 	b->n--;
 }
 
-static bool mkdir_p(const char *dir)
-{
-	char tmp[4096];
-	size_t n = strlen(dir);
-	if (n == 0 || n >= sizeof tmp)
-		return false;
-	memcpy(tmp, dir, n + 1);
-	for (size_t i = 1; i <= n; i++) {
-		if (tmp[i] == '/' || tmp[i] == 0) {
-			char ch = tmp[i];
-			tmp[i] = 0;
-			if (mkdir(tmp, 0700) < 0 && errno != EEXIST)
-				return false;
-			tmp[i] = ch;
-		}
-	}
-	return true;
-}
 
 /* The repository's top level and the policy's path inside it. */
 static bool repo_paths(const char *policy, char *top, size_t ntop, char *rel, size_t nrel, char *err, size_t nerr)
@@ -617,7 +599,7 @@ bool git_tree_open(GitTree *t, const char *rev, const char *policy, char *err, s
 	if (policy[0] != '/' && getcwd(cwd, sizeof cwd) && realpath(cwd, rcwd) &&
 	    (!strcmp(rcwd, top) || (!strncmp(rcwd, top, tn) && rcwd[tn] == '/'))) {
 		if ((size_t)snprintf(t->cwd_in, sizeof t->cwd_in, "%s%s", tree, rcwd + tn) >= sizeof t->cwd_in ||
-		    (size_t)snprintf(t->path, sizeof t->path, "%s", policy) >= sizeof t->path || !mkdir_p(t->cwd_in))
+		    (size_t)snprintf(t->path, sizeof t->path, "%s", policy) >= sizeof t->path || !artifact_mkdirs(t->cwd_in, 0700))
 			goto toolong;
 	} else if ((size_t)snprintf(t->path, sizeof t->path, "%s", want) >= sizeof t->path)
 		goto toolong;
