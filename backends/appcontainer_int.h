@@ -125,6 +125,6 @@ Str ac_rule_text(Arena *a, const Rule *r);
 /* ---- writers ---- */
 void ac_write_json(Buf *b, const EmitCtx *cx, const AcProfile *ap);
 void ac_write_manifest(Buf *b, const EmitCtx *cx, const AcProfile *ap);
-void ac_json_str(Buf *b, Str s); /* a JSON string literal, escaped */
+
 
 #endif

@@ -7,7 +7,7 @@
  * order, so the bytes depend only on the policy. Each array element is one
  * line: a policy change shows up as a one-line diff in review.
  *
- * Every string goes through ac_json_str, which escapes quotes, backslashes
+ * Every string goes through buf_json_str (lib/base.c), which escapes quotes, backslashes
  * and control bytes (and DEL) so that no path or reason can end a string or
  * add a member. Non-ASCII UTF-8 is kept as is (valid JSON, readable diffs).
  */
@@ -15,26 +15,6 @@
 
 #include <string.h>
 
-void ac_json_str(Buf *b, Str s)
-{
-	buf_putc(b, '"');
-	for (size_t i = 0; i < s.n; i++) {
-		unsigned char c = (unsigned char)s.p[i];
-		if (c == '"' || c == '\\') {
-			buf_putc(b, '\\');
-			buf_putc(b, (char)c);
-		} else if (c == '\n') {
-			buf_puts(b, "\\n");
-		} else if (c == '\t') {
-			buf_puts(b, "\\t");
-		} else if (c < 0x20 || c == 0x7f) {
-			buf_printf(b, "\\u%04x", c);
-		} else {
-			buf_putc(b, (char)c);
-		}
-	}
-	buf_putc(b, '"');
-}
 
 /* CreateAppContainerProfile takes at most 2048 characters of description
  * (512 of display name); a UTF-8 byte count bounds the UTF-16 one, so cut
@@ -69,14 +49,14 @@ static void put_notes(Buf *b, const char *key, const AcNote *v, int n, bool last
 	for (int i = 0; i < n; i++) {
 		buf_puts(b, i ? ",\n    {" : "\n    {");
 		buf_puts(b, "\"rule\": ");
-		ac_json_str(b, v[i].rule);
+		buf_json_str(b, v[i].rule);
 		buf_puts(b, ", \"from\": ");
-		ac_json_str(b, v[i].from);
+		buf_json_str(b, v[i].from);
 		if (v[i].fid != FID_NA)
 			buf_printf(b, ", \"fidelity\": \"%s\"", fid_name[v[i].fid]);
 		if (v[i].note.n) {
 			buf_puts(b, ", \"note\": ");
-			ac_json_str(b, v[i].note);
+			buf_json_str(b, v[i].note);
 		}
 		buf_putc(b, '}');
 	}
@@ -91,20 +71,20 @@ void ac_write_json(Buf *b, const EmitCtx *cx, const AcProfile *ap)
 	ir_digest_hex(p->input_digest, hex);
 
 	buf_puts(b, "{\n  \"_generated\": {\n    \"by\": \"sbxc\",\n    \"source\": ");
-	ac_json_str(b, cx->source);
+	buf_json_str(b, cx->source);
 	buf_puts(b, ",\n    \"policy\": ");
-	ac_json_str(b, p->name);
+	buf_json_str(b, p->name);
 	buf_printf(b, ",\n    \"input\": \"xxh3-128:%s\",\n    \"format\": \"sbxc-appcontainer 1\",\n    \"regenerate\": ", hex);
-	ac_json_str(b, cx->regen);
+	buf_json_str(b, cx->regen);
 	buf_puts(b, ",\n    \"edit\": \"DO NOT EDIT: change the policy and regenerate\"\n  },\n");
 
 	buf_puts(b, "  \"format\": \"sbxc-appcontainer\",\n  \"version\": 1,\n");
 	buf_puts(b, "  \"container\": {\n    \"name\": ");
-	ac_json_str(b, str_c(ap->container));
+	buf_json_str(b, str_c(ap->container));
 	buf_puts(b, ",\n    \"displayName\": ");
-	ac_json_str(b, utf8_cut(arena_printf(cx->arena, "sbxc: %.*s", STRF(p->name)), 512));
+	buf_json_str(b, utf8_cut(arena_printf(cx->arena, "sbxc: %.*s", STRF(p->name)), 512));
 	buf_puts(b, ",\n    \"description\": ");
-	ac_json_str(b, utf8_cut(p->description, 2048));
+	buf_json_str(b, utf8_cut(p->description, 2048));
 	buf_printf(b, ",\n    \"sid\": \"%s\",\n    \"lpac\": %s\n  },\n", ap->sid, ap->lpac ? "true" : "false");
 	buf_printf(b, "  \"childProcesses\": %s,\n", ap->children ? "true" : "false");
 	buf_puts(b, "  \"loopbackExemption\": false,\n");
@@ -114,7 +94,7 @@ void ac_write_json(Buf *b, const EmitCtx *cx, const AcProfile *ap)
 		char sid[AC_SID_MAX];
 		ac_cap_sid(ap->caps[i].cap, sid);
 		buf_printf(b, "%s{\"name\": \"%s\", \"sid\": \"%s\", \"from\": ", i ? ",\n    " : "\n    ", ap->caps[i].cap->name, sid);
-		ac_json_str(b, ap->caps[i].from);
+		buf_json_str(b, ap->caps[i].from);
 		buf_putc(b, '}');
 	}
 	buf_puts(b, ap->ncaps ? "\n  ],\n" : "],\n");
@@ -123,10 +103,10 @@ void ac_write_json(Buf *b, const EmitCtx *cx, const AcProfile *ap)
 	for (int i = 0; i < ap->nparams; i++) {
 		const AcParam *pm = &ap->params[i];
 		buf_puts(b, i ? ",\n    {\"name\": " : "\n    {\"name\": ");
-		ac_json_str(b, pm->name);
+		buf_json_str(b, pm->name);
 		buf_puts(b, ", \"value\": ");
 		if (pm->has_value)
-			ac_json_str(b, pm->value);
+			buf_json_str(b, pm->value);
 		else
 			buf_puts(b, "null");
 		buf_printf(b, ", \"fixed\": %s, \"defaultIsWorkingDirectory\": %s}", pm->fixed ? "true" : "false", pm->cwd ? "true" : "false");
@@ -137,13 +117,13 @@ void ac_write_json(Buf *b, const EmitCtx *cx, const AcProfile *ap)
 	for (int i = 0; i < ap->nfiles; i++) {
 		const AcFile *f = &ap->files[i];
 		buf_puts(b, i ? ",\n    {\"path\": " : "\n    {\"path\": ");
-		ac_json_str(b, f->path);
+		buf_json_str(b, f->path);
 		buf_printf(b, ", \"ace\": \"%s\", \"rights\": ", f->deny ? "deny" : "allow");
 		put_rights(b, f->rights);
 		buf_printf(b, ", \"mask\": %lu, \"inherit\": %u, \"required\": %s, \"create\": %s, \"from\": ",
 			   (unsigned long)f->mask, (unsigned)f->inherit, f->flags & RF_REQUIRED ? "true" : "false",
 			   f->flags & RF_CREATE ? "true" : "false");
-		ac_json_str(b, f->from);
+		buf_json_str(b, f->from);
 		buf_putc(b, '}');
 	}
 	buf_puts(b, ap->nfiles ? "\n  ],\n" : "],\n");

@@ -427,20 +427,6 @@ static void arch_entries(Oci *o, Str *names, int nnames)
 
 /* ---- output ---- */
 
-static void json_str(Buf *b, Str s)
-{
-	buf_putc(b, '"');
-	for (size_t i = 0; i < s.n; i++) {
-		unsigned char c = (unsigned char)s.p[i];
-		if (c == '"' || c == '\\')
-			buf_printf(b, "\\%c", c);
-		else if (c < 0x20 || c == 0x7f)
-			buf_printf(b, "\\u%04x", c);
-		else
-			buf_putc(b, (char)c);
-	}
-	buf_putc(b, '"');
-}
 
 static void put_action(Buf *b, const char *key, uint32_t ret, const char *errkey)
 {
@@ -576,7 +562,7 @@ static bool oci_emit(EmitCtx *cx)
 		while (line.n && line.p[0] == ' ')
 			line.p++, line.n--;
 		buf_puts(b, firstline ? "\n\t\t" : ",\n\t\t");
-		json_str(b, line);
+		buf_json_str(b, line);
 		firstline = false;
 		i = e + 1;
 	}
@@ -598,7 +584,7 @@ static bool oci_emit(EmitCtx *cx)
 		buf_puts(b, i ? ",\n\t\t{\n\t\t\t\"names\": [" : "\n\t\t{\n\t\t\t\"names\": [");
 		for (int k = i; k < e; k++) {
 			buf_puts(b, (k - i) % 6 ? ", " : k > i ? ",\n\t\t\t\t" : "\n\t\t\t\t");
-			json_str(b, o.v[k].name);
+			buf_json_str(b, o.v[k].name);
 		}
 		buf_puts(b, "\n\t\t\t],\n\t\t\t");
 		put_action(b, "action", o.v[i].ret, "errnoRet");

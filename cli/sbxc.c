@@ -244,20 +244,6 @@ static int parse_opts(int argc, char **argv, int start, Opts *o, const char *usa
 
 static bool json(const Opts *o) { return o->format && !strcmp(o->format, "json"); }
 
-static void json_str(FILE *f, Str s)
-{
-	fputc('"', f);
-	for (size_t i = 0; i < s.n; i++) {
-		unsigned char c = (unsigned char)s.p[i];
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20 || c == 0x7f)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
 
 static void json_rule(FILE *f, const Policy *p, const Rule *r)
 {
@@ -269,18 +255,18 @@ static void json_rule(FILE *f, const Policy *p, const Rule *r)
 	ir_put_object(&b, r);
 	fprintf(f, "{\"effect\": \"%s\", \"right\": \"%s\", \"object\": ", r->effect == EFF_ALLOW ? "allow" : "deny",
 		ir_right_name[r->right]);
-	json_str(f, buf_as_str(&b));
+	fput_json_str(f, buf_as_str(&b));
 	if (r->loc.line == 0) { /* a rule of the derived filter: written by no one */
 		fputs(", \"derived\": true}", f);
 		buf_free(&b);
 		return;
 	}
 	fputs(", \"file\": ", f);
-	json_str(f, p->files[r->loc.file].name);
+	fput_json_str(f, p->files[r->loc.file].name);
 	fprintf(f, ", \"line\": %u, \"col\": %u, \"platforms\": \"%s\"", r->loc.line, r->loc.col, ir_platform_names(r->platforms));
 	if (r->because.n) {
 		fputs(", \"because\": ", f);
-		json_str(f, r->because);
+		fput_json_str(f, r->because);
 	}
 	fputc('}', f);
 	buf_free(&b);
@@ -501,9 +487,9 @@ static int check_dir(const Opts *o, const Output *out, const char *dir, Str rege
 			char *s = NULL;
 			size_t ns = 0;
 			if ((mf = open_memstream(&s, &ns))) {
-				json_str(mf, a->name);
+				fput_json_str(mf, a->name);
 				fputs(", \"path\": ", mf);
-				json_str(mf, str_c(path));
+				fput_json_str(mf, str_c(path));
 				fclose(mf);
 				buf_put(&files, s, ns);
 				free(s);
@@ -534,7 +520,7 @@ static int check_dir(const Opts *o, const Output *out, const char *dir, Str rege
 	}
 	if (js) {
 		printf(", \"regenerate\": ");
-		json_str(stdout, regen);
+		fput_json_str(stdout, regen);
 		printf(", \"schema\": \"sbxc-stale 1\"}\n");
 	} else if (stale)
 		printf("%d of %d artifacts are not current; regenerate with: %.*s\n", stale, out->n, STRF(regen));
@@ -779,7 +765,7 @@ static int cmd_check(int argc, char **argv)
 	ir_digest_hex(p->digest, hex);
 	if (json(&o)) {
 		printf("{\"ok\": true, \"policy\": ");
-		json_str(stdout, p->name);
+		fput_json_str(stdout, p->name);
 		printf(", \"digest\": \"xxh3-128:%s\", \"rules\": [", hex);
 	} else {
 		printf("%.*s: ok: %d rules, %d expect, %d never; digest xxh3-128:%s\n", STRF(p->name), p->nrules, p->nexpects,
@@ -799,9 +785,9 @@ static int cmd_check(int argc, char **argv)
 		}
 		if (json(&o)) {
 			printf("%s{\"rule\": ", k ? ", " : "");
-			json_str(stdout, buf_as_str(&b));
+			fput_json_str(stdout, buf_as_str(&b));
 			printf(", \"file\": ");
-			json_str(stdout, p->files[r->loc.file].name);
+			fput_json_str(stdout, p->files[r->loc.file].name);
 			printf(", \"line\": %u, \"fidelity\": {", r->loc.line);
 		} else
 			printf("%-44.*s", (int)b.n, b.p);
@@ -821,7 +807,7 @@ static int cmd_check(int argc, char **argv)
 				printf("%s\"%s\": {\"class\": \"%s\"", i ? ", " : "", backends[i]->name, f);
 				if (note.n) {
 					printf(", \"note\": ");
-					json_str(stdout, note);
+					fput_json_str(stdout, note);
 				}
 				printf("}");
 			} else {
@@ -996,21 +982,21 @@ static int cmd_explain(int argc, char **argv)
 	Decision d = eval_op(p, &op, plat);
 	if (json(&o)) {
 		printf("{\"decision\": \"%s\", \"operation\": ", d.effect == EFF_ALLOW ? "allow" : "deny");
-		json_str(stdout, op.text);
+		fput_json_str(stdout, op.text);
 		printf(", \"platform\": \"%s\", \"rule\": ", ir_platform_names(plat));
 		json_rule(stdout, p, d.rule);
 		if (op.right == R_SYSCALL) {
 			Buf b = { 0 };
 			ir_put_action(&b, &d.act);
 			printf(", \"action\": ");
-			json_str(stdout, buf_as_str(&b));
+			fput_json_str(stdout, buf_as_str(&b));
 			buf_free(&b);
 		}
 		if (o.targets) {
 			TargetView v = target_view(o.targets, p, &d, &c.arena);
 			printf(", \"target\": {\"name\": \"%s\", \"class\": \"%s\", \"kernel\": \"%s\", \"note\": ", v.name,
 			       fid_name[v.fid], v.kernel);
-			json_str(stdout, v.note);
+			fput_json_str(stdout, v.note);
 			printf("}");
 		}
 		printf(", \"schema\": \"sbxc-explain 1\"}\n");

@@ -118,20 +118,6 @@ static const char *access_change(char sign, const Rule *old, const Rule *r)
 
 /* ---- output ---- */
 
-static void json_str(FILE *f, Str s)
-{
-	fputc('"', f);
-	for (size_t i = 0; i < s.n; i++) {
-		unsigned char c = (unsigned char)s.p[i];
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20 || c == 0x7f)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
 
 /* Markdown table cells: no pipes, no newlines, backticks doubled out. */
 static void md_cell(FILE *f, Str s)
@@ -189,24 +175,24 @@ static void emit_change(Out *o, const Change *c)
 			ir_right_name[r->right]);
 		Buf ob = { 0 };
 		ir_put_object(&ob, r);
-		json_str(f, buf_as_str(&ob));
+		fput_json_str(f, buf_as_str(&ob));
 		buf_free(&ob);
 		fputs(", \"text\": ", f);
-		json_str(f, buf_as_str(&rt));
+		fput_json_str(f, buf_as_str(&rt));
 		fputs(", \"file\": ", f);
-		json_str(f, file);
+		fput_json_str(f, file);
 		fprintf(f, ", \"line\": %u, \"col\": %u, \"platforms\": \"%s\"", r->loc.line, r->loc.col,
 			ir_platform_names(r->platforms));
 		if (r->because.n) {
 			fputs(", \"because\": ", f);
-			json_str(f, r->because);
+			fput_json_str(f, r->because);
 		}
 		fputc('}', f);
 		if (c->sign == '~') {
 			fputs(", \"from\": ", f);
-			json_str(f, buf_as_str(&od));
+			fput_json_str(f, buf_as_str(&od));
 			fputs(", \"to\": ", f);
-			json_str(f, buf_as_str(&nd));
+			fput_json_str(f, buf_as_str(&nd));
 		}
 		fputs(", \"targets\": {", f);
 		for (int v = 0; v < NVIEW; v++) {
@@ -215,7 +201,7 @@ static void emit_change(Out *o, const Change *c)
 				fprintf(f, ", \"was\": \"%s\"", fid_name[ofid[v]]);
 			if (note[v].n) {
 				fputs(", \"note\": ", f);
-				json_str(f, note[v]);
+				fput_json_str(f, note[v]);
 			}
 			fputc('}', f);
 		}
@@ -287,7 +273,7 @@ static void emit_other(Out *o, char sign, const char *kind, Str text, const char
 	if (o->fmt == DIFF_JSON) {
 		fprintf(f, "%s{\"change\": \"%s\", \"effect\": \"%s\", \"kind\": \"%s\", \"text\": ", o->n ? ", " : "",
 			sign == '+' ? "added" : sign == '-' ? "removed" : "changed", acc, kind);
-		json_str(f, text);
+		fput_json_str(f, text);
 		fputc('}', f);
 	} else if (o->fmt == DIFF_MARKDOWN) {
 		fprintf(f, "| %s | `", sign == '~' ? "~" : sign == '+' ? "+" : "−");
@@ -389,9 +375,9 @@ int diff_policies(FILE *f, const Policy *a, const Policy *b, Arena *ar, DiffForm
 	diff_others(&o, a, b);
 	if (fmt == DIFF_JSON) {
 		fprintf(f, "], \"same\": %s, \"old\": ", o.n ? "false" : "true");
-		json_str(f, str_c(old_label));
+		fput_json_str(f, str_c(old_label));
 		fputs(", \"new\": ", f);
-		json_str(f, str_c(new_label));
+		fput_json_str(f, str_c(new_label));
 		fputs(", \"schema\": \"sbxc-diff 1\"}\n", f);
 	} else if (fmt == DIFF_MARKDOWN) {
 		if (!o.n)

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 
 typedef struct Str {
 	const char *p;
@@ -76,6 +77,10 @@ void buf_putc(Buf *b, char c);
 void buf_str(Buf *b, Str s);
 void buf_printf(Buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_u64(Buf *b, uint64_t v); /* decimal, without printf's cost on hot paths */
+/* A JSON string: quotes, backslashes, control bytes and DEL escaped, so no
+ * value can end the string or add a member; UTF-8 kept as is. */
+void buf_json_str(Buf *b, Str s);
+void fput_json_str(FILE *f, Str s);
 void buf_free(Buf *b);
 static inline Str buf_as_str(const Buf *b) { return (Str){ b->p ? b->p : "", b->n }; }
 
