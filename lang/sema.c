@@ -1545,7 +1545,6 @@ static bool build_rule(Sema *sm, Tok kw, const Items *it, uint8_t plat, Str beca
 			return false;
 		}
 	}
-	SrcLoc kwloc = kw.loc.line ? kw.loc : t0.loc;
 	bool ok = true;
 
 #define EMIT_FOR_RIGHTS(objloc, FILL)                                        \
@@ -1799,7 +1798,6 @@ static bool build_rule(Sema *sm, Tok kw, const Items *it, uint8_t plat, Str beca
 				rule->group = names[x].group;
 			}
 		}
-		(void)kwloc;
 		return true;
 	}
 	}
@@ -1824,7 +1822,6 @@ static bool parse_op(Sema *sm, const Items *it, int i, uint8_t plat, bool subtre
 	}
 	op->right = (uint8_t)r;
 	i++;
-	int start = i;
 	switch (ir_right_obj[r]) {
 	case OBJ_PATH:
 		if (i >= it->n || (it->v[i].tok.type != PATH && it->v[i].tok.type != STRING)) {
@@ -1913,7 +1910,6 @@ static bool parse_op(Sema *sm, const Items *it, int i, uint8_t plat, bool subtre
 		}
 		break;
 	}
-	(void)start;
 	*consumed = i;
 	return true;
 }
@@ -2295,10 +2291,8 @@ bool sema_load(Compile *c, const char *path, const Str *text, const char *const 
 		ok = load_path(sm, str_c(path), (SrcLoc){ 0, 0, 0 }, true);
 	if (!ok)
 		return false;
-	int nflat_main = sm->nflat;
 	if (!declare_params(sm, defines, ndefines) || !declare_groups(sm, 0) || !declare_misc(sm))
 		return false;
-	(void)nflat_main;
 	if (!build_all(sm))
 		return false;
 	Policy *p = sm->p;
