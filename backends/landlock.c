@@ -92,28 +92,11 @@ static bool spec_ge(const PathObj *a, const PathObj *b)
 	       (a->literal_prefix == b->literal_prefix && rank[a->glob] >= rank[b->glob]);
 }
 
-/* Rules are sorted by right first: the run of one right's rules. */
-static void right_run(const Policy *p, int right, int *lo, int *hi)
-{
-	int l = 0, h = p->nrules;
-	while (l < h) {
-		int m = (l + h) / 2;
-		if (p->rules[m].right < right)
-			l = m + 1;
-		else
-			h = m;
-	}
-	*lo = l;
-	while (l < p->nrules && p->rules[l].right == right)
-		l++;
-	*hi = l;
-}
-
 /* A deny of the same right, at least as specific, that may lie inside r. */
 static const Rule *carve_inside(const Policy *p, const Rule *r)
 {
 	int lo, hi;
-	right_run(p, r->right, &lo, &hi);
+	ir_right_range(p, r->right, &lo, &hi);
 	for (int i = lo; i < hi; i++) {
 		const Rule *d = &p->rules[i];
 		if (d->right == r->right && d->effect == EFF_DENY && on_linux(d) && !str_eq(d->path.text, r->path.text) &&
@@ -126,7 +109,7 @@ static const Rule *carve_inside(const Policy *p, const Rule *r)
 static const Rule *allow_around(const Policy *p, const Rule *r)
 {
 	int lo, hi;
-	right_run(p, r->right, &lo, &hi);
+	ir_right_range(p, r->right, &lo, &hi);
 	for (int i = lo; i < hi; i++) {
 		const Rule *a = &p->rules[i];
 		if (a->right == r->right && a->effect == EFF_ALLOW && on_linux(a) && spec_ge(&r->path, &a->path) &&
@@ -149,11 +132,11 @@ static void port_decision(const Policy *p, int right, unsigned port, bool *star,
 	bool allow = false, deny = false, host_allow = false;
 	bool net_allow = false, net_deny = false;
 	int nlo, nhi, lo, hi;
-	right_run(p, R_NET, &nlo, &nhi);
+	ir_right_range(p, R_NET, &nlo, &nhi);
 	for (int i = nlo; i < nhi; i++)
 		if (on_linux(&p->rules[i]))
 			*(p->rules[i].effect == EFF_ALLOW ? &net_allow : &net_deny) = true;
-	right_run(p, right, &lo, &hi);
+	ir_right_range(p, right, &lo, &hi);
 	for (int i = lo; i < hi; i++) {
 		const Rule *r = &p->rules[i];
 		if (!on_linux(r))

@@ -534,16 +534,9 @@ static bool lit_under(Str a, Str b)
 static bool write_reaches(Arena *a, const Policy *p, const PathObj *po)
 {
 	Lit x = lit_of(a, po);
-	/* Rules are sorted by right: start at the first write rule. */
-	int lo = 0, hi = p->nrules;
-	while (lo < hi) {
-		int m = (lo + hi) / 2;
-		if (p->rules[m].right < R_WRITE)
-			lo = m + 1;
-		else
-			hi = m;
-	}
-	for (int i = lo; i < p->nrules && p->rules[i].right == R_WRITE; i++) {
+	int lo, hi;
+	ir_right_range(p, R_WRITE, &lo, &hi);
+	for (int i = lo; i < hi; i++) {
 		const Rule *w = &p->rules[i];
 		if (w->effect != EFF_ALLOW || !(w->platforms & PLAT_MACOS) ||
 		    w->path.root == ROOT_WIN)

@@ -252,29 +252,6 @@ static int spec_cmp(Spec x, Spec y)
 	return 0;
 }
 
-/* Rules are sorted by right first: the run for one right. */
-static void right_range(const Policy *p, int right, int *lo, int *hi)
-{
-	int l = 0, h = p->nrules;
-	while (l < h) {
-		int m = (l + h) / 2;
-		if (p->rules[m].right < right)
-			l = m + 1;
-		else
-			h = m;
-	}
-	*lo = l;
-	h = p->nrules;
-	while (l < h) {
-		int m = (l + h) / 2;
-		if (p->rules[m].right <= right)
-			l = m + 1;
-		else
-			h = m;
-	}
-	*hi = l;
-}
-
 /* A policy without syscall rules: its derived filter decides, and a call
  * no derived rule names is allowed (the filter's fallthrough). */
 static Decision eval_derived(const Policy *p, const Op *op)
@@ -307,7 +284,7 @@ Decision eval_op(const Policy *p, const Op *op, unsigned platform)
 	const Rule *best = NULL;
 	Spec bs = { 0, 0 };
 	int lo, hi;
-	right_range(p, op->right, &lo, &hi);
+	ir_right_range(p, op->right, &lo, &hi);
 	/* Absolute POSIX paths do not concern Windows (LANGUAGE.md 4). */
 	bool posix_na = platform == PLAT_WINDOWS && ir_right_obj[op->right] == OBJ_PATH;
 	for (int i = lo; i < hi; i++) {
@@ -323,7 +300,7 @@ Decision eval_op(const Policy *p, const Op *op, unsigned platform)
 	}
 	if (op->right == R_CONNECT || op->right == R_BIND) {
 		/* `net` ranks below every endpoint rule. */
-		right_range(p, R_NET, &lo, &hi);
+		ir_right_range(p, R_NET, &lo, &hi);
 		for (int i = lo; i < hi && (!best || best->right == R_NET); i++) {
 			const Rule *r = &p->rules[i];
 			if (!(r->platforms & platform))

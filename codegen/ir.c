@@ -76,6 +76,29 @@ int ir_rule_cmp(const Rule *a, const Rule *b)
 	return c;
 }
 
+/* Canonical order puts one right's rules together: find them by bisection. */
+void ir_right_range(const Policy *p, int right, int *lo, int *hi)
+{
+	int l = 0, h = p->nrules;
+	while (l < h) {
+		int m = (l + h) / 2;
+		if (p->rules[m].right < right)
+			l = m + 1;
+		else
+			h = m;
+	}
+	*lo = l;
+	h = p->nrules;
+	while (l < h) {
+		int m = (l + h) / 2;
+		if (p->rules[m].right <= right)
+			l = m + 1;
+		else
+			h = m;
+	}
+	*hi = l;
+}
+
 static int qcmp(const void *a, const void *b) { return ir_rule_cmp(*(const Rule *const *)a, *(const Rule *const *)b); }
 
 static const char *const plat_names[8] = { "none", "linux", "macos", "linux,macos", "windows", "linux,windows", "macos,windows", "all" };

@@ -241,6 +241,7 @@ typedef struct Policy {
 
 /* ---- functions (codegen/ir.c) ---- */
 int ir_rule_cmp(const Rule *a, const Rule *b);   /* canonical order */
+void ir_right_range(const Policy *p, int right, int *lo, int *hi); /* rules[lo..hi) have that right */
 void ir_canonicalise(Arena *a, Policy *p);       /* sort, merge duplicates, compute digests */
 void ir_dump(const Policy *p, Buf *out);         /* the stable text form (--dump=ir) */
 void ir_digest_hex(const uint64_t d[2], char out[33]);

@@ -100,16 +100,10 @@ bool fmt_source(Arena *a, Diags *d, uint16_t file, Str src, Buf *out)
 			flush(f, t); /* a comment after code stays on its line */
 			break;
 		case RBRACE:
-			flush(f, NULL);
-			if (!add(f, d, t))
-				return false;
-			if (i + 1 < toks.n && toks.v[i + 1].type == COMMENT) {
-				flush(f, &toks.v[i + 1]);
-				i++;
-			} else
-				flush(f, NULL);
-			break;
 		case LBRACE:
+			/* A brace ends its line: `}` alone, `{` last; a comment may follow. */
+			if (t->type == RBRACE)
+				flush(f, NULL);
 			if (!add(f, d, t))
 				return false;
 			if (i + 1 < toks.n && toks.v[i + 1].type == COMMENT) {
