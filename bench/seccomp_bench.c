@@ -7,8 +7,8 @@
  *   seccomp_bench [POLICY.sbx]
  */
 #include "../tests/seccomp/bpf.h"
-#include "../backends/seccomp.h"
-#include "../codegen/compile.h"
+#include "../target/seccomp.h"
+#include "../driver/compile.h"
 
 #include <seccomp.h>
 #include <stdio.h>

@@ -20,8 +20,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../backends/seccomp.h"
-#include "../codegen/compile.h"
+#include "../ir/syscalls.h"
+#include "../driver/compile.h"
 #include "cli.h"
 #include "import.h"
 

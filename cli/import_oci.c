@@ -30,7 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../backends/seccomp.h"
+#include "../ir/syscalls.h"
 #include "../lang/consts.h"
 #include "import.h"
 

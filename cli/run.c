@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "../codegen/compile.h"
+#include "../driver/compile.h"
 #include "../runtime/sbx.h"
 
 #if defined(__x86_64__)

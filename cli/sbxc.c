@@ -16,11 +16,11 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "../codegen/cache.h"
-#include "../codegen/compile.h"
-#include "../codegen/diff.h"
-#include "../codegen/eval.h"
-#include "../codegen/fidelity.h"
+#include "../driver/cache.h"
+#include "../driver/compile.h"
+#include "../driver/diff.h"
+#include "../ir/eval.h"
+#include "../driver/fidelity.h"
 #include "../lang/fmt.h"
 #include "../lang/parse.h"
 

@@ -12,7 +12,7 @@
 #define SBX_AST_H
 
 #include "../lib/base.h"
-#include "../codegen/ir.h"
+#include "../ir/ir.h"
 
 typedef struct Tok {
 	int type;    /* lemon token code (grammar.h) */

@@ -3,7 +3,7 @@
 #define SBX_PARSE_H
 
 #include "ast.h"
-#include "diag.h"
+#include "../ir/diag.h"
 
 typedef struct TokVec {
 	Tok *v;

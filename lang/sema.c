@@ -28,9 +28,9 @@
 #include "consts.h"
 #include "parse.h"
 #include "grammar.h"
-#include "../codegen/eval.h"
-#include "../lib/stdlib_table.h"
-#include "../backends/seccomp.h"
+#include "../ir/eval.h"
+#include "stdlib_policies.h"
+#include "../ir/syscalls.h"
 
 enum { MAX_USE_DEPTH = 32, MAX_DNF = 64 };
 

@@ -2,7 +2,7 @@
 #ifndef SBX_SEMA_H
 #define SBX_SEMA_H
 
-#include "../codegen/compile.h"
+#include "../driver/compile.h"
 #include "ast.h"
 
 /* Load path (or the text given) and everything it uses; build c->policy. */

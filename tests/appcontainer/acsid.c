@@ -7,7 +7,7 @@
  *   acsid container NAME...  the container name sbxc derives from a policy name
  *   acsid table              the capability table: name, manifest prefix, SID
  */
-#include "../../backends/appcontainer_int.h"
+#include "../../target/appcontainer.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../codegen/compile.h"
+#include "../../driver/compile.h"
 #include "../../lang/fmt.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

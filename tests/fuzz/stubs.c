@@ -1,5 +1,5 @@
 /* The fuzz target covers the front end only: backends are stubs here. */
-#include "../../backends/backend.h"
+#include "../../target/target.h"
 
 static bool emit(EmitCtx *cx) { return false; }
 const Backend backend_seatbelt = { "macos", "", PLAT_MACOS, NULL, emit };

@@ -29,8 +29,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../../codegen/compile.h"
-#include "../../codegen/eval.h"
+#include "../../driver/compile.h"
+#include "../../ir/eval.h"
 
 /* ---- the dump: DECISION \t OP,OP \t FILTER ---- */
 

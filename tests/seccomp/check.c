@@ -8,8 +8,8 @@
  */
 #include "bpf.h"
 #include "unit.h"
-#include "../../codegen/compile.h"
-#include "../../codegen/eval.h"
+#include "../../driver/compile.h"
+#include "../../ir/eval.h"
 
 #include <string.h>
 

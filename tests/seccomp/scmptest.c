@@ -4,7 +4,7 @@
  *   scmptest unit                  generator checks on hand-built policies
  *   scmptest check POLICY.sbx [ARCH...]   compile with the front end, run every
  *                                  blob on every number of its arch against the
- *                                  reference evaluator (codegen/eval.c)
+ *                                  reference evaluator (ir/eval.c)
  *   scmptest disasm FILE.bpf ARCH  disassemble (golden files)
  *   scmptest stats FILE.bpf ARCH   instructions, executed per allowed call
  *
@@ -14,7 +14,7 @@
  * kernel's view of 32-bit arguments (their low word).
  */
 #include "bpf.h"
-#include "../../backends/seccomp.h"
+#include "../../target/seccomp.h"
 #include "unit.h"
 
 #include <stdlib.h>

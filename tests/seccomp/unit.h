@@ -2,7 +2,7 @@
 #ifndef SBX_TEST_SCMP_UNIT_H
 #define SBX_TEST_SCMP_UNIT_H
 #include <stdarg.h>
-#include "../../backends/seccomp.h"
+#include "../../target/seccomp.h"
 
 extern int failures;
 void fail(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

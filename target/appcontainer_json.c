@@ -11,7 +11,7 @@
  * and control bytes (and DEL) so that no path or reason can end a string or
  * add a member. Non-ASCII UTF-8 is kept as is (valid JSON, readable diffs).
  */
-#include "appcontainer_int.h"
+#include "appcontainer.h"
 
 #include <string.h>
 

@@ -18,7 +18,7 @@
  * the LPAC capability names Windows components grant to (lpacCom,
  * registryRead, ...).
  */
-#include "appcontainer_int.h"
+#include "appcontainer.h"
 
 #include <stdio.h>
 #include <string.h>

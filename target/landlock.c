@@ -30,8 +30,8 @@
  * completes it, computed by running the seccomp backend into a scratch
  * output; the runtime refuses a manifest whose bytes differ.
  */
-#include "backend.h"
-#include "../codegen/eval.h"
+#include "target.h"
+#include "../ir/eval.h"
 #include "../runtime/ll_abi.h"
 
 #include <stdlib.h>
@@ -62,7 +62,7 @@ static bool accepted(const Policy *p, int right)
 
 /* May pattern `outer` contain `inner` (strictly beneath or equal)? Exact
  * for paths under the same root. Across roots it takes the evaluator's
- * assumption (codegen/eval.c): a param lies beneath no literal path but
+ * assumption (ir/eval.c): a param lies beneath no literal path but
  * "/". Where a param does lie elsewhere, the runtime carves all the same:
  * the report is then optimistic, the enforcement never wider. */
 static bool may_contain(const PathObj *outer, const PathObj *inner)

@@ -18,7 +18,7 @@
  * depend only on the libseccomp the program was linked with. Not thread
  * safe on first use; the compiler is single-threaded.
  */
-#include "seccomp.h"
+#include "syscalls.h"
 
 #include <seccomp.h>
 #include <stdlib.h>

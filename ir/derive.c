@@ -25,7 +25,7 @@
  *
  * Every derived deny fails with the policy's default action.
  */
-#include "seccomp.h"
+#include "syscalls.h"
 
 #include <string.h>
 

@@ -49,7 +49,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "backend.h"
+#include "target.h"
 
 /* ---- SBPL operations ---- */
 

@@ -1,6 +1,6 @@
 /*
  * appcontainer_int.h: what the windows target's files share (not a public
- * contract; only backends/appcontainer*.c and its tests include it).
+ * contract; only target/appcontainer*.c and its tests include it).
  *
  * The target is split by phase: appcontainer_sid.c derives names and SIDs,
  * appcontainer_caps.c is the table of capability names it accepts,
@@ -10,7 +10,7 @@
 #ifndef SBX_APPCONTAINER_INT_H
 #define SBX_APPCONTAINER_INT_H
 
-#include "backend.h"
+#include "target.h"
 
 /* ---- SIDs and names (appcontainer_sid.c) ---- */
 

@@ -239,7 +239,7 @@ typedef struct Policy {
 	uint64_t input_digest[2]; /* XXH3-128 of the canonical IR plus locations, reasons and the include closure */
 } Policy;
 
-/* ---- functions (codegen/ir.c) ---- */
+/* ---- functions (ir/ir.c) ---- */
 int ir_rule_cmp(const Rule *a, const Rule *b);   /* canonical order */
 void ir_right_range(const Policy *p, int right, int *lo, int *hi); /* rules[lo..hi) have that right */
 void ir_canonicalise(Arena *a, Policy *p);       /* sort, merge duplicates, compute digests */

@@ -6,7 +6,7 @@
 #define SBX_DIAG_H
 
 #include <stdio.h>
-#include "../codegen/ir.h"
+#include "ir.h"
 
 enum DiagLevel { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE };
 

@@ -17,7 +17,7 @@
  * File ACLs have no manifest form at all: a packaged app's file access comes
  * from its capabilities, which the comment also says.
  */
-#include "appcontainer_int.h"
+#include "appcontainer.h"
 
 void ac_write_manifest(Buf *b, const EmitCtx *cx, const AcProfile *ap)
 {

@@ -7,7 +7,7 @@
  * files produce nothing. A matched rule whose action or flags changed is a
  * `~`; everything else is `+` (only in NEW) or `-` (only in OLD). Each
  * change says whether it widens or narrows access and how each target
- * enforces the rule (exact / stricter / wider / n/a, per codegen/fidelity.h).
+ * enforces the rule (exact / stricter / wider / n/a, per driver/fidelity.h).
  */
 #ifndef SBX_DIFF_H
 #define SBX_DIFF_H

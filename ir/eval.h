@@ -6,7 +6,7 @@
 #define SBX_EVAL_H
 
 #include "ir.h"
-#include "../lang/diag.h"
+#include "diag.h"
 
 typedef struct Decision {
 	uint8_t effect;    /* EFF_ALLOW or EFF_DENY */

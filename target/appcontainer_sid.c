@@ -17,7 +17,7 @@
  * ASCII's; a non-ASCII name is refused rather than folded differently from
  * Windows.
  */
-#include "appcontainer_int.h"
+#include "appcontainer.h"
 
 #include <nettle/sha2.h>
 #include <stdio.h>

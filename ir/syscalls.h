@@ -1,19 +1,14 @@
 /*
- * seccomp.h: the seccomp target's exported pieces.
- *
- * The front end asks two questions of it (is this a system call, and may
- * this argument be compared and on how many bits); the tests and the
- * benchmark drive the code generator directly (scmp_build) to run the
- * programs it makes in an interpreter, per architecture.
- *
- * libseccomp is used only as a database (names, numbers, architectures);
- * the BPF program is generated here (seccomp.c), so no libseccomp code
- * path shapes the bytes of an artifact.
+ * syscalls.h: the system calls as the language and the seccomp target see
+ * them: names, numbers and argument kinds per architecture (libseccomp is
+ * the database), and the derived filter of spec 5.4 (derive.c), which is
+ * part of a policy's meaning: the evaluator reads it as much as the seccomp
+ * target emits it.
  */
-#ifndef SBX_SECCOMP_H
-#define SBX_SECCOMP_H
+#ifndef SBX_SYSCALLS_H
+#define SBX_SYSCALLS_H
 
-#include "backend.h"
+#include "ir.h"
 
 /* Grow an arena vector by one element (VEC_PUSH without reading and
  * writing `cap` in one expression). */
@@ -29,7 +24,7 @@ bool scmp_syscall_known(Str name);
  * Returns false when the syscall is unknown on every architecture. */
 bool scmp_arg_check(Str sysname, int arg, bool *is_pointer, bool *is_32bit);
 
-/* seccomp_sigs.c (generated): argument kinds per call, sorted by name.
+/* syscall_sigs.c (generated): argument kinds per call, sorted by name.
  * kinds: one letter per argument, 'i' 32-bit, 'l' 64-bit, 'p' pointer. */
 typedef struct ScmpSig {
 	const char *name;
@@ -64,27 +59,6 @@ long scmp_arch_nr(const ScmpArch *a, Str name);
 /* The name of a number on the arch, or NULL. */
 const char *scmp_arch_name_of(const ScmpArch *a, uint32_t nr);
 
-/* A cBPF instruction in host order (struct sock_filter's fields). */
-typedef struct ScmpInsn {
-	uint16_t code;
-	uint8_t jt, jf;
-	uint32_t k;
-} ScmpInsn;
-
-typedef struct ScmpProg {
-	ScmpInsn *v;
-	int n;
-} ScmpProg;
-
-/* The kernel's limit on a filter's length. */
-enum { SCMP_MAX_INSNS = 4096 };
-
-/* Generate the filter of policy p for one architecture. Errors (a pointer
- * condition, a program over the kernel's limit) go to d; returns false then. */
-bool scmp_build(Arena *a, const Policy *p, const ScmpArch *arch, Diags *d, ScmpProg *out);
-/* The raw struct sock_filter array in the arch's byte order. */
-void scmp_serialize(const ScmpProg *prog, const ScmpArch *arch, Buf *out);
-
 /* The derived filter's fixed deny list (spec 5.4), with the reason for each. */
 typedef struct ScmpAlwaysDenied {
 	const char *name;
@@ -92,10 +66,6 @@ typedef struct ScmpAlwaysDenied {
 } ScmpAlwaysDenied;
 extern const ScmpAlwaysDenied scmp_always_denied[];
 extern const int scmp_nalways_denied;
-
-/* The seccomp return value of an action (SECCOMP_RET_*); ACT_DEFAULT means
- * the policy's default action. */
-uint32_t scmp_ret_of(const Policy *p, const Action *act);
 
 /* What the policy's non-syscall rules grant on Linux, as the derived filter
  * (spec 5.4) reads them. A right counts as granted when an allow rule gives

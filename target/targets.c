@@ -2,7 +2,7 @@
  * backends.c: the table of targets and what every backend shares (the
  * output list and the artifact header).
  */
-#include "backend.h"
+#include "target.h"
 
 #include <string.h>
 

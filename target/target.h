@@ -3,7 +3,7 @@
  *
  * A backend reads the canonical Policy and appends its artifacts to an
  * in-memory Output; nothing touches the disk until every selected backend
- * has succeeded (codegen/artifact.c writes them, atomically). A backend
+ * has succeeded (driver/artifact.c writes them, atomically). A backend
  * also answers, rule by rule, how faithfully it enforces the rule
  * (LANGUAGE.md section 7); the driver refuses `wider` unless accepted.
  *
@@ -15,8 +15,8 @@
 #ifndef SBX_BACKEND_H
 #define SBX_BACKEND_H
 
-#include "../codegen/ir.h"
-#include "../lang/diag.h"
+#include "../ir/ir.h"
+#include "../ir/diag.h"
 
 typedef enum Fidelity { FID_NA = 0, FID_EXACT, FID_STRICTER, FID_WIDER } Fidelity;
 extern const char *const fid_name[4]; /* "n/a", "exact", "stricter", "wider" */

@@ -42,7 +42,7 @@
  * loses the ACEs Windows grants to ALL APPLICATION PACKAGES, which is closer
  * to the language's "everything not allowed is denied".
  */
-#include "appcontainer_int.h"
+#include "appcontainer.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -13,7 +13,7 @@
 #ifndef SBX_COMPILE_H
 #define SBX_COMPILE_H
 
-#include "../backends/backend.h"
+#include "../target/target.h"
 
 typedef struct EmitOpts {
 	const char *const *arches; /* seccomp arches, sorted, deduplicated */
@@ -46,7 +46,7 @@ bool compile_load(Compile *c, const char *path, const char *const *defines, int 
 bool compile_load_text(Compile *c, const char *name, Str text, const char *const *defines, int ndefines);
 bool compile_emit(Compile *c, const Backend *const *sel, int nsel, const EmitOpts *o);
 
-/* codegen/artifact.c: write every artifact into dir atomically (temp file +
+/* driver/artifact.c: write every artifact into dir atomically (temp file +
  * rename, each file rewritten only when its bytes change); all or nothing. */
 bool artifact_write_all(const Output *out, const char *dir, Diags *d);
 /* Does the file at path (not followed if a symlink) hold exactly b's bytes?
