@@ -170,7 +170,10 @@ int cmd_run(int argc, char **argv)
 	 * is the bytes just compiled, never bytes read back from it. Writing
 	 * rewrites only files whose bytes changed (a tampered one is restored). */
 	static const char *const arches[] = { HOST_ARCH };
-	const Backend *sel[] = { &backend_landlock, &backend_seccomp };
+	const Backend *const *sel = target_os(PLAT_LINUX)->parts;
+	int nsel = 0;
+	while (sel[nsel])
+		nsel++;
 	Buf regen = { 0 };
 	buf_printf(&regen, "sbxc run %s", policy);
 	EmitOpts eo = {
@@ -181,7 +184,7 @@ int cmd_run(int argc, char **argv)
 		.regen = arena_strdup(&c.arena, buf_as_str(&regen)),
 	};
 	buf_free(&regen);
-	if (!compile_emit(&c, sel, 2, &eo) || !artifact_write_all(&c.out, dir, &c.diags))
+	if (!compile_emit(&c, sel, nsel, &eo) || !artifact_write_all(&c.out, dir, &c.diags))
 		goto out;
 	diag_print(stderr, &c.diags);
 	SbxFile *files = arena_alloc(&c.arena, sizeof *files * (size_t)(c.out.n + 1));

@@ -302,59 +302,21 @@ typedef struct Selection {
 
 static int select_targets(const char *list, Selection *s)
 {
-	s->n = 0;
 	snprintf(s->names, sizeof s->names, "%s", list);
-	char buf[256];
-	snprintf(buf, sizeof buf, "%s", list);
-	for (char *save, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		const Backend *add[16];
-		int na = 0;
-		if (!strcmp(t, "all")) {
-			for (int i = 0; backends[i]; i++)
-				if (!backends[i]->not_in_all)
-					add[na++] = backends[i];
-		} else if (!strcmp(t, "linux")) {
-			add[na++] = &backend_landlock;
-			add[na++] = &backend_seccomp;
-		} else {
-			const Backend *b = backend_find(str_c(t));
-			if (!b) {
-				fprintf(stderr, "sbxc: unknown target '%s' (sbxc -t help lists them)\n", t);
-				return EXIT_USAGE;
-			}
-			add[na++] = b;
-		}
-		for (int i = 0; i < na; i++) {
-			bool dup = false;
-			for (int k = 0; k < s->n; k++)
-				dup |= s->v[k] == add[i];
-			if (!dup && s->n < 16)
-				s->v[s->n++] = add[i];
-		}
+	Str bad;
+	s->n = target_select(list, s->v, (int)ARRAY_LEN(s->v), &bad);
+	if (s->n < 0) {
+		fprintf(stderr, "sbxc: unknown target '%.*s' (sbxc -t help lists them)\n", STRF(bad));
+		return EXIT_USAGE;
 	}
 	if (s->n == 0) {
 		fprintf(stderr, "sbxc: -t needs at least one target\n");
 		return EXIT_USAGE;
 	}
-	/* Backends run in table order, whatever order -t named them in. */
-	Selection sorted = *s;
-	sorted.n = 0;
-	for (int i = 0; backends[i]; i++)
-		for (int k = 0; k < s->n; k++)
-			if (s->v[k] == backends[i])
-				sorted.v[sorted.n++] = backends[i];
-	memcpy(s->v, sorted.v, sizeof s->v);
-	s->n = sorted.n;
 	return 0;
 }
 
-static void list_targets(void)
-{
-	printf("targets:\n");
-	for (int i = 0; backends[i]; i++)
-		printf("  %-10s %s\n", backends[i]->name, backends[i]->summary);
-	printf("  %-10s landlock + seccomp\n  %-10s every target\n", "linux", "all");
-}
+static void list_targets(void) { target_help(stdout); }
 
 static int cmp_cstr(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
@@ -792,7 +754,7 @@ static int cmd_check(int argc, char **argv)
 		} else
 			printf("%-44.*s", (int)b.n, b.p);
 		Str lnote;
-		Fidelity lf = fidelity_linux(p, r, &c.arena, &lnote);
+		Fidelity lf = target_fidelity(target_os(PLAT_LINUX), p, r, &c.arena, &lnote);
 		if (json(&o))
 			printf("\"linux\": {\"class\": \"%s\"}, ", fid_name[lf]);
 		else
@@ -890,10 +852,7 @@ static TargetView target_view(const char *target, const Policy *p, const Decisio
 		v.note = STR("no rule allows it, and every artifact starts from deny");
 		return v;
 	}
-	if (!strcmp(target, "linux"))
-		v.fid = fidelity_linux(p, d->rule, a, &v.note);
-	else
-		v.fid = fidelity_of(backend_find(str_c(target)), p, d->rule, a, &v.note);
+	v.fid = target_fidelity(target_name_find(str_c(target)), p, d->rule, a, &v.note);
 	switch (v.fid) {
 	case FID_EXACT:
 		v.kernel = allow ? "allow" : "deny";
@@ -933,8 +892,8 @@ static int cmd_explain(int argc, char **argv)
 			return usage_error(usage_explain, "--on takes linux, macos or windows, not '%s'", o.on);
 	}
 	if (o.targets) {
-		const Backend *tb = strcmp(o.targets, "linux") ? backend_find(str_c(o.targets)) : &backend_landlock;
-		if (!tb || tb->not_in_all)
+		const TargetName *tb = target_name_find(str_c(o.targets));
+		if (!tb || !tb->explain)
 			return usage_error(usage_explain, "-t takes one of linux, landlock, seccomp, macos, windows, not '%s'",
 					   o.targets);
 		if (o.on && !(tb->platform & plat))

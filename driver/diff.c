@@ -31,18 +31,12 @@
 
 /* The three views a reviewer cares about: one per OS. */
 enum { VIEW_LINUX, VIEW_MACOS, VIEW_WINDOWS, NVIEW };
-static const char *const view_name[NVIEW] = { "linux", "macos", "windows" };
+static const unsigned view_plat[NVIEW] = { PLAT_LINUX, PLAT_MACOS, PLAT_WINDOWS };
+#define view_name(v) (target_os(view_plat[v])->name)
 
 static Fidelity view_fidelity(int v, const Policy *p, const Rule *r, Arena *a, Str *note)
 {
-	switch (v) {
-	case VIEW_LINUX:
-		return fidelity_linux(p, r, a, note);
-	case VIEW_MACOS:
-		return fidelity_of(&backend_seatbelt, p, r, a, note);
-	default:
-		return fidelity_of(&backend_appcontainer, p, r, a, note);
-	}
+	return target_fidelity(target_os(view_plat[v]), p, r, a, note);
 }
 
 static int key_cmp(const Rule *a, const Rule *b)
@@ -196,7 +190,7 @@ static void emit_change(Out *o, const Change *c)
 		}
 		fputs(", \"targets\": {", f);
 		for (int v = 0; v < NVIEW; v++) {
-			fprintf(f, "%s\"%s\": {\"class\": \"%s\"", v ? ", " : "", view_name[v], fid_name[fid[v]]);
+			fprintf(f, "%s\"%s\": {\"class\": \"%s\"", v ? ", " : "", view_name(v), fid_name[fid[v]]);
 			if (c->sign == '~' && ofid[v] != fid[v])
 				fprintf(f, ", \"was\": \"%s\"", fid_name[ofid[v]]);
 			if (note[v].n) {
@@ -251,14 +245,14 @@ static void emit_change(Out *o, const Change *c)
 		fprintf(f, "  (%s)\n   ", acc);
 		for (int v = 0; v < NVIEW; v++) {
 			if (c->sign == '~' && ofid[v] != fid[v])
-				fprintf(f, " %s: %s -> %s", view_name[v], fid_name[ofid[v]], fid_name[fid[v]]);
+				fprintf(f, " %s: %s -> %s", view_name(v), fid_name[ofid[v]], fid_name[fid[v]]);
 			else
-				fprintf(f, " %s: %s", view_name[v], fid_name[fid[v]]);
+				fprintf(f, " %s: %s", view_name(v), fid_name[fid[v]]);
 			fputc(v + 1 < NVIEW ? ';' : '\n', f);
 		}
 		for (int v = 0; v < NVIEW; v++)
 			if (note[v].n && (fid[v] == FID_WIDER || fid[v] == FID_STRICTER))
-				fprintf(f, "    %s %s: %.*s\n", view_name[v], fid_name[fid[v]], STRF(note[v]));
+				fprintf(f, "    %s %s: %.*s\n", view_name(v), fid_name[fid[v]], STRF(note[v]));
 	}
 	o->n++;
 	buf_free(&rt);
@@ -425,7 +419,7 @@ void diff_textconv(FILE *f, const Policy *p, Arena *ar)
 			fprintf(f, " [%s]", ir_platform_names(r->platforms));
 		for (int w = 0; w < NVIEW; w++) {
 			Str note;
-			fprintf(f, "%s%s=%s", w ? " " : "  # ", view_name[w], fid_name[view_fidelity(w, p, r, ar, &note)]);
+			fprintf(f, "%s%s=%s", w ? " " : "  # ", view_name(w), fid_name[view_fidelity(w, p, r, ar, &note)]);
 		}
 		fputc('\n', f);
 		buf_free(&b);

@@ -11,33 +11,17 @@
 
 #include "fidelity.h"
 
-bool fidelity_accepted(const Policy *p, int right, const char *backend)
+bool fidelity_accepted(const Policy *p, int right, const Backend *b)
 {
 	for (int i = 0; i < p->naccepts; i++) {
 		const Accept *a = &p->accepts[i];
 		bool right_ok = a->right == right || (a->right == R_NET && (right == R_CONNECT || right == R_BIND));
 		if (!right_ok)
 			continue;
-		if (a->target.n == 0 || str_eqc(a->target, backend))
-			return true;
-		if (str_eqc(a->target, "linux") && (!strcmp(backend, "landlock") || !strcmp(backend, "seccomp")))
+		if (target_covers(a->target, b))
 			return true;
 	}
 	return false;
-}
-
-Fidelity fidelity_of(const Backend *b, const Policy *p, const Rule *r, Arena *a, Str *note)
-{
-	*note = (Str){ "", 0 };
-	if (!(r->platforms & b->platform) || !b->fidelity)
-		return FID_NA;
-	return b->fidelity(p, r, a, note);
-}
-
-Fidelity fidelity_linux(const Policy *p, const Rule *r, Arena *a, Str *note)
-{
-	Fidelity f = fidelity_of(&backend_landlock, p, r, a, note);
-	return f != FID_NA ? f : fidelity_of(&backend_seccomp, p, r, a, note);
 }
 
 bool fidelity_gate(Compile *c, const Backend *const *sel, int nsel, bool accept_wider)
@@ -58,7 +42,7 @@ bool fidelity_gate(Compile *c, const Backend *const *sel, int nsel, bool accept_
 				continue;
 			if (fidelity_of(sel[i], p, r, &c->arena, &note) != FID_WIDER)
 				continue;
-			if (fidelity_accepted(p, r->right, sel[i]->name))
+			if (fidelity_accepted(p, r->right, sel[i]))
 				continue;
 			Buf b = { 0 };
 			buf_printf(&b, "%s %s ", r->effect == EFF_ALLOW ? "allow" : "deny", ir_right_name[r->right]);

@@ -4,12 +4,8 @@
 #include "compile.h"
 
 /* Does an `accept wider` cover right on backend? */
-bool fidelity_accepted(const Policy *p, int right, const char *backend);
+bool fidelity_accepted(const Policy *p, int right, const Backend *b);
 /* Refuses (errors at the rule) every wider rule not accepted; with
  * accept_wider they are warnings. Stricter rules get a note only in reports. */
 bool fidelity_gate(Compile *c, const Backend *const *sel, int nsel, bool accept_wider);
-/* One backend's answer (n/a for rules not on its platform). */
-Fidelity fidelity_of(const Backend *b, const Policy *p, const Rule *r, Arena *a, Str *note);
-/* The `linux` view: landlock's answer, or seccomp's where landlock says n/a. */
-Fidelity fidelity_linux(const Policy *p, const Rule *r, Arena *a, Str *note);
 #endif

@@ -1493,7 +1493,7 @@ static int right_platforms(Sema *sm, int r, uint8_t plat, SrcLoc loc)
 	return plat;
 }
 
-static const char *const target_names[] = { "self", "children", "any" };
+static const char *const proc_targets[] = { "self", "children", "any" };
 
 static bool build_rule(Sema *sm, Tok kw, const Items *it, uint8_t plat, Str because)
 {
@@ -1659,7 +1659,7 @@ static bool build_rule(Sema *sm, Tok kw, const Items *it, uint8_t plat, Str beca
 			Tok t = it->v[k].tok;
 			int tg = -1;
 			for (int x = 0; x < 3; x++)
-				if (str_eqc(t.text, target_names[x]))
+				if (str_eqc(t.text, proc_targets[x]))
 					tg = x;
 			if (tg < 0 || (r0 == R_PTRACE && tg != TGT_CHILDREN)) {
 				ERR(sm, t.loc, r0 == R_PTRACE ? "ptrace takes 'children', found '%s'" : "expected self, children or any, found '%s'",
@@ -1667,7 +1667,7 @@ static bool build_rule(Sema *sm, Tok kw, const Items *it, uint8_t plat, Str beca
 				ok = false;
 				continue;
 			}
-			EMIT_FOR_RIGHTS(t.loc, rule->target = (uint8_t)tg; rule->obj = str_c(target_names[tg]);)
+			EMIT_FOR_RIGHTS(t.loc, rule->target = (uint8_t)tg; rule->obj = str_c(proc_targets[tg]);)
 		}
 		return ok;
 	case OBJ_NAME: {
@@ -1871,7 +1871,7 @@ static bool parse_op(Sema *sm, const Items *it, int i, uint8_t plat, bool subtre
 		Tok t = it->v[i++].tok;
 		int tg = -1;
 		for (int x = 0; x < 3; x++)
-			if (str_eqc(t.text, target_names[x]))
+			if (str_eqc(t.text, proc_targets[x]))
 				tg = x;
 		if (tg < 0) {
 			ERR(sm, t.loc, "expected self, children or any, found '%s'", cs(sm, t.text));

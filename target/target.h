@@ -17,6 +17,7 @@
 
 #include "../ir/ir.h"
 #include "../ir/diag.h"
+#include <stdio.h>
 
 typedef enum Fidelity { FID_NA = 0, FID_EXACT, FID_STRICTER, FID_WIDER } Fidelity;
 extern const char *const fid_name[4]; /* "n/a", "exact", "stricter", "wider" */
@@ -57,6 +58,40 @@ typedef struct Backend {
 extern const Backend backend_seatbelt, backend_landlock, backend_seccomp, backend_appcontainer, backend_oci;
 extern const Backend *const backends[]; /* NULL-terminated, in -t help order */
 const Backend *backend_find(Str name);
+
+/* Every name that -t, `accept wider ... on NAME` and `explain -t` know: each
+ * backend, and the composites (`linux` is landlock + seccomp; `all` every
+ * platform backend). This table is the one place that knows target names. */
+typedef struct TargetName {
+	const char *name;
+	const char *summary;           /* -t help's line */
+	const Backend *parts[5];       /* what it selects, NULL-terminated */
+	unsigned platform;             /* PLAT_* of its parts */
+	bool accept;                   /* may follow `accept wider RIGHT on` */
+	bool explain;                  /* may be given to explain -t (one OS, not an export) */
+} TargetName;
+extern const TargetName target_names[]; /* terminated by a NULL name, -t help order */
+const TargetName *target_name_find(Str name);
+/* The view of one OS (PLAT_LINUX, PLAT_MACOS or PLAT_WINDOWS): its name and
+ * what a rule on it gets (linux: landlock's answer, or seccomp's where
+ * landlock says n/a). */
+const TargetName *target_os(unsigned plat);
+/* A backend's answer for rule r (n/a for rules not on its platform). */
+Fidelity fidelity_of(const Backend *b, const Policy *p, const Rule *r, Arena *a, Str *note);
+/* A name's answer: its first part's that is not n/a. */
+Fidelity target_fidelity(const TargetName *t, const Policy *p, const Rule *r, Arena *a, Str *note);
+/* Does `accept wider ... on NAME` cover backend b? An empty name covers all. */
+bool target_covers(Str name, const Backend *b);
+/* -t LIST (comma-separated names) into out, expanded, deduplicated, in
+ * table order; returns the count, 0 for an empty list, -1 for an unknown
+ * name (*bad is set to it). */
+int target_select(const char *list, const Backend **out, int max, Str *bad);
+/* -t help. */
+void target_help(FILE *f);
+/* The names that may follow `accept wider RIGHT on`, NULL-terminated, and
+ * the same as prose ("macos, linux, ... or oci") for messages: the
+ * language is given these, it does not know targets. */
+extern const char *const target_accept_names[];
 
 /* Appends an artifact and returns its buffer to fill. */
 Buf *output_add(EmitCtx *cx, Str name);

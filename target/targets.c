@@ -1,6 +1,7 @@
 /*
- * backends.c: the table of targets and what every backend shares (the
- * output list and the artifact header).
+ * targets.c: the table of targets, every name -t knows (composites
+ * included), and what every backend shares (the output list and the
+ * artifact header).
  */
 #include "target.h"
 
@@ -23,6 +24,95 @@ const Backend *backend_find(Str name)
 		if (str_eqc(name, backends[i]->name))
 			return backends[i];
 	return NULL;
+}
+
+const TargetName target_names[] = {
+	{ "macos", NULL, { &backend_seatbelt }, PLAT_MACOS, true, true },
+	{ "landlock", NULL, { &backend_landlock }, PLAT_LINUX, true, true },
+	{ "seccomp", NULL, { &backend_seccomp }, PLAT_LINUX, true, true },
+	{ "windows", NULL, { &backend_appcontainer }, PLAT_WINDOWS, true, true },
+	{ "oci", NULL, { &backend_oci }, PLAT_LINUX, true, false },
+	{ "linux", "landlock + seccomp", { &backend_landlock, &backend_seccomp }, PLAT_LINUX, true, true },
+	{ "all", "every target", { &backend_seatbelt, &backend_landlock, &backend_seccomp, &backend_appcontainer },
+	  PLAT_ALL, false, false },
+	{ NULL, NULL, { NULL }, 0, false, false },
+};
+
+const char *const target_accept_names[] = { "macos", "linux", "landlock", "seccomp", "windows", "oci", NULL };
+
+const TargetName *target_name_find(Str name)
+{
+	for (const TargetName *t = target_names; t->name; t++)
+		if (str_eqc(name, t->name))
+			return t;
+	return NULL;
+}
+
+const TargetName *target_os(unsigned plat)
+{
+	const char *n = plat == PLAT_MACOS ? "macos" : plat == PLAT_WINDOWS ? "windows" : "linux";
+	return target_name_find(str_c(n));
+}
+
+Fidelity fidelity_of(const Backend *b, const Policy *p, const Rule *r, Arena *a, Str *note)
+{
+	*note = (Str){ "", 0 };
+	if (!(r->platforms & b->platform) || !b->fidelity)
+		return FID_NA;
+	return b->fidelity(p, r, a, note);
+}
+
+Fidelity target_fidelity(const TargetName *t, const Policy *p, const Rule *r, Arena *a, Str *note)
+{
+	Fidelity f = FID_NA;
+	*note = (Str){ "", 0 };
+	for (int i = 0; t->parts[i] && f == FID_NA; i++)
+		f = fidelity_of(t->parts[i], p, r, a, note);
+	return f;
+}
+
+bool target_covers(Str name, const Backend *b)
+{
+	if (name.n == 0)
+		return true;
+	const TargetName *t = target_name_find(name);
+	for (int i = 0; t && t->parts[i]; i++)
+		if (t->parts[i] == b)
+			return true;
+	return false;
+}
+
+int target_select(const char *list, const Backend **out, int max, Str *bad)
+{
+	bool want[16] = { false };
+	for (const char *p = list; *p;) {
+		const char *e = strchr(p, ',');
+		Str name = { p, e ? (size_t)(e - p) : strlen(p) };
+		p += name.n + (e != NULL);
+		if (name.n == 0)
+			continue;
+		const TargetName *t = target_name_find(name);
+		if (!t) {
+			*bad = name;
+			return -1;
+		}
+		for (int i = 0; t->parts[i]; i++)
+			for (int k = 0; backends[k]; k++)
+				want[k] |= backends[k] == t->parts[i];
+	}
+	/* Backends run in table order, whatever order -t named them in. */
+	int n = 0;
+	for (int k = 0; backends[k] && n < max; k++)
+		if (want[k])
+			out[n++] = backends[k];
+	return n;
+}
+
+void target_help(FILE *f)
+{
+	fprintf(f, "targets:\n");
+	for (const TargetName *t = target_names; t->name; t++)
+		fprintf(f, "  %-10s %s\n", t->name, t->summary ? t->summary : t->parts[0]->summary);
 }
 
 Buf *output_add(EmitCtx *cx, Str name)
