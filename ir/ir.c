@@ -16,6 +16,7 @@
 #include <xxhash.h>
 
 #include "ir.h"
+#include "../lib/esc.h"
 
 #define X(e, s, k, p) s,
 const char *const ir_right_name[R__COUNT] = { SBX_RIGHTS(X) };
@@ -138,32 +139,7 @@ bool ir_needs_quote(Str s)
 	return !(s.p[0] == '/' || s.p[0] == '$' || s.p[0] == '~');
 }
 
-void ir_quote(Buf *out, Str s)
-{
-	buf_putc(out, '"');
-	for (size_t i = 0; i < s.n; i++) {
-		size_t j = i;
-		while (j < s.n && s.p[j] != '"' && s.p[j] != '\\' && (unsigned char)s.p[j] >= 0x20 && s.p[j] != 0x7f)
-			j++;
-		if (j > i) {
-			buf_put(out, s.p + i, j - i);
-			i = j - 1;
-			continue;
-		}
-		unsigned char c = (unsigned char)s.p[i];
-		if (c == '"' || c == '\\')
-			buf_printf(out, "\\%c", c);
-		else if (c == '\n')
-			buf_puts(out, "\\n");
-		else if (c == '\t')
-			buf_puts(out, "\\t");
-		else if (c < 0x20 || c == 0x7f)
-			buf_printf(out, "\\x%02x", c);
-		else
-			buf_putc(out, (char)c);
-	}
-	buf_putc(out, '"');
-}
+void ir_quote(Buf *out, Str s) { esc_put(out, s, ESC_SBX); }
 
 /* A name (mach service, capability) is bare when it lexes as one word. */
 static bool name_is_word(Str s)

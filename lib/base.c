@@ -225,35 +225,6 @@ void buf_u64(Buf *b, uint64_t v)
 	buf_put(b, tmp + i, sizeof tmp - (size_t)i);
 }
 
-void buf_json_str(Buf *b, Str s)
-{
-	buf_putc(b, '"');
-	for (size_t i = 0; i < s.n; i++) {
-		unsigned char c = (unsigned char)s.p[i];
-		if (c == '"' || c == '\\') {
-			buf_putc(b, '\\');
-			buf_putc(b, (char)c);
-		} else if (c == '\n') {
-			buf_puts(b, "\\n");
-		} else if (c == '\t') {
-			buf_puts(b, "\\t");
-		} else if (c < 0x20 || c == 0x7f) {
-			buf_printf(b, "\\u%04x", c);
-		} else {
-			buf_putc(b, (char)c);
-		}
-	}
-	buf_putc(b, '"');
-}
-
-void fput_json_str(FILE *f, Str s)
-{
-	Buf b = { 0 };
-	buf_json_str(&b, s);
-	fwrite(b.p ? b.p : "", 1, b.n, f);
-	buf_free(&b);
-}
-
 void buf_free(Buf *b)
 {
 	free(b->p);

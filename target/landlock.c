@@ -31,6 +31,7 @@
  * output; the runtime refuses a manifest whose bytes differ.
  */
 #include "target.h"
+#include "../lib/esc.h"
 #include "../ir/eval.h"
 #include "../runtime/ll_abi.h"
 
@@ -340,28 +341,6 @@ static Fidelity fidelity(const Policy *p, const Rule *r, Arena *a, Str *note)
 
 /* ---- emit ---- */
 
-/* A string as the runtime's reader decodes it: no byte can end the line
- * or the string, so no path can add a directive. */
-static void put_quoted(Buf *b, Str s)
-{
-	buf_putc(b, '"');
-	for (size_t i = 0; i < s.n; i++) {
-		unsigned char c = (unsigned char)s.p[i];
-		if (c == '"' || c == '\\') {
-			buf_putc(b, '\\');
-			buf_putc(b, (char)c);
-		} else if (c == '\n')
-			buf_puts(b, "\\n");
-		else if (c == '\t')
-			buf_puts(b, "\\t");
-		else if (c < 0x20 || c == 0x7f)
-			buf_printf(b, "\\x%02x", c);
-		else
-			buf_putc(b, (char)c);
-	}
-	buf_putc(b, '"');
-}
-
 static void put_rights(Buf *b, uint64_t access)
 {
 	bool first = true;
@@ -418,10 +397,10 @@ static void emit_params(Buf *b, const Policy *p, Arena *ar)
 		buf_str(b, names[i]);
 		if (pa && pa->baked) {
 			buf_puts(b, " baked ");
-			put_quoted(b, pa->def);
+			esc_put(b, pa->def, ESC_LANDLOCK);
 		} else if (pa && pa->has_default) {
 			buf_puts(b, " default ");
-			put_quoted(b, pa->def);
+			esc_put(b, pa->def, ESC_LANDLOCK);
 		} else if (!pa || pa->builtin || is_builtin(names[i])) {
 			buf_puts(b, " builtin");
 		} else {
@@ -456,7 +435,7 @@ static void emit_fs(Buf *b, const Policy *p, Arena *ar)
 		buf_puts(b, v[i].kind ? "fs carve " : "fs allow ");
 		put_rights(b, v[i].access);
 		buf_putc(b, ' ');
-		put_quoted(b, v[i].path);
+		esc_put(b, v[i].path, ESC_LANDLOCK);
 		if (v[i].flags & RF_REQUIRED)
 			buf_puts(b, " required");
 		if (v[i].flags & RF_CREATE)
@@ -486,7 +465,7 @@ static bool emit_ports(Buf *b, Arena *ar, const Policy *p, int right, const char
 static void fallback(Buf *b, const char *right, int abi, const char *action, const char *why)
 {
 	buf_printf(b, "fallback %s@%d %s ", right, abi, action);
-	put_quoted(b, str_c(why));
+	esc_put(b, str_c(why), ESC_LANDLOCK);
 	buf_putc(b, '\n');
 }
 
@@ -507,7 +486,7 @@ static void emit_seccomp_ref(Buf *b, EmitCtx *cx)
 			m = &scratch.v[i];
 	if (m) {
 		buf_puts(b, "seccomp ");
-		put_quoted(b, want);
+		esc_put(b, want, ESC_LANDLOCK);
 		buf_printf(b, " xxh3-64:%016llx\n", (unsigned long long)XXH3_64bits(m->data.p, m->data.n));
 	} else {
 		buf_puts(b, "seccomp none \"the seccomp backend produced no manifest for this policy\"\n");

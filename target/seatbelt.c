@@ -50,6 +50,7 @@
 #include <strings.h>
 
 #include "target.h"
+#include "../lib/esc.h"
 
 /* ---- SBPL operations ---- */
 
@@ -125,42 +126,6 @@ typedef struct Sb {
 
 /* ---- escaping ---- */
 
-/* A Scheme string literal. Control bytes other than \n \t \r have no escape
- * both TinyScheme and libsandbox read the same way: refused. */
-static bool put_sstr(Buf *b, Str s)
-{
-	bool ok = true;
-	buf_putc(b, '"');
-	for (size_t i = 0; i < s.n; i++) {
-		unsigned char c = (unsigned char)s.p[i];
-		if (c == '"' || c == '\\') {
-			buf_putc(b, '\\');
-			buf_putc(b, (char)c);
-		} else if (c == '\n')
-			buf_puts(b, "\\n");
-		else if (c == '\t')
-			buf_puts(b, "\\t");
-		else if (c == '\r')
-			buf_puts(b, "\\r");
-		else if (c < 0x20 || c == 0x7f) {
-			buf_putc(b, '?');
-			ok = false;
-		} else
-			buf_putc(b, (char)c);
-	}
-	buf_putc(b, '"');
-	return ok;
-}
-
-/* Comment text: one line, whatever the bytes. */
-static void put_comment(Buf *b, Str s)
-{
-	for (size_t i = 0; i < s.n; i++) {
-		unsigned char c = (unsigned char)s.p[i];
-		buf_putc(b, c < 0x20 || c == 0x7f ? '?' : (char)c);
-	}
-}
-
 static bool is_meta(char c) { return c && strchr("\\.^$|?*+()[]{}", c); }
 
 /* ---- expressions: a string built from literal bytes and param values ---- */
@@ -211,7 +176,7 @@ static void cat_render(Sb *sb, const Cat *c, Buf *out)
 	if (c->n == 0)
 		buf_puts(out, "\"\"");
 	else if (c->n == 1)
-		ok = c->v[0].expr ? (buf_str(out, c->v[0].s), true) : put_sstr(out, c->v[0].s);
+		ok = c->v[0].expr ? (buf_str(out, c->v[0].s), true) : esc_put(out, c->v[0].s, ESC_SCHEME);
 	else {
 		buf_puts(out, "(string-append");
 		for (int i = 0; i < c->n; i++) {
@@ -219,7 +184,7 @@ static void cat_render(Sb *sb, const Cat *c, Buf *out)
 			if (c->v[i].expr)
 				buf_str(out, c->v[i].s);
 			else
-				ok &= put_sstr(out, c->v[i].s);
+				ok &= esc_put(out, c->v[i].s, ESC_SCHEME);
 		}
 		buf_putc(out, ')');
 	}
@@ -705,7 +670,7 @@ static void lower(Sb *sb, const Rule *r)
 		if (r->name.n) {
 			Buf b = { 0 };
 			buf_printf(&b, "(%s ", m[r->right].filter);
-			if (!put_sstr(&b, r->name) && !sb->bad) {
+			if (!esc_put(&b, r->name, ESC_SCHEME) && !sb->bad) {
 				sb->bad = true;
 				diag_at(sb->d, DIAG_ERROR, r->loc, "the name holds a control byte a Seatbelt profile cannot carry");
 			}
@@ -824,7 +789,7 @@ static void put_where(Sb *sb, Buf *b, const Atom *a)
 		}
 		Str file = r->loc.file < sb->p->nfiles ? sb->p->files[r->loc.file].name : STR("?");
 		buf_puts(b, shown ? ", " : " ");
-		put_comment(b, file);
+		esc_put(b, file, ESC_COMMENT);
 		buf_printf(b, ":%u", (unsigned)r->loc.line);
 		shown++;
 		if (!because.n)
@@ -832,7 +797,7 @@ static void put_where(Sb *sb, Buf *b, const Atom *a)
 	}
 	if (because.n) {
 		buf_puts(b, " (");
-		put_comment(b, because);
+		esc_put(b, because, ESC_COMMENT);
 		buf_putc(b, ')');
 	}
 }
@@ -865,7 +830,7 @@ static void put_message(Sb *sb, Buf *b, const Atom *first, int count)
 			shown++;
 		}
 	buf_puts(b, "(with message ");
-	put_sstr(b, buf_as_str(&m)); /* control bytes become '?': a message may */
+	esc_put(b, buf_as_str(&m), ESC_SCHEME); /* control bytes become '?': a message may */
 	buf_putc(b, ')');
 	buf_free(&m);
 }
@@ -1011,7 +976,7 @@ static void define_param(Sb *sb, Buf *b, ParamUse *u)
 	bool root = u->root;
 	Buf val = { 0 };
 	Buf q = { 0 };
-	put_sstr(&q, name); /* names are identifiers */
+	esc_put(&q, name, ESC_SCHEME); /* names are identifiers */
 	if (prm && prm->has_default && !prm->baked) {
 		visit_default_refs(sb, b, prm->def);
 		/* The default as an expression: `${X}` is X's variable. */
@@ -1040,7 +1005,7 @@ static void define_param(Sb *sb, Buf *b, ParamUse *u)
 			   (int)dv.n, dv.p);
 		buf_free(&dv);
 	} else if (prm && prm->baked)
-		put_sstr(&val, prm->def);
+		esc_put(&val, prm->def, ESC_SCHEME);
 	else
 		buf_printf(&val, "(param %.*s)", (int)q.n, q.p);
 	Str var = param_var(sb, name);
@@ -1089,13 +1054,13 @@ static bool emit(EmitCtx *cx)
 	artifact_header(b, ";;", cx, "sbx-seatbelt", 1);
 	buf_puts(b, "(version 1)\n(deny default)\n");
 	buf_puts(b, "\n;; apply: sandbox-exec -f ");
-	put_comment(b, p->name);
+	esc_put(b, p->name, ESC_COMMENT);
 	buf_puts(b, ".sb");
 	for (int i = 0; i < sb.npu; i++) {
 		const Param *prm = find_param(p, sb.pu[i].name);
 		bool optional = prm && prm->has_default;
 		buf_puts(b, optional ? " [-D " : " -D ");
-		put_comment(b, sb.pu[i].name);
+		esc_put(b, sb.pu[i].name, ESC_COMMENT);
 		buf_puts(b, optional ? "=...]" : "=...");
 	}
 	buf_puts(b, " COMMAND...\n");
