@@ -21,8 +21,7 @@
 #include "../driver/diff.h"
 #include "../ir/eval.h"
 #include "../driver/fidelity.h"
-#include "../lang/fmt.h"
-#include "../lang/parse.h"
+#include "../lang/lang.h"
 
 enum { EXIT_OK = 0, EXIT_POLICY = 1, EXIT_STALE = 2, EXIT_USAGE = 64 };
 
@@ -932,7 +931,7 @@ static int cmd_explain(int argc, char **argv)
 		free(defs);
 	}
 	Op op;
-	if (!eval_parse_op(c.policy, &c.arena, &c.diags, (SrcLoc){ 0, 0, 0 }, optext, &op)) {
+	if (!lang_parse_op(c.policy, &c.arena, &c.diags, (SrcLoc){ 0, 0, 0 }, optext, &op)) {
 		buf_free(&opb);
 		return finish(&c, EXIT_POLICY);
 	}
@@ -1030,11 +1029,9 @@ static int cmd_fmt(int argc, char **argv)
 		buf_free(&src);
 		c.diags.files = &sf;
 		c.diags.nfiles = 1;
-		StmtList sl;
 		Buf out = { 0 };
 		c.arena.oom = &c.oom;
-		bool ok = !setjmp(c.oom) && parse_file(&c.arena, &c.diags, 0, sf.text, &sl) &&
-			  fmt_source(&c.arena, &c.diags, 0, sf.text, &out);
+		bool ok = !setjmp(c.oom) && lang_format(&c.arena, &c.diags, 0, sf.text, &out);
 		c.arena.oom = NULL;
 		if (!ok) {
 			buf_free(&out);

@@ -30,7 +30,7 @@
 #include <xxhash.h>
 
 #include "cache.h"
-#include "../lang/stdlib_policies.h"
+#include "../lang/lang.h"
 
 const char *const cache_result_name[5] = { "hit", "miss", "stale", "corrupt", "off" };
 

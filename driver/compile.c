@@ -9,7 +9,7 @@
 
 #include "compile.h"
 #include "fidelity.h"
-#include "../lang/sema.h"
+#include "../lang/lang.h"
 
 void compile_init(Compile *c)
 {
@@ -18,7 +18,6 @@ void compile_init(Compile *c)
 	c->diags.arena = &c->arena;
 	c->max_file_size = 8u << 20;
 	c->max_rules = 1000000;
-	c->max_depth = 64;
 }
 
 void compile_free(Compile *c)
@@ -42,7 +41,17 @@ static bool load(Compile *c, const char *path, const Str *text, const char *cons
 		c->policy = NULL;
 		return false;
 	}
-	bool ok = sema_load(c, path, text, defines, ndefines);
+	LangOpts lo = {
+		.arena = &c->arena,
+		.diags = &c->diags,
+		.max_file_size = c->max_file_size,
+		.max_rules = c->max_rules,
+		.fragment_ok = c->fragment_ok,
+		.skip_checks = c->skip_checks,
+		.resolve_defaults = c->resolve_defaults,
+		.accept_targets = target_accept_names,
+	};
+	bool ok = lang_load(&lo, path, text, defines, ndefines, &c->policy);
 	c->arena.oom = NULL;
 	return ok;
 }

@@ -35,7 +35,6 @@ typedef struct Compile {
 	/* Limits (tests lower them). */
 	size_t max_file_size;
 	int max_rules;
-	int max_depth;
 } Compile;
 
 void compile_init(Compile *c);

@@ -27,11 +27,4 @@ bool eval_wild(Str p, Str s);
 /* Does rule r's object match op? (Same right assumed.) */
 bool eval_rule_matches(const Rule *r, const Op *op);
 
-/* Parse an operation as written after `explain`/`expect`: "read /etc/passwd",
- * "connect tcp example.com:443", "bind unix /run/x.sock", "fork",
- * "signal children", "syscall socket 2 1 0", "mach-lookup com.apple.x".
- * p supplies the params a path may name (NULL: only the built-ins).
- * Errors go to d at loc (or plain when loc.line == 0). */
-bool eval_parse_op(const Policy *p, Arena *a, Diags *d, SrcLoc loc, Str text, Op *out);
-
 #endif

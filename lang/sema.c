@@ -24,12 +24,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sema.h"
+#include "lang.h"
+#include "ast.h"
 #include "consts.h"
+#include "fmt.h"
 #include "parse.h"
 #include "grammar.h"
 #include "../ir/eval.h"
-#include "stdlib_policies.h"
 #include "../ir/syscalls.h"
 
 enum { MAX_USE_DEPTH = 32, MAX_DNF = 64 };
@@ -48,8 +49,9 @@ typedef struct GroupDef {
 	int nnames;
 } GroupDef;
 
+typedef struct Sema Sema;
 struct Sema {
-	Compile *c;
+	const LangOpts *o;
 	Arena *a;
 	Diags *d;
 	Policy *p;
@@ -160,14 +162,14 @@ static bool load_path(Sema *sm, Str path, SrcLoc from, bool is_main)
 	if (find_key(sm, key) >= 0)
 		return load_text(sm, path, key, (Str){ 0, 0 }, from);
 	Buf b = { 0 };
-	int e = read_file(cpath, sm->c->max_file_size, &b);
+	int e = read_file(cpath, sm->o->max_file_size, &b);
 	if (e) {
 		buf_free(&b);
 		if (e == EFBIG) {
 			if (is_main)
-				diag_plain(sm->d, DIAG_ERROR, "'%s' is larger than the limit of %zu bytes", cpath, sm->c->max_file_size);
+				diag_plain(sm->d, DIAG_ERROR, "'%s' is larger than the limit of %zu bytes", cpath, sm->o->max_file_size);
 			else
-				ERR(sm, from, "'%s' is larger than the limit of %zu bytes", cpath, sm->c->max_file_size);
+				ERR(sm, from, "'%s' is larger than the limit of %zu bytes", cpath, sm->o->max_file_size);
 		} else if (is_main)
 			diag_plain(sm->d, DIAG_ERROR, "cannot read '%s': %s", cpath, strerror(e));
 		else
@@ -530,7 +532,7 @@ static bool declare_params(Sema *sm, const char *const *defines, int ndefines)
 			ok &= each_ref(sm, p->def, check_ref, &ctx);
 		}
 	}
-	if (ok && sm->c->resolve_defaults)
+	if (ok && sm->o->resolve_defaults)
 		resolve_defaults(sm);
 	return ok;
 }
@@ -628,7 +630,16 @@ static bool expand_group(Sema *sm, GroupDef *g, SrcLoc from)
 	return ok;
 }
 
-static const char *const accept_targets[] = { "macos", "linux", "landlock", "seccomp", "windows", "oci" };
+/* "a, b or c" of a NULL-terminated list, for messages. */
+static const char *name_list(Arena *a, const char *const *v)
+{
+	Buf b = { 0 };
+	for (int i = 0; v && v[i]; i++)
+		buf_printf(&b, "%s%s", i == 0 ? "" : v[i + 1] ? ", " : " or ", v[i]);
+	Str s = arena_strdup(a, buf_as_str(&b));
+	buf_free(&b);
+	return s.p;
+}
 
 static bool parse_action(Sema *sm, const Items *it, int *i, Action *act, bool is_default);
 
@@ -706,11 +717,12 @@ static bool declare_misc(Sema *sm)
 			if (k < it->n && str_eqc(it->v[k].tok.text, "on")) {
 				k++;
 				bool known = false;
-				for (size_t t = 0; k < it->n && t < ARRAY_LEN(accept_targets); t++)
-					known |= str_eqc(it->v[k].tok.text, accept_targets[t]);
+				const char *const *names = sm->o->accept_targets;
+				for (int t = 0; k < it->n && names && names[t]; t++)
+					known |= str_eqc(it->v[k].tok.text, names[t]);
 				if (!known) {
-					ERR(sm, k < it->n ? it->v[k].tok.loc : it->v[k - 1].tok.loc,
-					    "expected a target after 'on' (macos, linux, landlock, seccomp, windows or oci)");
+					ERR(sm, k < it->n ? it->v[k].tok.loc : it->v[k - 1].tok.loc, "expected a target after 'on' (%s)",
+					    name_list(sm->a, names));
 					ok = false;
 					break;
 				}
@@ -1464,7 +1476,7 @@ static void unknown_right(Sema *sm, Tok t)
 
 static Rule *new_rule(Sema *sm)
 {
-	if (sm->nrules >= sm->c->max_rules) {
+	if (sm->nrules >= sm->o->max_rules) {
 		sm->too_many = true;
 		static Rule dummy;
 		memset(&dummy, 0, sizeof dummy);
@@ -2032,7 +2044,7 @@ static bool build_all(Sema *sm)
 			ok &= build_checks(sm, f);
 		}
 		if (sm->too_many) {
-			diag_plain(sm->d, DIAG_ERROR, "too many rules: more than %d after expanding groups (the limit)", sm->c->max_rules);
+			diag_plain(sm->d, DIAG_ERROR, "too many rules: more than %d after expanding groups (the limit)", sm->o->max_rules);
 			return false;
 		}
 	}
@@ -2276,13 +2288,15 @@ static void warn_shadowed(Sema *sm)
 
 static int cmp_param(const void *x, const void *y) { return str_cmp(((const Param *)x)->name, ((const Param *)y)->name); }
 
-bool sema_load(Compile *c, const char *path, const Str *text, const char *const *defines, int ndefines)
+bool lang_load(const LangOpts *o, const char *path, const Str *text, const char *const *defines, int ndefines,
+	       Policy **out)
 {
+	*out = NULL;
 	Sema s = { 0 };
 	Sema *sm = &s;
-	sm->c = c;
-	sm->a = &c->arena;
-	sm->d = &c->diags;
+	sm->o = o;
+	sm->a = o->arena;
+	sm->d = o->diags;
 	sm->p = arena_alloc(sm->a, sizeof(Policy));
 	bool ok;
 	if (text)
@@ -2296,7 +2310,7 @@ bool sema_load(Compile *c, const char *path, const Str *text, const char *const 
 	if (!build_all(sm))
 		return false;
 	Policy *p = sm->p;
-	if (!sm->policy_stmt && !c->fragment_ok) {
+	if (!sm->policy_stmt && !o->fragment_ok) {
 		diag_at(sm->d, DIAG_ERROR, (SrcLoc){ 0, 1, 1 }, "missing 'policy NAME': artifacts are named after the policy");
 		return false;
 	}
@@ -2321,7 +2335,7 @@ bool sema_load(Compile *c, const char *path, const Str *text, const char *const 
 		if (p->rules[i].right == R_SYSCALL)
 			p->has_syscall_rules = true;
 	ir_canonicalise(sm->a, p);
-	c->policy = p;
+	*out = p;
 	if (!p->has_syscall_rules) {
 		/* The derived filter is part of the meaning (spec 5.4): let the
 		 * evaluator see it, from the one place that builds it. */
@@ -2334,7 +2348,7 @@ bool sema_load(Compile *c, const char *path, const Str *text, const char *const 
 		}
 	}
 	warn_shadowed(sm);
-	if (c->skip_checks)
+	if (o->skip_checks)
 		return true;
 	ok = check_nevers(sm);
 	ok &= check_expects(sm);
@@ -2342,12 +2356,11 @@ bool sema_load(Compile *c, const char *path, const Str *text, const char *const 
 }
 
 /* explain's operation: lexed as a line of items, read like an expect's. */
-bool eval_parse_op(const Policy *pol, Arena *a, Diags *d, SrcLoc loc, Str text, Op *out)
+bool lang_parse_op(const Policy *pol, Arena *a, Diags *d, SrcLoc loc, Str text, Op *out)
 {
-	Compile dummy = { 0 };
-	dummy.max_rules = 1;
+	LangOpts dummy = { .max_rules = 1 };
 	Sema s = { 0 };
-	s.c = &dummy;
+	s.o = &dummy;
 	s.a = a;
 	s.d = d;
 	Str src = arena_strdup(a, text);
@@ -2390,4 +2403,10 @@ bool eval_parse_op(const Policy *pol, Arena *a, Diags *d, SrcLoc loc, Str text, 
 	}
 	out->text = ir_op_text(a, out);
 	return true;
+}
+
+bool lang_format(Arena *a, Diags *d, uint16_t file, Str src, Buf *out)
+{
+	StmtList sl;
+	return parse_file(a, d, file, src, &sl) && fmt_source(a, d, file, src, out);
 }

@@ -31,6 +31,7 @@
 
 #include "../../driver/compile.h"
 #include "../../ir/eval.h"
+#include "../../lang/lang.h"
 
 /* ---- the dump: DECISION \t OP,OP \t FILTER ---- */
 
@@ -418,7 +419,7 @@ static void check_op(const char *text)
 {
 	Op op;
 	Diags d = { .arena = &c.arena };
-	if (!eval_parse_op(pol, &c.arena, &d, (SrcLoc){ 0, 0, 0 }, str_c(text), &op)) {
+	if (!lang_parse_op(pol, &c.arena, &d, (SrcLoc){ 0, 0, 0 }, str_c(text), &op)) {
 		if (verbose)
 			fprintf(stderr, "sbsem: skipped unparsable sample: %s\n", text);
 		return;
@@ -439,7 +440,7 @@ static void check_op(const char *text)
 			size_t pre = (size_t)(t - text);
 			snprintf(alt, sizeof alt, "%.*s%s%s", (int)pre, text, sp == 2 ? "" : "/private", sp == 2 ? t + 8 : t);
 			Op op2;
-			if (!eval_parse_op(pol, &c.arena, &d, (SrcLoc){ 0, 0, 0 }, str_c(alt), &op2))
+			if (!lang_parse_op(pol, &c.arena, &d, (SrcLoc){ 0, 0, 0 }, str_c(alt), &op2))
 				return;
 			op.path = op2.path;
 			op.net.path = op2.net.path;
