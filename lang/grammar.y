@@ -20,6 +20,13 @@
 #include <assert.h>
 #include <string.h>
 #include "parse_state.h"
+/* parse_file places each engine in its own arena memory (SbxParseSize,
+ * SbxParseInit): no malloc-style hook, which would need a global. */
+#define SbxParse_ENGINEALWAYSONSTACK 1
+}
+
+%code {
+size_t SbxParseSize(void) { return sizeof(yyParser); }
 }
 
 %syntax_error {

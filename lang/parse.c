@@ -115,6 +115,34 @@ static const Tok *open_brace(ParseState *ps)
 	return NULL;
 }
 
+/* What the statements with a fixed shape expect next, given the token
+ * before the error (the keyword itself, or the one that decides what may
+ * follow); NULL for the item statements, which sema reads. */
+static const char *expected_in(const Tok *kw, const Tok *prev)
+{
+	bool first = prev == kw;
+	switch (kw->type) {
+	case SBX:
+		return "the language version ('sbx 1')";
+	case POLICY:
+		return first ? "the policy's name" : "a quoted description or the end of the statement";
+	case USE:
+		return "std/NAME or a quoted file name";
+	case PARAM:
+		return first ? "the param's name"
+		     : prev->type == EQ ? "the default as a quoted string"
+					: "'= \"default\"' or the end of the statement";
+	case ON:
+		return first ? "macos, linux or windows" : "'{' to open the block";
+	case GROUP:
+		return first ? "a group name (@name)"
+		     : prev->type == GROUPNAME ? "'=' after the group's name"
+					       : "a syscall name or @group";
+	default:
+		return NULL;
+	}
+}
+
 static const char *const stmt_words =
 	"sbx, policy, use, param, default, allow, deny, on, group, expect, never or accept";
 
@@ -158,43 +186,10 @@ void parse_syntax_error(ParseState *ps, int major, const Tok *tok)
 			diag_at(d, DIAG_ERROR, at, "unexpected %s; expected a statement (%s)", what, stmt_words);
 		return;
 	}
-	switch (kw->type) {
-	case SBX:
-		diag_at(d, DIAG_ERROR, at, "unexpected %s; expected the language version ('sbx 1')", what);
+	const char *want = expected_in(kw, prev);
+	if (want) {
+		diag_at(d, DIAG_ERROR, at, "unexpected %s; expected %s", what, want);
 		return;
-	case POLICY:
-		if (prev == kw)
-			diag_at(d, DIAG_ERROR, at, "unexpected %s; expected the policy's name", what);
-		else
-			diag_at(d, DIAG_ERROR, at, "unexpected %s; expected a quoted description or the end of the statement", what);
-		return;
-	case USE:
-		diag_at(d, DIAG_ERROR, at, "unexpected %s; expected std/NAME or a quoted file name", what);
-		return;
-	case PARAM:
-		if (prev == kw)
-			diag_at(d, DIAG_ERROR, at, "unexpected %s; expected the param's name", what);
-		else if (prev->type == EQ)
-			diag_at(d, DIAG_ERROR, at, "unexpected %s; expected the default as a quoted string", what);
-		else
-			diag_at(d, DIAG_ERROR, at, "unexpected %s; expected '= \"default\"' or the end of the statement", what);
-		return;
-	case ON:
-		if (prev == kw)
-			diag_at(d, DIAG_ERROR, at, "unexpected %s; expected macos, linux or windows", what);
-		else
-			diag_at(d, DIAG_ERROR, at, "unexpected %s; expected '{' to open the block", what);
-		return;
-	case GROUP:
-		if (prev == kw)
-			diag_at(d, DIAG_ERROR, at, "unexpected %s; expected a group name (@name)", what);
-		else if (prev->type == GROUPNAME)
-			diag_at(d, DIAG_ERROR, at, "unexpected %s; expected '=' after the group's name", what);
-		else
-			diag_at(d, DIAG_ERROR, at, "unexpected %s; expected a syscall name or @group", what);
-		return;
-	default:
-		break;
 	}
 	/* Rules and the other item statements. */
 	const Tok *prev2 = prev && prev > ps->toks->v ? prev - 1 : NULL;
@@ -229,18 +224,14 @@ void parse_too_deep(ParseState *ps)
 	diag_at(ps->diags, DIAG_ERROR, t->loc, "nesting too deep for the parser");
 }
 
-/* lemon allocates its parser with malloc-like functions; route them to the arena. */
-static Arena *parser_arena;
-static void *parser_alloc(size_t n) { return arena_alloc(parser_arena, n); }
-
 bool parse_file(Arena *a, Diags *d, uint16_t file, Str src, StmtList *out)
 {
 	TokVec toks = { 0 };
 	if (!lex_tokens(a, d, file, src, false, &toks))
 		return false;
 	ParseState ps = { .arena = a, .diags = d, .toks = &toks };
-	parser_arena = a;
-	void *p = SbxParseAlloc(parser_alloc, &ps);
+	void *p = arena_alloc(a, SbxParseSize());
+	SbxParseInit(p, &ps);
 	for (ps.pos = 0; ps.pos < toks.n && !ps.failed; ps.pos++) {
 		Tok t = toks.v[ps.pos];
 		if (t.type == STRING) {

@@ -26,11 +26,12 @@ Val *val_or(ParseState *ps, Val *l, Val *r);
 void parse_syntax_error(ParseState *ps, int major, const Tok *tok);
 void parse_too_deep(ParseState *ps);
 
-/* lemon's interface (generated grammar.c) */
-void *SbxParseAlloc(void *(*alloc)(size_t), ParseState *ps);
+/* lemon's interface (generated grammar.c). The engine is caller-allocated,
+ * SbxParseSize() bytes, so that every parse has its own and parsing is
+ * reentrant. */
+size_t SbxParseSize(void);
 void SbxParseInit(void *p, ParseState *ps);
 void SbxParse(void *p, int major, Tok minor);
 void SbxParseFinalize(void *p);
-void SbxParseFree(void *p, void (*freefn)(void *));
 
 #endif
