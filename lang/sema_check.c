@@ -1,0 +1,328 @@
+/*
+ * sema_check.c: the last phase of sema, the author's own checks.
+ *
+ * `expect` and `never` statements are read (their operations through
+ * sema_object.c) while the rules are built; they run only once the policy
+ * is canonical, with the reference evaluator, since what a policy decides
+ * is only known after every rule is merged and ordered. An expect states
+ * one operation's outcome; a never forbids a subtree, checked by building,
+ * for each allow rule that might overlap it, a concrete witness inside both
+ * and asking the evaluator about it. The shadowing warning (a glob rule
+ * that a literal of the other effect always beats) runs on the canonical
+ * rules too. Nothing is handed on: the diagnostics are the output.
+ */
+#include <string.h>
+
+#include "sema.h"
+#include "../ir/eval.h"
+
+/* expect allow|deny RIGHT OBJECT, never RIGHT OBJECT...: into sm->expects
+ * and sm->nevers, checked once the policy is canonical. */
+bool check_stmt(Sema *sm, const Flat *f)
+{
+	Stmt *s = f->s;
+	const Items *it = &s->items;
+	if (s->kind == ST_EXPECT) {
+		Tok e = it->v[0].tok;
+		uint8_t eff;
+		if (str_eqc(e.text, "allow"))
+			eff = EFF_ALLOW;
+		else if (str_eqc(e.text, "deny"))
+			eff = EFF_DENY;
+		else {
+			ERR(sm, e.loc, "expected allow or deny after 'expect'");
+			return false;
+		}
+		Op op;
+		int used;
+		if (!obj_op(sm, it, 1, f->plat, false, &op, &used))
+			return false;
+		if (used < it->n) {
+			ERR(sm, it->v[used].tok.loc, "an expect names one operation; unexpected '%s'", cs(sm, it->v[used].tok.text));
+			return false;
+		}
+		int plats = f->plat;
+		if (ir_right_plat[op.right] != PLAT_ALL)
+			plats &= ir_right_plat[op.right];
+		/* A POSIX path does not concern Windows; a Windows path only it. */
+		if (ir_right_obj[op.right] == OBJ_PATH && op.path.root == ROOT_ABS && plats != PLAT_WINDOWS)
+			plats &= ~PLAT_WINDOWS;
+		if (ir_right_obj[op.right] == OBJ_PATH && op.path.root == ROOT_WIN)
+			plats &= PLAT_WINDOWS;
+		if (!plats) {
+			ERR(sm, s->kw.loc, "'%s' does not exist on this platform", ir_right_name[op.right]);
+			return false;
+		}
+		Expect *x = VEC_PUSH(sm->a, sm->expects, sm->nexpects, sm->capexpects);
+		x->effect = eff;
+		x->platforms = (uint8_t)plats;
+		x->op = op;
+		x->loc = s->kw.loc;
+		x->op.text = ir_op_text(sm->a, &op);
+		return true;
+	}
+	/* never RIGHT OBJECT... */
+	int i = 0;
+	bool ok = true;
+	Tok rt = it->v[0].tok;
+	while (i < it->n) {
+		Op op;
+		int used;
+		Items one = *it;
+		if (i > 0) {
+			/* Each further object reuses the right (and protocol) at the start. */
+			int head = ir_right_lookup(rt.text) >= 0 && ir_right_obj[ir_right_lookup(rt.text)] == OBJ_NET ? 2 : 1;
+			Item *v = arena_alloc(sm->a, sizeof(Item) * (size_t)(head + 1));
+			for (int h = 0; h < head; h++)
+				v[h] = it->v[h];
+			v[head] = it->v[i];
+			one = (Items){ v, head + 1, head + 1 };
+			if (!obj_op(sm, &one, 0, f->plat, true, &op, &used))
+				return false;
+			i++;
+		} else {
+			if (!obj_op(sm, &one, 0, f->plat, true, &op, &used))
+				return false;
+			i = used;
+		}
+		Never *nv = VEC_PUSH(sm->a, sm->nevers, sm->nnevers, sm->capnevers);
+		nv->platforms = f->plat;
+		nv->op = op;
+		nv->op.text = ir_op_text(sm->a, &op);
+		nv->loc = s->kw.loc;
+	}
+	return ok;
+}
+
+/* ------------------------------------------------------------------ */
+/* Checks on the canonical policy */
+
+static const char *plat_one(unsigned p) { return p == PLAT_LINUX ? "linux" : p == PLAT_MACOS ? "macos" : "windows"; }
+
+static void show_rule(Sema *sm, const Rule *r, const char *what)
+{
+	NOTE(sm, r->loc, "%s: %s %s %.*s", what, r->effect == EFF_ALLOW ? "allow" : "deny", ir_right_name[r->right], STRF(r->obj));
+}
+
+bool check_expects(Sema *sm)
+{
+	bool ok = true;
+	Policy *p = sm->p;
+	for (int i = 0; i < p->nexpects; i++) {
+		Expect *x = &p->expects[i];
+		unsigned failed = 0;
+		Decision dd = { 0 };
+		for (unsigned pl = 1; pl <= 4; pl <<= 1) {
+			if (!(x->platforms & pl))
+				continue;
+			Decision d = eval_op(p, &x->op, pl);
+			if (d.effect != x->effect) {
+				if (!failed)
+					dd = d;
+				failed |= pl;
+			}
+		}
+		if (!failed)
+			continue;
+		ok = false;
+		const char *where = failed == x->platforms ? "" : ir_platform_names(failed);
+		ERR(sm, x->loc, "expect failed: %.*s is %s%s%s", STRF(x->op.text),
+		    dd.effect == EFF_ALLOW ? "allowed" : "denied", *where ? " on " : "", where);
+		if (dd.rule)
+			show_rule(sm, dd.rule, "decided by");
+		else
+			NOTE(sm, x->loc, "no rule matches it, so it is denied");
+	}
+	return ok;
+}
+
+/* Splits a normalised path (not Windows) into its components. */
+static int path_comps(const PathObj *p, Str *out, int max)
+{
+	int n = 0;
+	Str t = p->text;
+	size_t i = p->root == ROOT_ABS ? 1 : 0;
+	while (i < t.n && n < max) {
+		size_t j = i;
+		while (j < t.n && t.p[j] != '/')
+			j++;
+		if (j > i)
+			out[n++] = (Str){ t.p + i, j - i };
+		i = j + 1;
+	}
+	return n;
+}
+
+/* A concrete path that lies in the subtree `sub` and that pattern `rule`
+ * matches, if the two overlap: walk them side by side, taking sub's
+ * literal components where the pattern's globs accept them, then the
+ * pattern's remaining components with its globs filled in. A `**` absorbs
+ * the rest of sub. */
+static bool never_witness(Sema *sm, const PathObj *rule, const PathObj *sub, PathObj *out)
+{
+	if (rule->root == ROOT_WIN || sub->root == ROOT_WIN)
+		return false;
+	if (rule->root == ROOT_PARAM && (sub->root != ROOT_PARAM || !str_eq(rule->param, sub->param)))
+		return false;
+	if (rule->root == ROOT_ABS && sub->root == ROOT_PARAM && rule->ncomp > 0 && !str_has_prefix(rule->text, "/**"))
+		return false;
+	Str P[520], S[520];
+	int np = path_comps(rule, P, 520), ns = path_comps(sub, S, 520);
+	Buf b = { 0 };
+	int i = 0, j = 0;
+	bool ok = true;
+	if (rule->root == ROOT_ABS && sub->root == ROOT_PARAM) {
+		/* "/" or a leading "**": the param root is absorbed. */
+		j = 0;
+	} else if (sub->root == ROOT_ABS)
+		buf_putc(&b, '/');
+	while (i < np && j < ns) {
+		if (str_eqc(P[i], "**")) {
+			for (; j < ns; j++)
+				buf_printf(&b, "%s%.*s", b.n && b.p[b.n - 1] != '/' ? "/" : "", STRF(S[j]));
+			i++;
+			break;
+		}
+		if (!eval_wild(P[i], S[j])) {
+			ok = false;
+			break;
+		}
+		buf_printf(&b, "%s%.*s", b.n && b.p[b.n - 1] != '/' ? "/" : "", STRF(S[j]));
+		i++, j++;
+	}
+	for (; ok && j < ns; j++) /* the pattern is an ancestor: sub itself */
+		buf_printf(&b, "%s%.*s", b.n && b.p[b.n - 1] != '/' ? "/" : "", STRF(S[j]));
+	for (; ok && i < np; i++) {
+		buf_puts(&b, b.n && b.p[b.n - 1] != '/' ? "/" : "");
+		for (size_t k = 0; k < P[i].n; k++)
+			buf_putc(&b, P[i].p[k] == '*' ? 'x' : P[i].p[k]);
+		while (i + 1 < np && str_eqc(P[i + 1], "**"))
+			i++;
+	}
+	if (ok) {
+		Str text = arena_strdup(sm->a, buf_as_str(&b));
+		bool okp = obj_path_make(sm, text.n ? text : STR("/"), (SrcLoc){ 0, 0, 0 }, 0, true, out);
+		buf_free(&b);
+		return okp;
+	}
+	buf_free(&b);
+	return false;
+}
+
+bool check_nevers(Sema *sm)
+{
+	bool ok = true;
+	Policy *p = sm->p;
+	for (int i = 0; i < p->nnevers; i++) {
+		Never *nv = &p->nevers[i];
+		const Rule *reported = NULL;
+		for (int k = 0; k < p->nrules; k++) {
+			const Rule *r = &p->rules[k];
+			bool same = r->right == nv->op.right || (r->right == R_NET && (nv->op.right == R_CONNECT || nv->op.right == R_BIND));
+			if (!same || r->effect != EFF_ALLOW || !(r->platforms & nv->platforms))
+				continue;
+			Op w = nv->op;
+			int kind = ir_right_obj[nv->op.right];
+			if (kind == OBJ_PATH || (kind == OBJ_NET && nv->op.net.proto == PROTO_UNIX && r->right != R_NET)) {
+				const PathObj *rp = kind == OBJ_PATH ? &r->path : &r->net.path;
+				if (kind == OBJ_NET && r->net.proto != PROTO_UNIX)
+					continue;
+				PathObj wp;
+				if (!never_witness(sm, rp, &nv->op.path, &wp))
+					continue;
+				w.path = wp;
+				w.net.path = wp;
+			} else if (kind == OBJ_NET && r->right != R_NET) {
+				if (r->net.proto != nv->op.net.proto)
+					continue;
+				/* The more specific of the two endpoints, at the overlapping port. */
+				NetObj e = nv->op.net;
+				if (e.host_kind == HOST_ANY || (r->net.host_kind != HOST_ANY && r->net.prefix >= e.prefix && r->net.host_kind == e.host_kind))
+					e = r->net;
+				uint16_t lo = r->net.port_lo > nv->op.net.port_lo ? r->net.port_lo : nv->op.net.port_lo;
+				uint16_t hi = r->net.port_hi < nv->op.net.port_hi ? r->net.port_hi : nv->op.net.port_hi;
+				if (lo > hi)
+					continue;
+				e.port_any = false;
+				e.port_lo = e.port_hi = lo;
+				if (e.host_kind == HOST_ANY) {
+					e.host_kind = HOST_NAME;
+					e.host = STR("example.invalid");
+				} else if (e.host_kind == HOST_IP4 || e.host_kind == HOST_IP6)
+					e.prefix = e.host_kind == HOST_IP4 ? 32 : 128;
+				w.net = e;
+			}
+			for (unsigned pl = 1; pl <= 4; pl <<= 1) {
+				if (!(pl & nv->platforms & r->platforms))
+					continue;
+				Decision d = eval_op(p, &w, pl);
+				if (d.effect == EFF_ALLOW && d.rule && d.rule != reported) {
+					reported = d.rule;
+					Str what = ir_op_text(sm->a, &w);
+					ERR(sm, d.rule->loc, "this rule grants %.*s%s%s, which 'never %.*s' forbids", STRF(what),
+					    nv->platforms == PLAT_ALL ? "" : " on ", nv->platforms == PLAT_ALL ? "" : plat_one(pl),
+					    STRF(nv->op.text));
+					NOTE(sm, nv->loc, "the invariant is here");
+					ok = false;
+					break;
+				}
+			}
+		}
+	}
+	return ok;
+}
+
+/* A glob rule whose literal prefix is exactly the path of a literal rule of
+ * the other effect never decides anything: everything it matches lies
+ * beneath that path, and at equal literal prefix the literal rule is more
+ * specific (section 6): `allow write ${PROJECT}` with a deny of every
+ * .env below it (a `**` glob) leaves .env writable. Legal, but almost
+ * always a mistake: warn, and say how to write it. */
+void check_shadowed(Sema *sm)
+{
+	Policy *p = sm->p;
+	for (int i = 0; i < p->nrules; i++) {
+		const Rule *r = &p->rules[i];
+		const PathObj *rp = ir_right_obj[r->right] == OBJ_PATH ? &r->path : NULL;
+		if (!rp || rp->glob == GLOB_NONE || rp->root == ROOT_WIN)
+			continue;
+		/* The text of the literal prefix: the first literal_prefix components. */
+		Str t = rp->text;
+		int comps = 0;
+		size_t k = rp->root == ROOT_ABS ? 1 : 0;
+		size_t end = k;
+		while (k <= t.n && comps < rp->literal_prefix) {
+			size_t j = k;
+			while (j < t.n && t.p[j] != '/')
+				j++;
+			comps++;
+			end = j;
+			k = j + 1;
+		}
+		Str prefix = { t.p, rp->root == ROOT_ABS && rp->literal_prefix == 0 ? 1 : end };
+		/* Rules are sorted by (right, object): binary search the literal one. */
+		int lo = 0, hi = p->nrules;
+		while (lo < hi) {
+			int m = (lo + hi) / 2;
+			const Rule *q = &p->rules[m];
+			int c = q->right != r->right ? (q->right < r->right ? -1 : 1) : str_cmp(q->obj, prefix);
+			if (c < 0)
+				lo = m + 1;
+			else
+				hi = m;
+		}
+		for (int m = lo; m < p->nrules && p->rules[m].right == r->right && str_eq(p->rules[m].obj, prefix); m++) {
+			const Rule *q = &p->rules[m];
+			if (q->effect == r->effect || q->path.glob != GLOB_NONE || (q->platforms & r->platforms) != r->platforms)
+				continue;
+			diag_at(sm->d, DIAG_WARNING, r->loc,
+				"'%s %s %s' never decides anything: '%s %s %s' is more specific for every path it matches "
+				"(equal literal prefix, and a literal beats a glob)",
+				r->effect == EFF_ALLOW ? "allow" : "deny", ir_right_name[r->right], cs(sm, r->obj),
+				q->effect == EFF_ALLOW ? "allow" : "deny", ir_right_name[q->right], cs(sm, q->obj));
+			diag_at(sm->d, DIAG_NOTE, q->loc, "write this one as %s** (then both are globs of equal prefix and deny wins the tie), or name the paths literally",
+				q->obj.n == 1 ? "/" : arena_printf(sm->a, "%.*s/", STRF(q->obj)).p);
+			break;
+		}
+	}
+}

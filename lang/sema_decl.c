@@ -1,0 +1,465 @@
+/*
+ * sema_decl.c: the second phase of sema, declarations.
+ *
+ * Rules are order-independent (a rule may name a param declared further
+ * down, or in a file used later), so the declarations are gathered from all
+ * of sm->flat before any rule is read: params (the built-ins, then each
+ * file's, then the -D values, which are final and baked into every path
+ * that names them; defaults may name other params, checked for cycles),
+ * groups (expanded on first use, the std ones loaded on first need),
+ * `policy`, `default` and `accept`. The next phases look params and groups
+ * up here and get the policy's name and default action in sm->p.
+ */
+#include <string.h>
+
+#include "sema.h"
+#include "parse.h"
+#include "grammar.h"
+
+static const char *const builtin_params[] = { "HOME", "PROJECT", "TMPDIR", "UID" };
+
+Param *decl_param(Sema *sm, Str name)
+{
+	for (int i = 0; i < sm->nparams; i++)
+		if (str_eq(sm->params[i].name, name))
+			return &sm->params[i];
+	return NULL;
+}
+
+static bool param_name_ok(Str n)
+{
+	if (n.n == 0 || !((n.p[0] >= 'A' && n.p[0] <= 'Z') || (n.p[0] >= 'a' && n.p[0] <= 'z') || n.p[0] == '_'))
+		return false;
+	for (size_t i = 1; i < n.n; i++) {
+		char c = n.p[i];
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
+			return false;
+	}
+	return true;
+}
+
+/* Calls fn for each ${NAME} in s with its offset; false stops. */
+bool decl_each_ref(Sema *sm, Str s, RefFn fn, void *ctx)
+{
+	for (size_t i = 0; i + 1 < s.n; i++) {
+		if (s.p[i] == '$' && s.p[i + 1] == '{') {
+			size_t j = i + 2;
+			while (j < s.n && s.p[j] != '}')
+				j++;
+			if (!fn(sm, (Str){ s.p + i + 2, j - i - 2 }, i, ctx))
+				return false;
+			i = j;
+		}
+	}
+	return true;
+}
+
+typedef struct RefCtx {
+	SrcLoc loc;
+	int depth;
+	Str via;
+} RefCtx;
+
+static bool check_ref(Sema *sm, Str name, size_t off, void *vctx)
+{
+	RefCtx *ctx = vctx;
+	Param *p = decl_param(sm, name);
+	if (!p) {
+		SrcLoc at = ctx->loc;
+		ERR(sm, at, "undefined param '${%s}'%s%s (declare it: param %s)", cs(sm, name),
+		    ctx->via.n ? " in the default of " : "", ctx->via.n ? cs(sm, ctx->via) : "", cs(sm, name));
+		return false;
+	}
+	if (p->has_default && !p->baked) {
+		if (ctx->depth > 16) {
+			ERR(sm, p->loc, "params' defaults refer to each other in a cycle (through '%s')", cs(sm, name));
+			return false;
+		}
+		RefCtx sub = { p->loc, ctx->depth + 1, p->name };
+		return decl_each_ref(sm, p->def, check_ref, &sub);
+	}
+	return true;
+}
+
+/* Expand a param's leading value: does `${NAME}...` resolve to an absolute
+ * path? Unknown values (built-ins, params without default) are taken to be. */
+static bool param_abs(Sema *sm, Str name, int depth)
+{
+	Param *p = decl_param(sm, name);
+	if (!p || !p->has_default || depth > 16)
+		return true;
+	Str d = p->def;
+	if (d.n && d.p[0] == '/')
+		return true;
+	if (str_has_prefix(d, "${")) {
+		size_t j = 2;
+		while (j < d.n && d.p[j] != '}')
+			j++;
+		return param_abs(sm, (Str){ d.p + 2, j - 2 }, depth + 1);
+	}
+	return false;
+}
+
+bool decl_param_abs(Sema *sm, Str name) { return param_abs(sm, name, 0); }
+
+Str decl_expand_tilde(Sema *sm, Str s)
+{
+	if (s.n && s.p[0] == '~' && (s.n == 1 || s.p[1] == '/'))
+		return arena_printf(sm->a, "${HOME}%.*s", (int)s.n - 1, s.p + 1);
+	return s;
+}
+
+/* Substitutes -D values: they are final and become part of the path. */
+Str decl_bake(Sema *sm, Str s)
+{
+	if (!memchr(s.p, '$', s.n))
+		return s;
+	Buf b = { 0 };
+	bool changed = false;
+	for (size_t i = 0; i < s.n; i++) {
+		if (s.p[i] == '$' && i + 1 < s.n && s.p[i + 1] == '{') {
+			size_t j = i + 2;
+			while (j < s.n && s.p[j] != '}')
+				j++;
+			Param *p = decl_param(sm, (Str){ s.p + i + 2, j - i - 2 });
+			if (p && p->baked) {
+				buf_str(&b, p->def);
+				changed = true;
+				i = j;
+				continue;
+			}
+		}
+		buf_putc(&b, s.p[i]);
+	}
+	Str out = changed ? arena_strdup(sm->a, buf_as_str(&b)) : s;
+	buf_free(&b);
+	return out;
+}
+
+/* explain on a concrete path: a default that names only baked params
+ * (`"${HOME}/docs"` with HOME given) is baked too, repeatedly, so every
+ * param the values determine is concrete. */
+static void resolve_defaults(Sema *sm)
+{
+	for (bool changed = true; changed;) {
+		changed = false;
+		for (int i = 0; i < sm->nparams; i++) {
+			Param *p = &sm->params[i];
+			if (!p->has_default || p->baked)
+				continue;
+			Str v = decl_bake(sm, decl_expand_tilde(sm, p->def));
+			if (memchr(v.p, '$', v.n) || (v.n && v.p[0] != '/' && !str_eqc(p->name, "UID")))
+				continue; /* still names an unresolved param, or not a path */
+			p->def = v;
+			p->baked = true;
+			changed = true;
+		}
+	}
+}
+
+/* The params every policy has; an operation read without a policy knows
+ * these alone. */
+void decl_builtins(Sema *sm)
+{
+	for (size_t i = 0; i < ARRAY_LEN(builtin_params); i++) {
+		Param *p = VEC_PUSH(sm->a, sm->params, sm->nparams, sm->capparams);
+		p->name = str_c(builtin_params[i]);
+		p->builtin = true;
+	}
+}
+
+bool decl_params(Sema *sm, const char *const *defines, int ndefines)
+{
+	bool ok = true;
+	decl_builtins(sm);
+	for (int i = 0; i < sm->nflat; i++) {
+		Stmt *s = sm->flat[i].s;
+		if (s->kind != ST_PARAM)
+			continue;
+		if (!param_name_ok(s->name.text)) {
+			ERR(sm, s->name.loc, "bad param name '%s' (letters, digits and '_')", cs(sm, s->name.text));
+			ok = false;
+			continue;
+		}
+		Param *p = decl_param(sm, s->name.text);
+		Str def = s->str.type ? decl_expand_tilde(sm, s->str.text) : (Str){ 0, 0 };
+		if (p && !p->builtin) {
+			bool same = p->has_default == (s->str.type != 0) && str_eq(p->def, def);
+			if (!same) {
+				ERR(sm, s->name.loc, "param '%s' declared again with a different default", cs(sm, s->name.text));
+				NOTE(sm, p->loc, "first declared here");
+				ok = false;
+			}
+			continue;
+		}
+		if (!p)
+			p = VEC_PUSH(sm->a, sm->params, sm->nparams, sm->capparams);
+		p->name = s->name.text;
+		p->builtin = false;
+		p->loc = s->name.loc;
+		p->has_default = s->str.type != 0;
+		p->def = def;
+		if (p->has_default && memchr(def.p, 0, def.n)) {
+			ERR(sm, s->str.loc, "NUL in a param default");
+			ok = false;
+		}
+	}
+	for (int i = 0; i < ndefines; i++) {
+		const char *eq = strchr(defines[i], '=');
+		Str name = eq ? (Str){ defines[i], (size_t)(eq - defines[i]) } : str_c(defines[i]);
+		Param *p = decl_param(sm, name);
+		if (!eq || !p) {
+			diag_plain(sm->d, DIAG_ERROR, "-D %s: %s", defines[i],
+				   !eq ? "expected NAME=VALUE" : "no such param in the policy (built-ins: HOME, PROJECT, TMPDIR, UID)");
+			ok = false;
+			continue;
+		}
+		Str v = str_c(eq + 1);
+		if (v.n == 0 || strchr(eq + 1, '\n')) {
+			diag_plain(sm->d, DIAG_ERROR, "-D %s: the value must be non-empty and one line", defines[i]);
+			ok = false;
+			continue;
+		}
+		if (!str_eqc(name, "UID") && v.p[0] != '/' && !obj_is_win_path(v)) {
+			diag_plain(sm->d, DIAG_ERROR, "-D %s: the value must be an absolute path (POSIX or Windows)", defines[i]);
+			ok = false;
+			continue;
+		}
+		p->has_default = true;
+		p->baked = true;
+		p->def = arena_strdup(sm->a, v);
+	}
+	if (!ok)
+		return false;
+	for (int i = 0; i < sm->nparams; i++) {
+		Param *p = &sm->params[i];
+		if (p->has_default && !p->baked) {
+			RefCtx ctx = { p->loc, 0, p->name };
+			ok &= decl_each_ref(sm, p->def, check_ref, &ctx);
+		}
+	}
+	if (ok && sm->o->resolve_defaults)
+		resolve_defaults(sm);
+	return ok;
+}
+
+static GroupDef *group_find(Sema *sm, Str name)
+{
+	for (int i = 0; i < sm->ngroups; i++)
+		if (str_eq(sm->groups[i].name, name))
+			return &sm->groups[i];
+	return NULL;
+}
+
+bool decl_groups(Sema *sm, int from)
+{
+	bool ok = true;
+	for (int i = from; i < sm->nflat; i++) {
+		Stmt *s = sm->flat[i].s;
+		if (s->kind != ST_GROUP)
+			continue;
+		Str name = { s->name.text.p + 1, s->name.text.n - 1 };
+		GroupDef *g = group_find(sm, name);
+		if (g) {
+			ERR(sm, s->name.loc, "group '@%s' is defined twice", cs(sm, name));
+			NOTE(sm, g->s->name.loc, "first defined here");
+			ok = false;
+			continue;
+		}
+		g = VEC_PUSH(sm->a, sm->groups, sm->ngroups, sm->capgroups);
+		g->name = name;
+		g->s = s;
+	}
+	return ok;
+}
+
+/* The std syscall groups are known without a `use` (LANGUAGE.md's example
+ * names @system-service with only std/base): load them on first need. */
+static bool ensure_std_groups(Sema *sm)
+{
+	if (sm->groups_std_loaded)
+		return true;
+	sm->groups_std_loaded = true;
+	int before = sm->nflat;
+	int depth = sm->depth;
+	sm->depth = 0;
+	bool ok = load_std(sm, STR("groups"), (SrcLoc){ 0, 0, 0 });
+	sm->depth = depth;
+	return ok && decl_groups(sm, before);
+}
+
+static bool expand_group(Sema *sm, GroupDef *g, SrcLoc from);
+
+/* The group t names (@NAME), expanded; NULL after a diagnostic. */
+GroupDef *decl_group(Sema *sm, Tok t)
+{
+	Str name = { t.text.p + 1, t.text.n - 1 };
+	GroupDef *g = group_find(sm, name);
+	if (!g && ensure_std_groups(sm))
+		g = group_find(sm, name);
+	if (!g) {
+		ERR(sm, t.loc, "unknown group '@%s'", cs(sm, name));
+		return NULL;
+	}
+	return expand_group(sm, g, t.loc) ? g : NULL;
+}
+
+static bool expand_group(Sema *sm, GroupDef *g, SrcLoc from)
+{
+	if (g->state == 2)
+		return true;
+	if (g->state == 1) {
+		ERR(sm, from, "group '@%s' includes itself", cs(sm, g->name));
+		return false;
+	}
+	g->state = 1;
+	Str *names = NULL;
+	int n = 0, cap = 0;
+	bool ok = true;
+	for (int i = 0; i < g->s->items.n; i++) {
+		Tok t = g->s->items.v[i].tok;
+		if (t.type == GROUPNAME) {
+			GroupDef *h = decl_group(sm, t);
+			if (!h) {
+				ok = false;
+				continue;
+			}
+			for (int k = 0; k < h->nnames; k++)
+				*VEC_PUSH(sm->a, names, n, cap) = h->names[k];
+		} else if (t.type == ID) {
+			if (!obj_syscall(sm, t)) {
+				ok = false;
+				continue;
+			}
+			*VEC_PUSH(sm->a, names, n, cap) = t.text;
+		} else {
+			ERR(sm, t.loc, "expected a syscall name or @group, found %s", tok_describe(t.type));
+			ok = false;
+		}
+	}
+	g->names = names;
+	g->nnames = n;
+	g->state = 2;
+	return ok;
+}
+
+/* "a, b or c" of a NULL-terminated list, for messages. */
+static const char *name_list(Arena *a, const char *const *v)
+{
+	Buf b = { 0 };
+	for (int i = 0; v && v[i]; i++)
+		buf_printf(&b, "%s%s", i == 0 ? "" : v[i + 1] ? ", " : " or ", v[i]);
+	Str s = arena_strdup(a, buf_as_str(&b));
+	buf_free(&b);
+	return s.p;
+}
+
+bool decl_misc(Sema *sm)
+{
+	bool ok = true;
+	Policy *p = sm->p;
+	p->default_action = (Action){ ACT_ERRNO, 1, STR("EPERM") };
+	for (int i = 0; i < sm->nflat; i++) {
+		Stmt *s = sm->flat[i].s;
+		uint16_t file = sm->flat[i].file;
+		switch (s->kind) {
+		case ST_POLICY:
+			if (file != 0)
+				break; /* a fragment's own name does not rename the policy */
+			if (sm->policy_stmt) {
+				ERR(sm, s->kw.loc, "a second 'policy' statement");
+				NOTE(sm, sm->policy_stmt->kw.loc, "the first is here");
+				ok = false;
+				break;
+			}
+			sm->policy_stmt = s;
+			p->name = s->name.text;
+			p->description = s->str.type ? s->str.text : (Str){ "", 0 };
+			break;
+		case ST_DEFAULT: {
+			const Items *it = &s->items;
+			if (!str_eqc(it->v[0].tok.text, "deny")) {
+				ERR(sm, it->v[0].tok.loc, "expected 'deny' after 'default' (deny is the only default)");
+				ok = false;
+				break;
+			}
+			Action a = { ACT_ERRNO, 1, STR("EPERM") };
+			int k = 1;
+			if (k < it->n && !rule_action(sm, it, &k, &a, true)) {
+				ok = false;
+				break;
+			}
+			if (k < it->n) {
+				ERR(sm, it->v[k].tok.loc, "unexpected '%s' after the default action", cs(sm, it->v[k].tok.text));
+				ok = false;
+				break;
+			}
+			if (sm->default_stmt && (a.kind != p->default_action.kind || a.errno_val != p->default_action.errno_val)) {
+				ERR(sm, s->kw.loc, "a second, different 'default' statement");
+				NOTE(sm, sm->default_stmt->kw.loc, "the first is here");
+				ok = false;
+				break;
+			}
+			sm->default_stmt = s;
+			p->default_action = a;
+			p->has_default = true;
+			break;
+		}
+		case ST_ACCEPT: {
+			const Items *it = &s->items;
+			int k = 0;
+			if (!str_eqc(it->v[0].tok.text, "wider")) {
+				ERR(sm, it->v[0].tok.loc, "expected 'wider' after 'accept' (accept wider RIGHT [on TARGET] because \"...\")");
+				ok = false;
+				break;
+			}
+			k = 1;
+			Accept a = { 0 };
+			a.loc = s->kw.loc;
+			int r = k < it->n ? ir_right_lookup(it->v[k].tok.text) : -1;
+			if (r < 0) {
+				SrcLoc at = k < it->n ? it->v[k].tok.loc : it->v[k - 1].tok.loc;
+				ERR(sm, at, "expected a right after 'accept wider'");
+				ok = false;
+				break;
+			}
+			a.right = (uint8_t)r;
+			k++;
+			if (k < it->n && str_eqc(it->v[k].tok.text, "on")) {
+				k++;
+				bool known = false;
+				const char *const *names = sm->o->accept_targets;
+				for (int t = 0; k < it->n && names && names[t]; t++)
+					known |= str_eqc(it->v[k].tok.text, names[t]);
+				if (!known) {
+					ERR(sm, k < it->n ? it->v[k].tok.loc : it->v[k - 1].tok.loc, "expected a target after 'on' (%s)",
+					    name_list(sm->a, names));
+					ok = false;
+					break;
+				}
+				a.target = it->v[k++].tok.text;
+			}
+			if (k + 1 < it->n && str_eqc(it->v[k].tok.text, "because") && it->v[k + 1].tok.type == STRING) {
+				a.because = it->v[k + 1].tok.text;
+				k += 2;
+			} else {
+				ERR(sm, k < it->n ? it->v[k].tok.loc : it->v[k - 1].tok.loc,
+				    "'accept wider' needs a reason: because \"...\"");
+				ok = false;
+				break;
+			}
+			if (k < it->n) {
+				ERR(sm, it->v[k].tok.loc, "unexpected '%s' after the reason", cs(sm, it->v[k].tok.text));
+				ok = false;
+				break;
+			}
+			*VEC_PUSH(sm->a, sm->accepts, sm->naccepts, sm->capaccepts) = a;
+			break;
+		}
+		default:
+			break;
+		}
+	}
+	return ok;
+}
+
