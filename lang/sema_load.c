@@ -47,14 +47,7 @@ static Str load_tidy_path(Sema *sm, Str p)
 	int n = 0, up = 0;
 	bool abs = p.n && p.p[0] == '/';
 	size_t i = 0;
-	while (i <= p.n && n < 256) {
-		size_t j = i;
-		while (j < p.n && p.p[j] != '/')
-			j++;
-		Str c = { p.p + i, j - i };
-		i = j + 1;
-		if (c.n == 0 || str_eqc(c, "."))
-			continue;
+	for (Str c; n < 256 && obj_path_next(p, &i, false, &c);) {
 		if (str_eqc(c, "..") && n > up && !str_eqc(comps[n - 1], ".."))
 			n--;
 		else {
