@@ -67,6 +67,7 @@ typedef struct Sema {
 	const Stmt *policy_stmt;
 	const Stmt *default_stmt;
 	bool too_many; /* more rules than o->max_rules: reported once, after the statement */
+	Rule overflow; /* where the rules past the limit go (per load, not a global) */
 } Sema;
 
 #define ERR(sm, loc, ...) diag_at((sm)->d, DIAG_ERROR, (loc), __VA_ARGS__)

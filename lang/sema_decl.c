@@ -55,12 +55,14 @@ bool decl_each_ref(Sema *sm, Str s, RefFn fn, void *ctx)
 }
 
 typedef struct RefCtx {
-	SrcLoc loc;
-	int depth;
-	Str via;
+	SrcLoc loc; /* the param whose default is read */
+	int depth;  /* defaults followed to get here: past 16 it is a cycle */
+	Str via;    /* that param's name, for the message */
 } RefCtx;
 
-static bool check_ref(Sema *sm, Str name, size_t off, void *vctx)
+/* A ${NAME} in a default names a declared param, and following the
+ * defaults it leads to comes to an end. */
+static bool ref_declared(Sema *sm, Str name, size_t off, void *vctx)
 {
 	RefCtx *ctx = vctx;
 	Param *p = decl_param(sm, name);
@@ -76,7 +78,7 @@ static bool check_ref(Sema *sm, Str name, size_t off, void *vctx)
 			return false;
 		}
 		RefCtx sub = { p->loc, ctx->depth + 1, p->name };
-		return decl_each_ref(sm, p->def, check_ref, &sub);
+		return decl_each_ref(sm, p->def, ref_declared, &sub);
 	}
 	return true;
 }
@@ -235,7 +237,7 @@ bool decl_params(Sema *sm, const char *const *defines, int ndefines)
 		Param *p = &sm->params[i];
 		if (p->has_default && !p->baked) {
 			RefCtx ctx = { p->loc, 0, p->name };
-			ok &= decl_each_ref(sm, p->def, check_ref, &ctx);
+			ok &= decl_each_ref(sm, p->def, ref_declared, &ctx);
 		}
 	}
 	if (ok && sm->o->resolve_defaults)
@@ -354,112 +356,110 @@ static const char *name_list(Arena *a, const char *const *v)
 	return s.p;
 }
 
+/* policy NAME ["description"]: the main file's only. */
+static bool decl_policy(Sema *sm, const Stmt *s, uint16_t file)
+{
+	if (file != 0)
+		return true; /* a fragment's own name does not rename the policy */
+	if (sm->policy_stmt) {
+		ERR(sm, s->kw.loc, "a second 'policy' statement");
+		NOTE(sm, sm->policy_stmt->kw.loc, "the first is here");
+		return false;
+	}
+	sm->policy_stmt = s;
+	sm->p->name = s->name.text;
+	sm->p->description = s->str.type ? s->str.text : (Str){ "", 0 };
+	return true;
+}
+
+/* default deny [ACTION]: fragments may repeat it, but not change it. */
+static bool decl_default(Sema *sm, const Stmt *s)
+{
+	const Items *it = &s->items;
+	Policy *p = sm->p;
+	if (!str_eqc(it->v[0].tok.text, "deny")) {
+		ERR(sm, it->v[0].tok.loc, "expected 'deny' after 'default' (deny is the only default)");
+		return false;
+	}
+	Action a = { ACT_ERRNO, 1, STR("EPERM") };
+	int k = 1;
+	if (k < it->n && !rule_action(sm, it, &k, &a, true))
+		return false;
+	if (k < it->n) {
+		ERR(sm, it->v[k].tok.loc, "unexpected '%s' after the default action", cs(sm, it->v[k].tok.text));
+		return false;
+	}
+	if (sm->default_stmt && (a.kind != p->default_action.kind || a.errno_val != p->default_action.errno_val)) {
+		ERR(sm, s->kw.loc, "a second, different 'default' statement");
+		NOTE(sm, sm->default_stmt->kw.loc, "the first is here");
+		return false;
+	}
+	sm->default_stmt = s;
+	p->default_action = a;
+	p->has_default = true;
+	return true;
+}
+
+/* Where word k stands, or would: past the end, the last word. */
+static SrcLoc word_at(const Items *it, int k) { return k < it->n ? it->v[k].tok.loc : it->v[k - 1].tok.loc; }
+
+/* accept wider RIGHT [on TARGET] because "...": the targets are the
+ * caller's (LangOpts.accept_targets), the language knows none. */
+static bool decl_accept(Sema *sm, const Stmt *s)
+{
+	const Items *it = &s->items;
+	if (!str_eqc(it->v[0].tok.text, "wider")) {
+		ERR(sm, it->v[0].tok.loc, "expected 'wider' after 'accept' (accept wider RIGHT [on TARGET] because \"...\")");
+		return false;
+	}
+	int k = 1;
+	Accept a = { 0 };
+	a.loc = s->kw.loc;
+	int r = k < it->n ? ir_right_lookup(it->v[k].tok.text) : -1;
+	if (r < 0) {
+		ERR(sm, word_at(it, k), "expected a right after 'accept wider'");
+		return false;
+	}
+	a.right = (uint8_t)r;
+	k++;
+	if (k < it->n && str_eqc(it->v[k].tok.text, "on")) {
+		k++;
+		bool known = false;
+		const char *const *names = sm->o->accept_targets;
+		for (int t = 0; k < it->n && names && names[t]; t++)
+			known |= str_eqc(it->v[k].tok.text, names[t]);
+		if (!known) {
+			ERR(sm, word_at(it, k), "expected a target after 'on' (%s)", name_list(sm->a, names));
+			return false;
+		}
+		a.target = it->v[k++].tok.text;
+	}
+	if (!(k + 1 < it->n && str_eqc(it->v[k].tok.text, "because") && it->v[k + 1].tok.type == STRING)) {
+		ERR(sm, word_at(it, k), "'accept wider' needs a reason: because \"...\"");
+		return false;
+	}
+	a.because = it->v[k + 1].tok.text;
+	k += 2;
+	if (k < it->n) {
+		ERR(sm, it->v[k].tok.loc, "unexpected '%s' after the reason", cs(sm, it->v[k].tok.text));
+		return false;
+	}
+	*VEC_PUSH(sm->a, sm->accepts, sm->naccepts, sm->capaccepts) = a;
+	return true;
+}
+
 bool decl_misc(Sema *sm)
 {
 	bool ok = true;
-	Policy *p = sm->p;
-	p->default_action = (Action){ ACT_ERRNO, 1, STR("EPERM") };
+	sm->p->default_action = (Action){ ACT_ERRNO, 1, STR("EPERM") };
 	for (int i = 0; i < sm->nflat; i++) {
-		Stmt *s = sm->flat[i].s;
-		uint16_t file = sm->flat[i].file;
-		switch (s->kind) {
-		case ST_POLICY:
-			if (file != 0)
-				break; /* a fragment's own name does not rename the policy */
-			if (sm->policy_stmt) {
-				ERR(sm, s->kw.loc, "a second 'policy' statement");
-				NOTE(sm, sm->policy_stmt->kw.loc, "the first is here");
-				ok = false;
-				break;
-			}
-			sm->policy_stmt = s;
-			p->name = s->name.text;
-			p->description = s->str.type ? s->str.text : (Str){ "", 0 };
-			break;
-		case ST_DEFAULT: {
-			const Items *it = &s->items;
-			if (!str_eqc(it->v[0].tok.text, "deny")) {
-				ERR(sm, it->v[0].tok.loc, "expected 'deny' after 'default' (deny is the only default)");
-				ok = false;
-				break;
-			}
-			Action a = { ACT_ERRNO, 1, STR("EPERM") };
-			int k = 1;
-			if (k < it->n && !rule_action(sm, it, &k, &a, true)) {
-				ok = false;
-				break;
-			}
-			if (k < it->n) {
-				ERR(sm, it->v[k].tok.loc, "unexpected '%s' after the default action", cs(sm, it->v[k].tok.text));
-				ok = false;
-				break;
-			}
-			if (sm->default_stmt && (a.kind != p->default_action.kind || a.errno_val != p->default_action.errno_val)) {
-				ERR(sm, s->kw.loc, "a second, different 'default' statement");
-				NOTE(sm, sm->default_stmt->kw.loc, "the first is here");
-				ok = false;
-				break;
-			}
-			sm->default_stmt = s;
-			p->default_action = a;
-			p->has_default = true;
-			break;
-		}
-		case ST_ACCEPT: {
-			const Items *it = &s->items;
-			int k = 0;
-			if (!str_eqc(it->v[0].tok.text, "wider")) {
-				ERR(sm, it->v[0].tok.loc, "expected 'wider' after 'accept' (accept wider RIGHT [on TARGET] because \"...\")");
-				ok = false;
-				break;
-			}
-			k = 1;
-			Accept a = { 0 };
-			a.loc = s->kw.loc;
-			int r = k < it->n ? ir_right_lookup(it->v[k].tok.text) : -1;
-			if (r < 0) {
-				SrcLoc at = k < it->n ? it->v[k].tok.loc : it->v[k - 1].tok.loc;
-				ERR(sm, at, "expected a right after 'accept wider'");
-				ok = false;
-				break;
-			}
-			a.right = (uint8_t)r;
-			k++;
-			if (k < it->n && str_eqc(it->v[k].tok.text, "on")) {
-				k++;
-				bool known = false;
-				const char *const *names = sm->o->accept_targets;
-				for (int t = 0; k < it->n && names && names[t]; t++)
-					known |= str_eqc(it->v[k].tok.text, names[t]);
-				if (!known) {
-					ERR(sm, k < it->n ? it->v[k].tok.loc : it->v[k - 1].tok.loc, "expected a target after 'on' (%s)",
-					    name_list(sm->a, names));
-					ok = false;
-					break;
-				}
-				a.target = it->v[k++].tok.text;
-			}
-			if (k + 1 < it->n && str_eqc(it->v[k].tok.text, "because") && it->v[k + 1].tok.type == STRING) {
-				a.because = it->v[k + 1].tok.text;
-				k += 2;
-			} else {
-				ERR(sm, k < it->n ? it->v[k].tok.loc : it->v[k - 1].tok.loc,
-				    "'accept wider' needs a reason: because \"...\"");
-				ok = false;
-				break;
-			}
-			if (k < it->n) {
-				ERR(sm, it->v[k].tok.loc, "unexpected '%s' after the reason", cs(sm, it->v[k].tok.text));
-				ok = false;
-				break;
-			}
-			*VEC_PUSH(sm->a, sm->accepts, sm->naccepts, sm->capaccepts) = a;
-			break;
-		}
-		default:
-			break;
-		}
+		const Stmt *s = sm->flat[i].s;
+		if (s->kind == ST_POLICY)
+			ok &= decl_policy(sm, s, sm->flat[i].file);
+		else if (s->kind == ST_DEFAULT)
+			ok &= decl_default(sm, s);
+		else if (s->kind == ST_ACCEPT)
+			ok &= decl_accept(sm, s);
 	}
 	return ok;
 }
-

@@ -100,7 +100,7 @@ static int cmp_argcmp(const void *x, const void *y)
  * low 32 bits (the kernel ignores the rest; a sign-extended constant such
  * as AT_FDCWD is reduced, anything else above 32 bits is an error). The
  * conjunction is rewritten in place. */
-static bool check_arg_kinds(Sema *sm, SysObj *so, SrcLoc loc)
+static bool rule_arg_kinds(Sema *sm, SysObj *so, SrcLoc loc)
 {
 	for (int i = 0; i < so->ncmp; i++) {
 		ArgCmp *c = &so->cmp[i];
@@ -239,13 +239,14 @@ void rule_unknown_right(Sema *sm, Tok t)
 		ERR(sm, t.loc, "unknown right '%s'; expected %s", cs(sm, t.text), right_list());
 }
 
+/* Past the limit a rule is written to scratch, so the statement is read to
+ * its end and rule_all reports the limit once. */
 static Rule *new_rule(Sema *sm)
 {
 	if (sm->nrules >= sm->o->max_rules) {
 		sm->too_many = true;
-		static Rule dummy;
-		memset(&dummy, 0, sizeof dummy);
-		return &dummy;
+		memset(&sm->overflow, 0, sizeof sm->overflow);
+		return &sm->overflow;
 	}
 	return VEC_PUSH(sm->a, sm->rules, sm->nrules, sm->caprules);
 }
@@ -357,7 +358,7 @@ static bool rule_syscalls(Sema *sm, const Rule *like, const Items *it, int i, in
 				so.ncmp = m;
 				so.cmp = cj->v;
 			}
-			if (!check_arg_kinds(sm, &so, names[x].loc))
+			if (!rule_arg_kinds(sm, &so, names[x].loc))
 				return false;
 			Str text = sys_text(sm, &so);
 			Rule *rule = new_rule(sm);
