@@ -459,7 +459,7 @@ static Fidelity file_fidelity(const Policy *p, const Rule *r, Arena *a, Str *nt)
 	return note(a, nt, FID_EXACT, NULL);
 }
 
-static Fidelity fidelity(const Policy *p, const Rule *r, Arena *a, Str *nt)
+Fidelity appcontainer_fidelity(const Policy *p, const Rule *r, Arena *a, Str *nt)
 {
 	if (nt)
 		*nt = (Str){ "", 0 };
@@ -752,7 +752,7 @@ bool ac_lower(const Policy *p, Arena *a, Diags *d, AcProfile *ap)
 		if (!concerns(r))
 			continue;
 		Str nt;
-		Fidelity f = fidelity(p, r, a, &nt);
+		Fidelity f = appcontainer_fidelity(p, r, a, &nt);
 		if (f == FID_NA) {
 			AcNote *n = PUSH(a, ap->na, ap->nna, ap->nacap);
 			n->rule = ac_rule_text(a, r);
@@ -800,7 +800,7 @@ bool ac_lower(const Policy *p, Arena *a, Diags *d, AcProfile *ap)
 	return ok;
 }
 
-static bool emit(EmitCtx *cx)
+bool appcontainer_emit(EmitCtx *cx)
 {
 	AcProfile ap;
 	if (!ac_lower(cx->policy, cx->arena, cx->diags, &ap))
@@ -810,11 +810,3 @@ static bool emit(EmitCtx *cx)
 	ac_write_manifest(output_add(cx, arena_printf(cx->arena, "%.*s.appxmanifest.xml", STRF(name))), cx, &ap);
 	return true;
 }
-
-const Backend backend_appcontainer = {
-	.name = "windows",
-	.summary = "AppContainer launcher profile and AppxManifest capabilities",
-	.platform = PLAT_WINDOWS,
-	.fidelity = fidelity,
-	.emit = emit,
-};

@@ -247,7 +247,7 @@ static bool target_allowed(const Policy *p, int right, int target)
 
 /* ---- fidelity ---- */
 
-static Fidelity fidelity(const Policy *p, const Rule *r, Arena *a, Str *note)
+Fidelity landlock_fidelity(const Policy *p, const Rule *r, Arena *a, Str *note)
 {
 	*note = (Str){ 0 };
 	if (!on_linux(r))
@@ -495,7 +495,7 @@ static void emit_seccomp_ref(Buf *b, EmitCtx *cx)
 		buf_free(&scratch.v[i].data);
 }
 
-static bool emit(EmitCtx *cx)
+bool landlock_emit(EmitCtx *cx)
 {
 	const Policy *p = cx->policy;
 	for (size_t i = 0; i < p->name.n; i++)
@@ -557,11 +557,3 @@ static bool emit(EmitCtx *cx)
 	}
 	return true;
 }
-
-const Backend backend_landlock = {
-	.name = "landlock",
-	.summary = "Landlock rule set applied by sbx-exec",
-	.platform = PLAT_LINUX,
-	.fidelity = fidelity,
-	.emit = emit,
-};

@@ -490,7 +490,7 @@ static bool safe_name(Str s)
 	return true;
 }
 
-static bool oci_emit(EmitCtx *cx)
+bool oci_emit(EmitCtx *cx)
 {
 	const Policy *p = cx->policy;
 	static const char *const default_arches[] = { "aarch64", "x86_64" };
@@ -615,7 +615,7 @@ static bool oci_emit(EmitCtx *cx)
 /* The profile makes the seccomp target's decisions for every call it names
  * (see the essay), so its answers are the seccomp target's; the notes say
  * what closes the gaps, since no Landlock comes with a profile. */
-static Fidelity fidelity(const Policy *p, const Rule *r, Arena *a, Str *note)
+Fidelity oci_fidelity(const Policy *p, const Rule *r, Arena *a, Str *note)
 {
 	Fidelity f = backend_seccomp.fidelity(p, r, a, note);
 	switch (r->right) {
@@ -645,12 +645,3 @@ static Fidelity fidelity(const Policy *p, const Rule *r, Arena *a, Str *note)
 	}
 	return f;
 }
-
-const Backend backend_oci = {
-	.name = "oci",
-	.summary = "OCI/Docker seccomp profile (JSON) for docker run --security-opt seccomp=...",
-	.platform = PLAT_LINUX,
-	.fidelity = fidelity,
-	.emit = oci_emit,
-	.not_in_all = true,
-};

@@ -598,7 +598,7 @@ static void put_forms(Sb *sb, Buf *b)
 	}
 }
 
-static bool emit(EmitCtx *cx)
+bool seatbelt_emit(EmitCtx *cx)
 {
 	const Policy *p = cx->policy;
 	Sb sb = { .a = cx->arena, .p = p, .d = cx->diags };
@@ -648,7 +648,7 @@ static bool emit(EmitCtx *cx)
 
 /* ---- fidelity (LANGUAGE.md section 7) ---- */
 
-static Fidelity fidelity(const Policy *p, const Rule *r, Arena *a, Str *note)
+Fidelity seatbelt_fidelity(const Policy *p, const Rule *r, Arena *a, Str *note)
 {
 	*note = (Str){ "", 0 };
 	if (!(r->platforms & PLAT_MACOS))
@@ -721,11 +721,3 @@ static Fidelity fidelity(const Policy *p, const Rule *r, Arena *a, Str *note)
 		return FID_NA;
 	}
 }
-
-const Backend backend_seatbelt = {
-	.name = "macos",
-	.summary = "Seatbelt (SBPL) profile for sandbox-exec / sandbox_init",
-	.platform = PLAT_MACOS,
-	.fidelity = fidelity,
-	.emit = emit,
-};

@@ -807,7 +807,7 @@ static bool safe_name(Str s)
 	return s.p[0] != '.';
 }
 
-static bool seccomp_emit(EmitCtx *cx)
+bool seccomp_emit(EmitCtx *cx)
 {
 	const Policy *p = cx->policy;
 	static const char *const default_arches[] = { "aarch64", "x86_64" };
@@ -907,7 +907,7 @@ static bool is_socketcall_sub(Str name)
 	return false;
 }
 
-static Fidelity fidelity(const Policy *p, const Rule *r, Arena *a, Str *note)
+Fidelity seccomp_fidelity(const Policy *p, const Rule *r, Arena *a, Str *note)
 {
 	*note = (Str){ 0 };
 	if (!(r->platforms & PLAT_LINUX))
@@ -979,11 +979,3 @@ static Fidelity fidelity(const Policy *p, const Rule *r, Arena *a, Str *note)
 		return FID_NA;
 	}
 }
-
-const Backend backend_seccomp = {
-	.name = "seccomp",
-	.summary = "seccomp BPF blobs, one per architecture",
-	.platform = PLAT_LINUX,
-	.fidelity = fidelity,
-	.emit = seccomp_emit,
-};

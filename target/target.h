@@ -56,6 +56,17 @@ typedef struct Backend {
 } Backend;
 
 extern const Backend backend_seatbelt, backend_landlock, backend_seccomp, backend_appcontainer, backend_oci;
+/* Each backend's two entry points (target/NAME.c), which targets.c's
+ * BACKEND makes into the Backend above: the names and summaries of every
+ * target stay in that one file. */
+#define BACKEND_ENTRIES(pre) \
+	Fidelity pre##_fidelity(const Policy *p, const Rule *r, Arena *a, Str *note); \
+	bool pre##_emit(EmitCtx *cx)
+BACKEND_ENTRIES(seatbelt);
+BACKEND_ENTRIES(landlock);
+BACKEND_ENTRIES(seccomp);
+BACKEND_ENTRIES(appcontainer);
+BACKEND_ENTRIES(oci);
 extern const Backend *const backends[]; /* NULL-terminated, in -t help order */
 const Backend *backend_find(Str name);
 
