@@ -75,19 +75,10 @@ bool compile_emit(Compile *c, const Backend *const *sel, int nsel, const EmitOpt
 		return false;
 	}
 	bool ok = fidelity_gate(c, sel, nsel, o->accept_wider);
-	for (int i = 0; ok && i < nsel; i++) {
-		EmitCtx cx = {
-			.arena = &c->arena,
-			.policy = c->policy,
-			.diags = &c->diags,
-			.out = &c->out,
-			.arches = o->arches,
-			.narches = o->narches,
-			.source = o->source,
-			.regen = o->regen,
-		};
+	EmitCtx cx = { .arena = &c->arena, .policy = c->policy, .diags = &c->diags, .out = &c->out,
+		       .arches = o->arches, .narches = o->narches, .source = o->source, .regen = o->regen };
+	for (int i = 0; ok && i < nsel; i++)
 		ok = sel[i]->emit(&cx);
-	}
 	for (int i = 0; ok && i < c->out.n; i++)
 		if (c->out.v[i].data.failed) {
 			diag_plain(&c->diags, DIAG_ERROR, "out of memory writing %.*s", STRF(c->out.v[i].name));

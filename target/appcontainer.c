@@ -172,25 +172,30 @@ static int cidr_rel(const uint8_t *addr, int prefix, const uint8_t *r, int bits)
 	return prefix >= bits ? 1 : 2;
 }
 
+/* 1: wholly inside one of the ranges, 2: overlapping one, 0: neither. */
+static int in_ranges(const uint8_t *addr, int prefix, const uint8_t (*r)[16], const int *bits, int n)
+{
+	int any = 0;
+	for (int i = 0; i < n; i++) {
+		int rel = cidr_rel(addr, prefix, r[i], bits[i]);
+		if (rel == 1)
+			return 1;
+		any |= rel;
+	}
+	return any;
+}
+
 static unsigned classify(const uint8_t *addr, int prefix, const uint8_t (*lo)[16], const int *lobits, int nlo,
 			 const uint8_t (*pv)[16], const int *pvbits, int npv)
 {
-	unsigned hc = 0;
-	for (int i = 0; i < nlo; i++) {
-		int rel = cidr_rel(addr, prefix, lo[i], lobits[i]);
-		if (rel == 1)
-			return HC_LOOPBACK;
-		if (rel == 2)
-			hc |= HC_LOOPBACK;
-	}
-	for (int i = 0; i < npv; i++) {
-		int rel = cidr_rel(addr, prefix, pv[i], pvbits[i]);
-		if (rel == 1)
-			return HC_PRIVATE;
-		if (rel == 2)
-			hc |= HC_PRIVATE;
-	}
-	return hc | HC_PUBLIC; /* not wholly inside a special range: some of it is public */
+	int l = in_ranges(addr, prefix, lo, lobits, nlo);
+	if (l == 1)
+		return HC_LOOPBACK;
+	int p = in_ranges(addr, prefix, pv, pvbits, npv);
+	if (p == 1)
+		return HC_PRIVATE;
+	/* not wholly inside a special range: some of it is public */
+	return (l ? HC_LOOPBACK : 0u) | (p ? HC_PRIVATE : 0u) | HC_PUBLIC;
 }
 
 static unsigned host_class(const NetObj *n)

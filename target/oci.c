@@ -477,29 +477,13 @@ static int entry_key_cmp(const void *x, const void *y)
 
 static int str_ptr_cmp(const void *x, const void *y) { return str_cmp(*(const Str *)x, *(const Str *)y); }
 
-static bool safe_name(Str s)
-{
-	if (s.n == 0 || s.p[0] == '.')
-		return false;
-	for (size_t i = 0; i < s.n; i++) {
-		unsigned char c = (unsigned char)s.p[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-		      c == '-' || c == '.'))
-			return false;
-	}
-	return true;
-}
-
 bool oci_emit(EmitCtx *cx)
 {
 	const Policy *p = cx->policy;
-	static const char *const default_arches[] = { "aarch64", "x86_64" };
-	const char *const *anames = cx->narches ? cx->arches : default_arches;
-	int narch = cx->narches ? cx->narches : (int)ARRAY_LEN(default_arches);
-	if (!safe_name(p->name)) {
-		diag_plain(cx->diags, DIAG_ERROR, "oci: policy name '%.*s' cannot name a file", STRF(p->name));
+	const char *const *anames;
+	int narch;
+	if (!scmp_emit_start(cx, "oci", &anames, &narch))
 		return false;
-	}
 	if (narch > 32) {
 		diag_plain(cx->diags, DIAG_ERROR, "oci: at most 32 architectures");
 		return false;

@@ -807,16 +807,26 @@ static bool safe_name(Str s)
 	return s.p[0] != '.';
 }
 
+bool scmp_emit_start(EmitCtx *cx, const char *target, const char *const **names, int *n)
+{
+	static const char *const default_arches[] = { "aarch64", "x86_64" };
+	*names = cx->narches ? cx->arches : default_arches;
+	*n = cx->narches ? cx->narches : (int)ARRAY_LEN(default_arches);
+	if (!safe_name(cx->policy->name)) {
+		diag_plain(cx->diags, DIAG_ERROR, "%s: policy name '%.*s' cannot name a file", target,
+			   STRF(cx->policy->name));
+		return false;
+	}
+	return true;
+}
+
 bool seccomp_emit(EmitCtx *cx)
 {
 	const Policy *p = cx->policy;
-	static const char *const default_arches[] = { "aarch64", "x86_64" };
-	const char *const *names = cx->narches ? cx->arches : default_arches;
-	int nnames = cx->narches ? cx->narches : (int)ARRAY_LEN(default_arches);
-	if (!safe_name(p->name)) {
-		diag_plain(cx->diags, DIAG_ERROR, "seccomp: policy name '%.*s' cannot name a file", STRF(p->name));
+	const char *const *names;
+	int nnames;
+	if (!scmp_emit_start(cx, "seccomp", &names, &nnames))
 		return false;
-	}
 	const ScmpArch **arches = arena_alloc(cx->arena, sizeof(ScmpArch *) * (size_t)nnames);
 	bool ok = true;
 	for (int i = 0; i < nnames; i++) {
