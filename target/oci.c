@@ -104,7 +104,7 @@ static void cube_add(Oci *o, Cubes *s, uint64_t mask, uint64_t value)
 		o->failed = true;
 		return;
 	}
-	*SCMP_PUSH(o->a, s->v, s->n, s->cap) = (Cube){ mask, value & mask };
+	*VEC_PUSH(o->a, s->v, s->n, s->cap) = (Cube){ mask, value & mask };
 }
 
 /* [lo, hi] within the bits of `width` (2^k - 1) as aligned blocks. */
@@ -222,7 +222,7 @@ static void and_not(Oci *o, Terms *t, const SysObj *conj)
 				o->failed = true;
 				return;
 			}
-			Term *x = SCMP_PUSH(o->a, r.v, r.n, r.cap);
+			Term *x = VEC_PUSH(o->a, r.v, r.n, r.cap);
 			x->n = t->v[i].n + 1;
 			x->c = arena_alloc(o->a, sizeof(ArgCmp) * (size_t)x->n);
 			if (t->v[i].n)
@@ -315,7 +315,7 @@ static void term_entries(Oci *o, Str name, uint32_t ret, const Term *t)
 				   (unsigned long long)c.value2);
 			any = true;
 		}
-		Entry *e = SCMP_PUSH(o->a, o->v, o->n, o->cap);
+		Entry *e = VEC_PUSH(o->a, o->v, o->n, o->cap);
 		e->name = name;
 		e->ret = ret;
 		e->key = arena_strdup(o->a, buf_as_str(&key));
@@ -382,7 +382,7 @@ static void call_entries(Oci *o, Str name, const Rule **rs, int n, uint32_t fall
 		if (ret == dflt)
 			continue;
 		Terms t = { 0 };
-		Term *first = SCMP_PUSH(o->a, t.v, t.n, t.cap);
+		Term *first = VEC_PUSH(o->a, t.v, t.n, t.cap);
 		if (i < k) {
 			first->n = ord[i]->sys.ncmp;
 			first->c = ord[i]->sys.cmp;
@@ -499,7 +499,7 @@ bool oci_emit(EmitCtx *cx)
 	int nn = 0, capn = 0;
 	for (int i = 0; i < narch; i++)
 		for (int k = 0; k < arches[i]->nsys; k++)
-			*SCMP_PUSH(cx->arena, names, nn, capn) = str_c(arches[i]->names[k]);
+			*VEC_PUSH(cx->arena, names, nn, capn) = str_c(arches[i]->names[k]);
 	if (nn)
 		qsort(names, (size_t)nn, sizeof(Str), str_ptr_cmp);
 	int w = 0;
