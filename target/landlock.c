@@ -47,17 +47,9 @@ static uint64_t ll_access(int right)
 	return right == R_READ ? LL_LANG_READ : right == R_WRITE ? LL_LANG_WRITE : LL_LANG_EXEC;
 }
 
-/* Did the policy accept a wider lowering of `right` for this target? */
-static bool accepted(const Policy *p, int right)
-{
-	for (int i = 0; i < p->naccepts; i++) {
-		const Accept *a = &p->accepts[i];
-		if (a->right == right &&
-		    (a->target.n == 0 || str_eqc(a->target, "landlock") || str_eqc(a->target, "linux")))
-			return true;
-	}
-	return false;
-}
+/* The fidelity gate's own test, so that a fallback degrades exactly when
+ * the gate let the wider rule through. */
+static bool accepted(const Policy *p, int right) { return target_accepted(p, right, &backend_landlock); }
 
 /* ---- paths ---- */
 

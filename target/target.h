@@ -93,6 +93,11 @@ Fidelity fidelity_of(const Backend *b, const Policy *p, const Rule *r, Arena *a,
 Fidelity target_fidelity(const TargetName *t, const Policy *p, const Rule *r, Arena *a, Str *note);
 /* Does `accept wider ... on NAME` cover backend b? An empty name covers all. */
 bool target_covers(Str name, const Backend *b);
+/* Does some `accept wider` of p cover `right` on backend b? `accept wider
+ * net` covers connect and bind (LANGUAGE.md section 7). The fidelity gate
+ * and a backend's own choices (landlock's fallbacks) both ask this, so an
+ * accepted rule cannot pass the gate and still be refused at run time. */
+bool target_accepted(const Policy *p, int right, const Backend *b);
 /* -t LIST (comma-separated names) into out, expanded, deduplicated, in
  * table order; returns the count, 0 for an empty list, -1 for an unknown
  * name (*bad is set to it). */

@@ -93,6 +93,17 @@ bool target_covers(Str name, const Backend *b)
 	return false;
 }
 
+bool target_accepted(const Policy *p, int right, const Backend *b)
+{
+	for (int i = 0; i < p->naccepts; i++) {
+		const Accept *a = &p->accepts[i];
+		bool right_ok = a->right == right || (a->right == R_NET && (right == R_CONNECT || right == R_BIND));
+		if (right_ok && target_covers(a->target, b))
+			return true;
+	}
+	return false;
+}
+
 int target_select(const char *list, const Backend **out, int max, Str *bad)
 {
 	bool want[16] = { false };
