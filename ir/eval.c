@@ -52,14 +52,9 @@ static void split(const PathObj *p, Comps *c)
 		c->v[c->n++] = (Str){ t.p, j };
 		i = j;
 	}
-	while (i < t.n && c->n < MAX_COMPS) {
-		size_t j = i;
-		while (j < t.n && t.p[j] != sep)
-			j++;
-		if (j > i)
-			c->v[c->n++] = (Str){ t.p + i, j - i };
-		i = j + 1;
-	}
+	PathIter it = ir_path_iter(t, i, sep);
+	for (Str comp; c->n < MAX_COMPS && ir_path_next(&it, &comp);)
+		c->v[c->n++] = comp;
 }
 
 /* `*` within one component; everything else literal. */

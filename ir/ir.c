@@ -66,6 +66,20 @@ int ir_rule_cmp(const Rule *a, const Rule *b)
 	return cmp_loc(a->loc, b->loc);
 }
 
+bool ir_path_next(PathIter *it, Str *comp)
+{
+	while (it->i < it->s.n && it->s.p[it->i] == it->sep)
+		it->i++;
+	if (it->i >= it->s.n)
+		return false;
+	size_t j = it->i;
+	while (j < it->s.n && it->s.p[j] != it->sep)
+		j++;
+	*comp = (Str){ it->s.p + it->i, j - it->i };
+	it->i = j;
+	return true;
+}
+
 /* Canonical order puts one right's rules together: find them by bisection. */
 void ir_right_range(const Policy *p, int right, int *lo, int *hi)
 {

@@ -116,14 +116,9 @@ static Str tidy_path(Sema *sm, Str p)
 	Str comps[256];
 	int n = 0, up = 0;
 	bool abs = p.n && p.p[0] == '/';
-	size_t i = 0;
-	while (i <= p.n && n < 256) {
-		size_t j = i;
-		while (j < p.n && p.p[j] != '/')
-			j++;
-		Str c = { p.p + i, j - i };
-		i = j + 1;
-		if (c.n == 0 || str_eqc(c, "."))
+	PathIter it = ir_path_iter(p, 0, '/');
+	for (Str c; n < 256 && ir_path_next(&it, &c);) {
+		if (str_eqc(c, "."))
 			continue;
 		if (str_eqc(c, "..") && n > up && !str_eqc(comps[n - 1], ".."))
 			n--;
@@ -936,13 +931,9 @@ static bool make_path(Sema *sm, Str raw, SrcLoc loc, uint8_t plat, bool is_query
 	int n = 0;
 	if (root == ROOT_PARAM)
 		comps[n++] = arena_printf(sm->a, "${%.*s}", STRF(param));
-	while (i < s.n) {
-		size_t j = i;
-		while (j < s.n && s.p[j] != '/')
-			j++;
-		Str c = { s.p + i, j - i };
-		i = j + 1;
-		if (c.n == 0 || str_eqc(c, "."))
+	PathIter it = ir_path_iter(s, i, '/');
+	for (Str c; ir_path_next(&it, &c);) {
+		if (str_eqc(c, "."))
 			continue;
 		if (str_eqc(c, "..")) {
 			if (n == 0)
@@ -2098,15 +2089,9 @@ static int path_comps(const PathObj *p, Str *out, int max)
 {
 	int n = 0;
 	Str t = p->text;
-	size_t i = p->root == ROOT_ABS ? 1 : 0;
-	while (i < t.n && n < max) {
-		size_t j = i;
-		while (j < t.n && t.p[j] != '/')
-			j++;
-		if (j > i)
-			out[n++] = (Str){ t.p + i, j - i };
-		i = j + 1;
-	}
+	PathIter it = ir_path_iter(t, p->root == ROOT_ABS ? 1 : 0, '/');
+	for (Str c; n < max && ir_path_next(&it, &c);)
+		out[n++] = c;
 	return n;
 }
 

@@ -160,14 +160,9 @@ void sb_split_path(const PathObj *po, Path *out)
 		out->comp[out->n++] = STR("private");
 		out->private_added = true;
 	}
-	while (i < t.n && out->n < MAX_COMP) {
-		size_t j = i;
-		while (j < t.n && t.p[j] != '/')
-			j++;
-		if (j > i)
-			out->comp[out->n++] = (Str){ t.p + i, j - i };
-		i = j + 1;
-	}
+	PathIter it = ir_path_iter(t, i, '/');
+	for (Str comp; out->n < MAX_COMP && ir_path_next(&it, &comp);)
+		out->comp[out->n++] = comp;
 	out->first_glob = out->n;
 	for (int k = 0; k < out->n; k++)
 		if (has_star(out->comp[k])) {
