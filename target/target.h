@@ -41,6 +41,11 @@ typedef struct EmitCtx {
 	int narches;
 	Str source;            /* the policy's path as given on the command line, for headers */
 	Str regen;             /* the command that regenerates the artifacts, for headers */
+	/* landlock: the seccomp manifest that completes its artifact, its name
+	 * (empty when the seccomp backend made none) and XXH3-64; the driver
+	 * sets them, so no backend runs another. */
+	Str seccomp_name;
+	uint64_t seccomp_digest;
 } EmitCtx;
 
 typedef struct Backend {
