@@ -6,6 +6,7 @@
  * clean `false`, never a crash or a half-built policy.
  */
 #include <string.h>
+#include <xxhash.h>
 
 #include "compile.h"
 #include "fidelity.h"
@@ -66,6 +67,27 @@ bool compile_load_text(Compile *c, const char *name, Str text, const char *const
 	return load(c, name, &text, defines, ndefines);
 }
 
+/* Landlock's artifact names the seccomp manifest that completes it: the
+ * seccomp backend runs into a scratch output for its name and digest (its
+ * errors, if any, are its own run's to report). */
+static void seccomp_ref(EmitCtx *cx)
+{
+	Output scratch = { 0 };
+	Diags d = { .arena = cx->arena };
+	EmitCtx sc = *cx;
+	sc.out = &scratch;
+	sc.diags = &d;
+	Str want = arena_printf(cx->arena, "%.*s.seccomp", STRF(cx->policy->name));
+	bool ok = backend_seccomp.emit(&sc);
+	for (int i = 0; ok && i < scratch.n; i++)
+		if (str_eq(scratch.v[i].name, want) && !scratch.v[i].data.failed) {
+			cx->seccomp_name = want;
+			cx->seccomp_digest = XXH3_64bits(scratch.v[i].data.p, scratch.v[i].data.n);
+		}
+	for (int i = 0; i < scratch.n; i++)
+		buf_free(&scratch.v[i].data);
+}
+
 bool compile_emit(Compile *c, const Backend *const *sel, int nsel, const EmitOpts *o)
 {
 	c->arena.oom = &c->oom;
@@ -75,17 +97,11 @@ bool compile_emit(Compile *c, const Backend *const *sel, int nsel, const EmitOpt
 		return false;
 	}
 	bool ok = fidelity_gate(c, sel, nsel, o->accept_wider);
+	EmitCtx cx = { .arena = &c->arena, .policy = c->policy, .diags = &c->diags, .out = &c->out,
+		       .arches = o->arches, .narches = o->narches, .source = o->source, .regen = o->regen };
 	for (int i = 0; ok && i < nsel; i++) {
-		EmitCtx cx = {
-			.arena = &c->arena,
-			.policy = c->policy,
-			.diags = &c->diags,
-			.out = &c->out,
-			.arches = o->arches,
-			.narches = o->narches,
-			.source = o->source,
-			.regen = o->regen,
-		};
+		if (sel[i] == &backend_landlock)
+			seccomp_ref(&cx);
 		ok = sel[i]->emit(&cx);
 	}
 	for (int i = 0; ok && i < c->out.n; i++)

@@ -129,6 +129,15 @@ static void md_cell(FILE *f, Str s)
 	}
 }
 
+/* A changed rule's old and new decisions, each led by its label. */
+static void put_from_to(FILE *f, const char *from, Str od, const char *to, Str nd, void (*put)(FILE *, Str))
+{
+	fputs(from, f);
+	put(f, od);
+	fputs(to, f);
+	put(f, nd);
+}
+
 typedef struct Change {
 	char sign;          /* + - ~ */
 	const Policy *p;    /* the policy r belongs to */
@@ -182,12 +191,8 @@ static void emit_change(Out *o, const Change *c)
 			fput_json_str(f, r->because);
 		}
 		fputc('}', f);
-		if (c->sign == '~') {
-			fputs(", \"from\": ", f);
-			fput_json_str(f, buf_as_str(&od));
-			fputs(", \"to\": ", f);
-			fput_json_str(f, buf_as_str(&nd));
-		}
+		if (c->sign == '~')
+			put_from_to(f, ", \"from\": ", buf_as_str(&od), ", \"to\": ", buf_as_str(&nd), fput_json_str);
 		fputs(", \"targets\": {", f);
 		for (int v = 0; v < NVIEW; v++) {
 			fprintf(f, "%s\"%s\": {\"class\": \"%s\"", v ? ", " : "", view_name(v), fid_name[fid[v]]);
@@ -204,12 +209,8 @@ static void emit_change(Out *o, const Change *c)
 		fprintf(f, "| %s | `", c->sign == '~' ? "~" : c->sign == '+' ? "+" : "−");
 		md_cell(f, buf_as_str(&rt));
 		fputc('`', f);
-		if (c->sign == '~') {
-			fputs(": ", f);
-			md_cell(f, buf_as_str(&od));
-			fputs(" → ", f);
-			md_cell(f, buf_as_str(&nd));
-		}
+		if (c->sign == '~')
+			put_from_to(f, ": ", buf_as_str(&od), " → ", buf_as_str(&nd), md_cell);
 		if (r->platforms != PLAT_ALL)
 			fprintf(f, " [%s]", ir_platform_names(r->platforms));
 		fprintf(f, " | %s |", acc);

@@ -11,19 +11,6 @@
 
 #include "fidelity.h"
 
-bool fidelity_accepted(const Policy *p, int right, const Backend *b)
-{
-	for (int i = 0; i < p->naccepts; i++) {
-		const Accept *a = &p->accepts[i];
-		bool right_ok = a->right == right || (a->right == R_NET && (right == R_CONNECT || right == R_BIND));
-		if (!right_ok)
-			continue;
-		if (target_covers(a->target, b))
-			return true;
-	}
-	return false;
-}
-
 bool fidelity_gate(Compile *c, const Backend *const *sel, int nsel, bool accept_wider)
 {
 	const Policy *p = c->policy;
@@ -42,7 +29,7 @@ bool fidelity_gate(Compile *c, const Backend *const *sel, int nsel, bool accept_
 				continue;
 			if (fidelity_of(sel[i], p, r, &c->arena, &note) != FID_WIDER)
 				continue;
-			if (fidelity_accepted(p, r->right, sel[i]))
+			if (target_accepted(p, r->right, sel[i]))
 				continue;
 			Buf b = { 0 };
 			buf_printf(&b, "%s %s ", r->effect == EFF_ALLOW ? "allow" : "deny", ir_right_name[r->right]);

@@ -3,8 +3,6 @@
 #define SBX_FIDELITY_H
 #include "compile.h"
 
-/* Does an `accept wider` cover right on backend? */
-bool fidelity_accepted(const Policy *p, int right, const Backend *b);
 /* Refuses (errors at the rule) every wider rule not accepted; with
  * accept_wider they are warnings. Stricter rules get a note only in reports. */
 bool fidelity_gate(Compile *c, const Backend *const *sel, int nsel, bool accept_wider);

@@ -204,7 +204,7 @@ static Rule *add(Gen *g, const char *name, uint8_t effect, Action act, int ncmp,
 		memcpy(r->sys.cmp, cmp, sizeof(ArgCmp) * (size_t)ncmp);
 		r->sys.ncmp = ncmp;
 	}
-	*SCMP_PUSH(g->a, g->v, g->n, g->cap) = r;
+	*VEC_PUSH(g->a, g->v, g->n, g->cap) = r;
 	return r;
 }
 
@@ -287,7 +287,7 @@ void scmp_rules(Arena *a, const Policy *p, const ScmpArch *arch, ScmpRules *out)
 		for (int i = 0; i < p->nrules; i++) {
 			const Rule *r = &p->rules[i];
 			if (r->right == R_SYSCALL && (r->platforms & PLAT_LINUX))
-				*SCMP_PUSH(a, g.v, g.n, g.cap) = r;
+				*VEC_PUSH(a, g.v, g.n, g.cap) = r;
 		}
 		out->fallback = p->default_action;
 	} else {

@@ -52,14 +52,9 @@ static void split(const PathObj *p, Comps *c)
 		c->v[c->n++] = (Str){ t.p, j };
 		i = j;
 	}
-	while (i < t.n && c->n < MAX_COMPS) {
-		size_t j = i;
-		while (j < t.n && t.p[j] != sep)
-			j++;
-		if (j > i)
-			c->v[c->n++] = (Str){ t.p + i, j - i };
-		i = j + 1;
-	}
+	PathIter it = ir_path_iter(t, i, sep);
+	for (Str comp; c->n < MAX_COMPS && ir_path_next(&it, &comp);)
+		c->v[c->n++] = comp;
 }
 
 /* `*` within one component; everything else literal. */
@@ -252,6 +247,17 @@ static int spec_cmp(Spec x, Spec y)
 	return 0;
 }
 
+/* The most specific rule so far wins; deny wins a tie. */
+static void consider(const Rule *r, const Rule **best, Spec *bs)
+{
+	Spec s = specificity(r);
+	int c = *best ? spec_cmp(s, *bs) : 1;
+	if (c > 0 || (c == 0 && r->effect == EFF_DENY && (*best)->effect == EFF_ALLOW)) {
+		*best = r;
+		*bs = s;
+	}
+}
+
 /* A policy without syscall rules: its derived filter decides, and a call
  * no derived rule names is allowed (the filter's fallthrough). */
 static Decision eval_derived(const Policy *p, const Op *op)
@@ -262,12 +268,7 @@ static Decision eval_derived(const Policy *p, const Op *op)
 		const Rule *r = p->derived[i];
 		if (!eval_rule_matches(r, op))
 			continue;
-		Spec s = specificity(r);
-		int c = best ? spec_cmp(s, bs) : 1;
-		if (c > 0 || (c == 0 && r->effect == EFF_DENY && best->effect == EFF_ALLOW)) {
-			best = r;
-			bs = s;
-		}
+		consider(r, &best, &bs);
 	}
 	Decision d = { EFF_ALLOW, best, { ACT_ALLOW, 0, { 0, 0 } }, true };
 	if (best && best->effect == EFF_DENY) {
@@ -291,12 +292,7 @@ Decision eval_op(const Policy *p, const Op *op, unsigned platform)
 		const Rule *r = &p->rules[i];
 		if (!(r->platforms & platform) || (posix_na && r->path.root == ROOT_ABS) || !eval_rule_matches(r, op))
 			continue;
-		Spec s = specificity(r);
-		int c = best ? spec_cmp(s, bs) : 1;
-		if (c > 0 || (c == 0 && r->effect == EFF_DENY && best->effect == EFF_ALLOW)) {
-			best = r;
-			bs = s;
-		}
+		consider(r, &best, &bs);
 	}
 	if (op->right == R_CONNECT || op->right == R_BIND) {
 		/* `net` ranks below every endpoint rule. */

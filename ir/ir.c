@@ -38,43 +38,54 @@ int ir_right_lookup(Str name)
 
 static int cmp_u(unsigned a, unsigned b) { return a < b ? -1 : a > b; }
 
+/* Each comparison is the first field that differs: (c = ...) || ... */
 static int cmp_loc(SrcLoc a, SrcLoc b)
 {
-	int c = cmp_u(a.file, b.file);
-	if (!c)
-		c = cmp_u(a.line, b.line);
-	if (!c)
-		c = cmp_u(a.col, b.col);
-	return c;
+	int c;
+	if ((c = cmp_u(a.file, b.file)) || (c = cmp_u(a.line, b.line)))
+		return c;
+	return cmp_u(a.col, b.col);
 }
 
 /* Everything that makes two rules different, but the location and reason. */
 static int rule_key_cmp(const Rule *a, const Rule *b)
 {
-	int c = cmp_u(a->right, b->right);
-	if (!c)
-		c = str_cmp(a->obj, b->obj);
-	if (!c)
-		c = cmp_u(a->platforms, b->platforms);
-	if (!c)
-		c = cmp_u(a->effect, b->effect);
-	if (!c)
-		c = cmp_u(a->act.kind, b->act.kind);
-	if (!c)
-		c = a->act.errno_val < b->act.errno_val ? -1 : a->act.errno_val > b->act.errno_val;
-	return c;
+	int c;
+	if ((c = cmp_u(a->right, b->right)) || (c = str_cmp(a->obj, b->obj)) ||
+	    (c = cmp_u(a->platforms, b->platforms)) || (c = cmp_u(a->effect, b->effect)) ||
+	    (c = cmp_u(a->act.kind, b->act.kind)))
+		return c;
+	return a->act.errno_val < b->act.errno_val ? -1 : a->act.errno_val > b->act.errno_val;
 }
 
 int ir_rule_cmp(const Rule *a, const Rule *b)
 {
-	int c = rule_key_cmp(a, b);
-	if (!c)
-		c = cmp_u(a->flags, b->flags);
-	if (!c)
-		c = str_cmp(a->group, b->group);
-	if (!c)
-		c = cmp_loc(a->loc, b->loc);
-	return c;
+	int c;
+	if ((c = rule_key_cmp(a, b)) || (c = cmp_u(a->flags, b->flags)) || (c = str_cmp(a->group, b->group)))
+		return c;
+	return cmp_loc(a->loc, b->loc);
+}
+
+static bool is_sep(const PathIter *it, char ch)
+{
+	return ch == it->sep || (it->sep == '\\' && ch == '/');
+}
+
+bool ir_path_next(PathIter *it, Str *comp)
+{
+	for (;;) {
+		while (it->i < it->s.n && is_sep(it, it->s.p[it->i]))
+			it->i++;
+		if (it->i >= it->s.n)
+			return false;
+		size_t j = it->i;
+		while (j < it->s.n && !is_sep(it, it->s.p[j]))
+			j++;
+		*comp = (Str){ it->s.p + it->i, j - it->i };
+		it->i = j;
+		if (!str_eqc(*comp, "."))
+			return true;
+	}
 }
 
 /* Canonical order puts one right's rules together: find them by bisection. */

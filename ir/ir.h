@@ -241,6 +241,18 @@ typedef struct Policy {
 
 /* ---- functions (ir/ir.c) ---- */
 int ir_rule_cmp(const Rule *a, const Rule *b);   /* canonical order */
+/* The components of a path's text from byte `from` on, empty ones and "."
+ * skipped (a leading separator, "//", a trailing one); sep '\\' is a Windows
+ * path, where '/' separates too:
+ *     PathIter it = ir_path_iter(text, 0, '/');
+ *     for (Str c; ir_path_next(&it, &c);) ...                           */
+typedef struct PathIter {
+	Str s;
+	size_t i;
+	char sep;
+} PathIter;
+static inline PathIter ir_path_iter(Str s, size_t from, char sep) { return (PathIter){ s, from, sep }; }
+bool ir_path_next(PathIter *it, Str *comp);
 void ir_right_range(const Policy *p, int right, int *lo, int *hi); /* rules[lo..hi) have that right */
 void ir_canonicalise(Arena *a, Policy *p);       /* sort, merge duplicates, compute digests */
 void ir_dump(const Policy *p, Buf *out);         /* the stable text form (--dump=ir) */

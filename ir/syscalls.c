@@ -202,16 +202,6 @@ const char *scmp_arch_name_of(const ScmpArch *a, uint32_t nr)
 	return NULL;
 }
 
-void *scmp_grow(Arena *a, void *v, int n, int *cap, size_t size)
-{
-	if (n < *cap)
-		return v;
-	int ncap = *cap ? *cap * 2 : 8;
-	v = arena_realloc(a, v, size * (size_t)*cap, size * (size_t)ncap);
-	*cap = ncap;
-	return v;
-}
-
 const ScmpSig *scmp_sig(Str name)
 {
 	int lo = 0, hi = scmp_nsigs - 1;

@@ -10,12 +10,6 @@
 
 #include "ir.h"
 
-/* Grow an arena vector by one element (VEC_PUSH without reading and
- * writing `cap` in one expression). */
-void *scmp_grow(Arena *a, void *v, int n, int *cap, size_t size);
-#define SCMP_PUSH(arena, v, n, cap) \
-	((v) = scmp_grow((arena), (v), (n), &(cap), sizeof(*(v))), &(v)[(n)++])
-
 /* For sema: false when no architecture libseccomp knows has the call. */
 bool scmp_syscall_known(Str name);
 /* For sema: may argument `arg` (0..5) of `sysname` be compared? A pointer

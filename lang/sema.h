@@ -101,7 +101,6 @@ typedef struct ObjHow { /* how an object is read, and which wording its errors t
 	bool concrete;  /* one path, port and host, not a pattern: expect and explain */
 } ObjHow;
 bool obj_is_win_path(Str s);
-bool obj_path_next(Str s, size_t *i, bool win, Str *c);
 bool obj_path_make(Sema *sm, Str raw, SrcLoc loc, uint8_t plat, bool is_query, PathObj *out);
 bool obj_proto(Sema *sm, const ObjHow *how, const Items *it, int *i, int n, uint8_t *proto);
 bool obj_missing(Sema *sm, const ObjHow *how);

@@ -46,8 +46,8 @@ static Str load_tidy_path(Sema *sm, Str p)
 	Str comps[256];
 	int n = 0, up = 0;
 	bool abs = p.n && p.p[0] == '/';
-	size_t i = 0;
-	for (Str c; n < 256 && obj_path_next(p, &i, false, &c);) {
+	PathIter it = ir_path_iter(p, 0, '/');
+	for (Str c; n < 256 && ir_path_next(&it, &c);) {
 		if (str_eqc(c, "..") && n > up && !str_eqc(comps[n - 1], ".."))
 			n--;
 		else {

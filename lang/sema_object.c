@@ -63,22 +63,6 @@ bool obj_is_win_path(Str s)
 	return s.n >= 3 && s.p[0] == '\\' && s.p[1] == '\\' && s.p[2] != '\\';
 }
 
-/* The next component of s from *i that says something (not empty, not
- * "."), split at '/' and, in a Windows path, at '\\'; false at the end. */
-bool obj_path_next(Str s, size_t *i, bool win, Str *c)
-{
-	while (*i < s.n) {
-		size_t j = *i;
-		while (j < s.n && s.p[j] != '/' && !(win && s.p[j] == '\\'))
-			j++;
-		*c = (Str){ s.p + *i, j - *i };
-		*i = j + 1;
-		if (c->n && !str_eqc(*c, "."))
-			return true;
-	}
-	return false;
-}
-
 /* Windows paths keep their spelling, with one separator and no trailing one. */
 static bool win_path(Sema *sm, Str s, SrcLoc loc, PathObj *out)
 {
@@ -95,7 +79,8 @@ static bool win_path(Sema *sm, Str s, SrcLoc loc, PathObj *out)
 	int ncomp = 0, lit = 0;
 	uint8_t glob = GLOB_NONE;
 	bool in_lit = true;
-	for (Str c; obj_path_next(s, &i, true, &c);) {
+	PathIter it = ir_path_iter(s, i, '\\');
+	for (Str c; ir_path_next(&it, &c);) {
 		if (str_eqc(c, "..")) {
 			buf_free(&b);
 			ERR(sm, loc, "'..' in a Windows path");
@@ -192,7 +177,8 @@ bool obj_path_make(Sema *sm, Str raw, SrcLoc loc, uint8_t plat, bool is_query, P
 	int n = 0;
 	if (root == ROOT_PARAM)
 		comps[n++] = arena_printf(sm->a, "${%.*s}", STRF(param));
-	for (Str c; obj_path_next(s, &i, false, &c);) {
+	PathIter it = ir_path_iter(s, i, '/');
+	for (Str c; ir_path_next(&it, &c);) {
 		if (str_eqc(c, "..")) {
 			if (n == 0)
 				continue; /* "/.." is "/" */

@@ -172,25 +172,30 @@ static int cidr_rel(const uint8_t *addr, int prefix, const uint8_t *r, int bits)
 	return prefix >= bits ? 1 : 2;
 }
 
+/* 1: wholly inside one of the ranges, 2: overlapping one, 0: neither. */
+static int in_ranges(const uint8_t *addr, int prefix, const uint8_t (*r)[16], const int *bits, int n)
+{
+	int any = 0;
+	for (int i = 0; i < n; i++) {
+		int rel = cidr_rel(addr, prefix, r[i], bits[i]);
+		if (rel == 1)
+			return 1;
+		any |= rel;
+	}
+	return any;
+}
+
 static unsigned classify(const uint8_t *addr, int prefix, const uint8_t (*lo)[16], const int *lobits, int nlo,
 			 const uint8_t (*pv)[16], const int *pvbits, int npv)
 {
-	unsigned hc = 0;
-	for (int i = 0; i < nlo; i++) {
-		int rel = cidr_rel(addr, prefix, lo[i], lobits[i]);
-		if (rel == 1)
-			return HC_LOOPBACK;
-		if (rel == 2)
-			hc |= HC_LOOPBACK;
-	}
-	for (int i = 0; i < npv; i++) {
-		int rel = cidr_rel(addr, prefix, pv[i], pvbits[i]);
-		if (rel == 1)
-			return HC_PRIVATE;
-		if (rel == 2)
-			hc |= HC_PRIVATE;
-	}
-	return hc | HC_PUBLIC; /* not wholly inside a special range: some of it is public */
+	int l = in_ranges(addr, prefix, lo, lobits, nlo);
+	if (l == 1)
+		return HC_LOOPBACK;
+	int p = in_ranges(addr, prefix, pv, pvbits, npv);
+	if (p == 1)
+		return HC_PRIVATE;
+	/* not wholly inside a special range: some of it is public */
+	return (l ? HC_LOOPBACK : 0u) | (p ? HC_PRIVATE : 0u) | HC_PUBLIC;
 }
 
 static unsigned host_class(const NetObj *n)
@@ -459,7 +464,7 @@ static Fidelity file_fidelity(const Policy *p, const Rule *r, Arena *a, Str *nt)
 	return note(a, nt, FID_EXACT, NULL);
 }
 
-static Fidelity fidelity(const Policy *p, const Rule *r, Arena *a, Str *nt)
+Fidelity appcontainer_fidelity(const Policy *p, const Rule *r, Arena *a, Str *nt)
 {
 	if (nt)
 		*nt = (Str){ "", 0 };
@@ -625,19 +630,6 @@ static uint32_t allow_mask(int right)
  * also break the rights the policy allows on the same file. */
 static uint32_t deny_mask(int right) { return allow_mask(right) & ~(uint32_t)AC_SYNCHRONIZE; }
 
-/* Room for one more element of a vector (v, n, cap) in the arena. Written
- * out rather than VEC_PUSH: that macro reads and assigns `cap` in the same
- * argument list, which GCC rightly flags (-Wsequence-point). */
-static void *grow(Arena *a, void *v, int n, int *cap, size_t size)
-{
-	if (n < *cap)
-		return v;
-	int old = *cap;
-	*cap = old ? old * 2 : 8;
-	return arena_realloc(a, v, size * (size_t)old, size * (size_t)*cap);
-}
-#define PUSH(a, v, n, cap) ((v) = grow((a), (v), (n), &(cap), sizeof *(v)), &(v)[(n)++])
-
 static void add_file(Arena *a, AcProfile *ap, const Policy *p, const Rule *r)
 {
 	enum PathShape s = path_shape(&r->path);
@@ -668,7 +660,7 @@ static void add_file(Arena *a, AcProfile *ap, const Policy *p, const Rule *r)
 			return;
 		}
 	}
-	AcFile *f = PUSH(a, ap->files, ap->nfiles, ap->filecap);
+	AcFile *f = VEC_PUSH(a, ap->files, ap->nfiles, ap->filecap);
 	f->path = path;
 	f->deny = deny;
 	f->rights = (uint8_t)(1u << r->right);
@@ -683,7 +675,7 @@ static void add_cap(Arena *a, AcProfile *ap, const AcCap *c, Str from)
 	for (int i = 0; i < ap->ncaps; i++)
 		if (ap->caps[i].cap == c)
 			return;
-	AcCapUse *u = PUSH(a, ap->caps, ap->ncaps, ap->capcap);
+	AcCapUse *u = VEC_PUSH(a, ap->caps, ap->ncaps, ap->capcap);
 	u->cap = c;
 	u->from = from;
 }
@@ -714,7 +706,7 @@ static void lower_params(const Policy *p, Arena *a, AcProfile *ap)
 		const Param *pm = &p->params[i];
 		if (pm->builtin && !str_eqc(pm->name, "PROJECT"))
 			continue; /* HOME, TMPDIR are Windows' own; UID has no meaning there */
-		AcParam *o = PUSH(a, ap->params, ap->nparams, ap->paramcap);
+		AcParam *o = VEC_PUSH(a, ap->params, ap->nparams, ap->paramcap);
 		o->name = pm->name;
 		o->fixed = pm->baked;
 		if (pm->has_default || pm->baked)
@@ -725,7 +717,7 @@ static void lower_params(const Policy *p, Arena *a, AcProfile *ap)
 	if (!project) {
 		/* PROJECT is always defined by the language; the launcher needs to
 		 * know it defaults to the working directory. Keep name order. */
-		AcParam *o = PUSH(a, ap->params, ap->nparams, ap->paramcap);
+		AcParam *o = VEC_PUSH(a, ap->params, ap->nparams, ap->paramcap);
 		o->name = STR("PROJECT");
 		o->cwd = true;
 		for (int i = ap->nparams - 1; i > 0 && str_cmp(ap->params[i].name, ap->params[i - 1].name) < 0; i--) {
@@ -752,9 +744,9 @@ bool ac_lower(const Policy *p, Arena *a, Diags *d, AcProfile *ap)
 		if (!concerns(r))
 			continue;
 		Str nt;
-		Fidelity f = fidelity(p, r, a, &nt);
+		Fidelity f = appcontainer_fidelity(p, r, a, &nt);
 		if (f == FID_NA) {
-			AcNote *n = PUSH(a, ap->na, ap->nna, ap->nacap);
+			AcNote *n = VEC_PUSH(a, ap->na, ap->nna, ap->nacap);
 			n->rule = ac_rule_text(a, r);
 			n->from = rule_from(a, p, r);
 			n->fid = f;
@@ -762,7 +754,7 @@ bool ac_lower(const Policy *p, Arena *a, Diags *d, AcProfile *ap)
 			continue;
 		}
 		if (f == FID_WIDER || f == FID_STRICTER) {
-			AcNote *n = PUSH(a, ap->notes, ap->nnotes, ap->notecap);
+			AcNote *n = VEC_PUSH(a, ap->notes, ap->nnotes, ap->notecap);
 			n->rule = ac_rule_text(a, r);
 			n->from = rule_from(a, p, r);
 			n->fid = f;
@@ -800,7 +792,7 @@ bool ac_lower(const Policy *p, Arena *a, Diags *d, AcProfile *ap)
 	return ok;
 }
 
-static bool emit(EmitCtx *cx)
+bool appcontainer_emit(EmitCtx *cx)
 {
 	AcProfile ap;
 	if (!ac_lower(cx->policy, cx->arena, cx->diags, &ap))
@@ -810,11 +802,3 @@ static bool emit(EmitCtx *cx)
 	ac_write_manifest(output_add(cx, arena_printf(cx->arena, "%.*s.appxmanifest.xml", STRF(name))), cx, &ap);
 	return true;
 }
-
-const Backend backend_appcontainer = {
-	.name = "windows",
-	.summary = "AppContainer launcher profile and AppxManifest capabilities",
-	.platform = PLAT_WINDOWS,
-	.fidelity = fidelity,
-	.emit = emit,
-};

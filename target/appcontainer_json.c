@@ -64,6 +64,13 @@ static void put_notes(Buf *b, const char *key, const AcNote *v, int n, bool last
 	buf_puts(b, last ? "\n" : ",\n");
 }
 
+/* A list's item i opens on its own line with its first member. */
+static void open_item(Buf *b, int i, const char *key, Str value)
+{
+	buf_printf(b, "%s{\"%s\": ", i ? ",\n    " : "\n    ", key);
+	buf_json_str(b, value);
+}
+
 void ac_write_json(Buf *b, const EmitCtx *cx, const AcProfile *ap)
 {
 	const Policy *p = cx->policy;
@@ -102,8 +109,7 @@ void ac_write_json(Buf *b, const EmitCtx *cx, const AcProfile *ap)
 	buf_puts(b, "  \"params\": [");
 	for (int i = 0; i < ap->nparams; i++) {
 		const AcParam *pm = &ap->params[i];
-		buf_puts(b, i ? ",\n    {\"name\": " : "\n    {\"name\": ");
-		buf_json_str(b, pm->name);
+		open_item(b, i, "name", pm->name);
 		buf_puts(b, ", \"value\": ");
 		if (pm->has_value)
 			buf_json_str(b, pm->value);
@@ -116,8 +122,7 @@ void ac_write_json(Buf *b, const EmitCtx *cx, const AcProfile *ap)
 	buf_puts(b, "  \"files\": [");
 	for (int i = 0; i < ap->nfiles; i++) {
 		const AcFile *f = &ap->files[i];
-		buf_puts(b, i ? ",\n    {\"path\": " : "\n    {\"path\": ");
-		buf_json_str(b, f->path);
+		open_item(b, i, "path", f->path);
 		buf_printf(b, ", \"ace\": \"%s\", \"rights\": ", f->deny ? "deny" : "allow");
 		put_rights(b, f->rights);
 		buf_printf(b, ", \"mask\": %lu, \"inherit\": %u, \"required\": %s, \"create\": %s, \"from\": ",

@@ -53,25 +53,19 @@ static void put_words(char *out, size_t cap, const char *prefix, const uint8_t *
 	}
 }
 
-bool ac_capability_sid(Str name, char out[AC_SID_MAX])
+static bool derive_sid(Str name, bool upper, const char *prefix, int words, char out[AC_SID_MAX])
 {
 	uint8_t dig[SHA256_DIGEST_SIZE];
 	out[0] = 0;
-	if (name.n == 0 || !name_digest(name, true, dig))
+	if (name.n == 0 || !name_digest(name, upper, dig))
 		return false;
-	put_words(out, AC_SID_MAX, "S-1-15-3-1024", dig, 8);
+	put_words(out, AC_SID_MAX, prefix, dig, words);
 	return true;
 }
 
-bool ac_package_sid(Str name, char out[AC_SID_MAX])
-{
-	uint8_t dig[SHA256_DIGEST_SIZE];
-	out[0] = 0;
-	if (name.n == 0 || !name_digest(name, false, dig))
-		return false;
-	put_words(out, AC_SID_MAX, "S-1-15-2", dig, 7);
-	return true;
-}
+bool ac_capability_sid(Str name, char out[AC_SID_MAX]) { return derive_sid(name, true, "S-1-15-3-1024", 8, out); }
+
+bool ac_package_sid(Str name, char out[AC_SID_MAX]) { return derive_sid(name, false, "S-1-15-2", 7, out); }
 
 static bool name_char_ok(unsigned char c)
 {

@@ -27,8 +27,8 @@
  * accepted it), seccomp (the filter closes the gap) or refuse (126).
  *
  * The artifact ends with the name and XXH3-64 of the seccomp manifest that
- * completes it, computed by running the seccomp backend into a scratch
- * output; the runtime refuses a manifest whose bytes differ.
+ * completes it (EmitCtx: the driver runs the seccomp backend for it); the
+ * runtime refuses a manifest whose bytes differ.
  */
 #include "target.h"
 #include "../lib/esc.h"
@@ -37,7 +37,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <xxhash.h>
 
 static bool on_linux(const Rule *r) { return r->platforms & PLAT_LINUX; }
 static bool is_file_right(int right) { return right == R_READ || right == R_WRITE || right == R_EXEC; }
@@ -47,17 +46,9 @@ static uint64_t ll_access(int right)
 	return right == R_READ ? LL_LANG_READ : right == R_WRITE ? LL_LANG_WRITE : LL_LANG_EXEC;
 }
 
-/* Did the policy accept a wider lowering of `right` for this target? */
-static bool accepted(const Policy *p, int right)
-{
-	for (int i = 0; i < p->naccepts; i++) {
-		const Accept *a = &p->accepts[i];
-		if (a->right == right &&
-		    (a->target.n == 0 || str_eqc(a->target, "landlock") || str_eqc(a->target, "linux")))
-			return true;
-	}
-	return false;
-}
+/* The fidelity gate's own test, so that a fallback degrades exactly when
+ * the gate let the wider rule through. */
+static bool accepted(const Policy *p, int right) { return target_accepted(p, right, &backend_landlock); }
 
 /* ---- paths ---- */
 
@@ -247,7 +238,7 @@ static bool target_allowed(const Policy *p, int right, int target)
 
 /* ---- fidelity ---- */
 
-static Fidelity fidelity(const Policy *p, const Rule *r, Arena *a, Str *note)
+Fidelity landlock_fidelity(const Policy *p, const Rule *r, Arena *a, Str *note)
 {
 	*note = (Str){ 0 };
 	if (!on_linux(r))
@@ -469,33 +460,18 @@ static void fallback(Buf *b, const char *right, int abi, const char *action, con
 	buf_putc(b, '\n');
 }
 
-/* Runs the seccomp backend into a scratch output to learn the manifest's
- * name and bytes; the artifacts the driver writes come from its own run. */
-static void emit_seccomp_ref(Buf *b, EmitCtx *cx)
+static void emit_seccomp_ref(Buf *b, const EmitCtx *cx)
 {
-	Output scratch = { 0 };
-	Diags d = { .arena = cx->arena };
-	EmitCtx sc = *cx;
-	sc.out = &scratch;
-	sc.diags = &d;
-	Str want = arena_printf(cx->arena, "%.*s.seccomp", STRF(cx->policy->name));
-	bool ok = backend_seccomp.emit && backend_seccomp.emit(&sc);
-	const Artifact *m = NULL;
-	for (int i = 0; ok && i < scratch.n; i++)
-		if (str_eq(scratch.v[i].name, want) && !scratch.v[i].data.failed)
-			m = &scratch.v[i];
-	if (m) {
+	if (cx->seccomp_name.n) {
 		buf_puts(b, "seccomp ");
-		esc_put(b, want, ESC_LANDLOCK);
-		buf_printf(b, " xxh3-64:%016llx\n", (unsigned long long)XXH3_64bits(m->data.p, m->data.n));
+		esc_put(b, cx->seccomp_name, ESC_LANDLOCK);
+		buf_printf(b, " xxh3-64:%016llx\n", (unsigned long long)cx->seccomp_digest);
 	} else {
 		buf_puts(b, "seccomp none \"the seccomp backend produced no manifest for this policy\"\n");
 	}
-	for (int i = 0; i < scratch.n; i++)
-		buf_free(&scratch.v[i].data);
 }
 
-static bool emit(EmitCtx *cx)
+bool landlock_emit(EmitCtx *cx)
 {
 	const Policy *p = cx->policy;
 	for (size_t i = 0; i < p->name.n; i++)
@@ -557,11 +533,3 @@ static bool emit(EmitCtx *cx)
 	}
 	return true;
 }
-
-const Backend backend_landlock = {
-	.name = "landlock",
-	.summary = "Landlock rule set applied by sbx-exec",
-	.platform = PLAT_LINUX,
-	.fidelity = fidelity,
-	.emit = emit,
-};

@@ -104,7 +104,7 @@ static void cube_add(Oci *o, Cubes *s, uint64_t mask, uint64_t value)
 		o->failed = true;
 		return;
 	}
-	*SCMP_PUSH(o->a, s->v, s->n, s->cap) = (Cube){ mask, value & mask };
+	*VEC_PUSH(o->a, s->v, s->n, s->cap) = (Cube){ mask, value & mask };
 }
 
 /* [lo, hi] within the bits of `width` (2^k - 1) as aligned blocks. */
@@ -222,7 +222,7 @@ static void and_not(Oci *o, Terms *t, const SysObj *conj)
 				o->failed = true;
 				return;
 			}
-			Term *x = SCMP_PUSH(o->a, r.v, r.n, r.cap);
+			Term *x = VEC_PUSH(o->a, r.v, r.n, r.cap);
 			x->n = t->v[i].n + 1;
 			x->c = arena_alloc(o->a, sizeof(ArgCmp) * (size_t)x->n);
 			if (t->v[i].n)
@@ -315,7 +315,7 @@ static void term_entries(Oci *o, Str name, uint32_t ret, const Term *t)
 				   (unsigned long long)c.value2);
 			any = true;
 		}
-		Entry *e = SCMP_PUSH(o->a, o->v, o->n, o->cap);
+		Entry *e = VEC_PUSH(o->a, o->v, o->n, o->cap);
 		e->name = name;
 		e->ret = ret;
 		e->key = arena_strdup(o->a, buf_as_str(&key));
@@ -382,7 +382,7 @@ static void call_entries(Oci *o, Str name, const Rule **rs, int n, uint32_t fall
 		if (ret == dflt)
 			continue;
 		Terms t = { 0 };
-		Term *first = SCMP_PUSH(o->a, t.v, t.n, t.cap);
+		Term *first = VEC_PUSH(o->a, t.v, t.n, t.cap);
 		if (i < k) {
 			first->n = ord[i]->sys.ncmp;
 			first->c = ord[i]->sys.cmp;
@@ -477,29 +477,13 @@ static int entry_key_cmp(const void *x, const void *y)
 
 static int str_ptr_cmp(const void *x, const void *y) { return str_cmp(*(const Str *)x, *(const Str *)y); }
 
-static bool safe_name(Str s)
-{
-	if (s.n == 0 || s.p[0] == '.')
-		return false;
-	for (size_t i = 0; i < s.n; i++) {
-		unsigned char c = (unsigned char)s.p[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-		      c == '-' || c == '.'))
-			return false;
-	}
-	return true;
-}
-
-static bool oci_emit(EmitCtx *cx)
+bool oci_emit(EmitCtx *cx)
 {
 	const Policy *p = cx->policy;
-	static const char *const default_arches[] = { "aarch64", "x86_64" };
-	const char *const *anames = cx->narches ? cx->arches : default_arches;
-	int narch = cx->narches ? cx->narches : (int)ARRAY_LEN(default_arches);
-	if (!safe_name(p->name)) {
-		diag_plain(cx->diags, DIAG_ERROR, "oci: policy name '%.*s' cannot name a file", STRF(p->name));
+	const char *const *anames;
+	int narch;
+	if (!scmp_emit_start(cx, "oci", &anames, &narch))
 		return false;
-	}
 	if (narch > 32) {
 		diag_plain(cx->diags, DIAG_ERROR, "oci: at most 32 architectures");
 		return false;
@@ -515,7 +499,7 @@ static bool oci_emit(EmitCtx *cx)
 	int nn = 0, capn = 0;
 	for (int i = 0; i < narch; i++)
 		for (int k = 0; k < arches[i]->nsys; k++)
-			*SCMP_PUSH(cx->arena, names, nn, capn) = str_c(arches[i]->names[k]);
+			*VEC_PUSH(cx->arena, names, nn, capn) = str_c(arches[i]->names[k]);
 	if (nn)
 		qsort(names, (size_t)nn, sizeof(Str), str_ptr_cmp);
 	int w = 0;
@@ -615,7 +599,7 @@ static bool oci_emit(EmitCtx *cx)
 /* The profile makes the seccomp target's decisions for every call it names
  * (see the essay), so its answers are the seccomp target's; the notes say
  * what closes the gaps, since no Landlock comes with a profile. */
-static Fidelity fidelity(const Policy *p, const Rule *r, Arena *a, Str *note)
+Fidelity oci_fidelity(const Policy *p, const Rule *r, Arena *a, Str *note)
 {
 	Fidelity f = backend_seccomp.fidelity(p, r, a, note);
 	switch (r->right) {
@@ -645,12 +629,3 @@ static Fidelity fidelity(const Policy *p, const Rule *r, Arena *a, Str *note)
 	}
 	return f;
 }
-
-const Backend backend_oci = {
-	.name = "oci",
-	.summary = "OCI/Docker seccomp profile (JSON) for docker run --security-opt seccomp=...",
-	.platform = PLAT_LINUX,
-	.fidelity = fidelity,
-	.emit = oci_emit,
-	.not_in_all = true,
-};

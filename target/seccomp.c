@@ -194,7 +194,7 @@ static Plan planfor(Gen *g, Str name)
 
 static int new_label(Gen *g)
 {
-	*SCMP_PUSH(g->a, g->label_at, g->nlabels, g->caplabels) = -1;
+	*VEC_PUSH(g->a, g->label_at, g->nlabels, g->caplabels) = -1;
 	return g->nlabels - 1;
 }
 
@@ -206,7 +206,7 @@ static void bind(Gen *g, int label)
 
 static int emit(Gen *g, uint16_t code, uint32_t k, int jt, int jf)
 {
-	struct GIns *i = SCMP_PUSH(g->a, g->ins, g->nins, g->capins);
+	struct GIns *i = VEC_PUSH(g->a, g->ins, g->nins, g->capins);
 	i->code = code;
 	i->k = k;
 	i->jt = jt;
@@ -220,7 +220,7 @@ static int ret_label(Gen *g, uint32_t val)
 		if (g->rets[i].val == val)
 			return g->rets[i].label;
 	int l = new_label(g);
-	*SCMP_PUSH(g->a, g->rets, g->nret, g->capret) = (struct GRet){ val, l };
+	*VEC_PUSH(g->a, g->rets, g->nret, g->capret) = (struct GRet){ val, l };
 	return l;
 }
 
@@ -433,7 +433,7 @@ static void seg_add(Gen *g, Segs *s, uint32_t lo, int leaf, bool allowed, bool b
 		s->v[s->n - 1].allowed += allowed;
 		return;
 	}
-	Seg *x = SCMP_PUSH(g->a, s->v, s->n, s->cap);
+	Seg *x = VEC_PUSH(g->a, s->v, s->n, s->cap);
 	x->lo = lo;
 	x->leaf = leaf;
 	x->allowed = allowed;
@@ -488,7 +488,7 @@ static void build_segs(Gen *g, Segs *s, Block **blocks, int *nblocks)
 			mux = 2;
 		Plan pl = mux ? (Plan){ 0 } : planfor(g, str_c(name));
 		if (mux || pl.ncond) {
-			Block *b = SCMP_PUSH(g->a, *blocks, *nblocks, cap);
+			Block *b = VEC_PUSH(g->a, *blocks, *nblocks, cap);
 			b->label = new_label(g);
 			b->plan = pl;
 			b->mux = mux;
@@ -807,16 +807,26 @@ static bool safe_name(Str s)
 	return s.p[0] != '.';
 }
 
-static bool seccomp_emit(EmitCtx *cx)
+bool scmp_emit_start(EmitCtx *cx, const char *target, const char *const **names, int *n)
 {
-	const Policy *p = cx->policy;
 	static const char *const default_arches[] = { "aarch64", "x86_64" };
-	const char *const *names = cx->narches ? cx->arches : default_arches;
-	int nnames = cx->narches ? cx->narches : (int)ARRAY_LEN(default_arches);
-	if (!safe_name(p->name)) {
-		diag_plain(cx->diags, DIAG_ERROR, "seccomp: policy name '%.*s' cannot name a file", STRF(p->name));
+	*names = cx->narches ? cx->arches : default_arches;
+	*n = cx->narches ? cx->narches : (int)ARRAY_LEN(default_arches);
+	if (!safe_name(cx->policy->name)) {
+		diag_plain(cx->diags, DIAG_ERROR, "%s: policy name '%.*s' cannot name a file", target,
+			   STRF(cx->policy->name));
 		return false;
 	}
+	return true;
+}
+
+bool seccomp_emit(EmitCtx *cx)
+{
+	const Policy *p = cx->policy;
+	const char *const *names;
+	int nnames;
+	if (!scmp_emit_start(cx, "seccomp", &names, &nnames))
+		return false;
 	const ScmpArch **arches = arena_alloc(cx->arena, sizeof(ScmpArch *) * (size_t)nnames);
 	bool ok = true;
 	for (int i = 0; i < nnames; i++) {
@@ -907,7 +917,7 @@ static bool is_socketcall_sub(Str name)
 	return false;
 }
 
-static Fidelity fidelity(const Policy *p, const Rule *r, Arena *a, Str *note)
+Fidelity seccomp_fidelity(const Policy *p, const Rule *r, Arena *a, Str *note)
 {
 	*note = (Str){ 0 };
 	if (!(r->platforms & PLAT_LINUX))
@@ -979,11 +989,3 @@ static Fidelity fidelity(const Policy *p, const Rule *r, Arena *a, Str *note)
 		return FID_NA;
 	}
 }
-
-const Backend backend_seccomp = {
-	.name = "seccomp",
-	.summary = "seccomp BPF blobs, one per architecture",
-	.platform = PLAT_LINUX,
-	.fidelity = fidelity,
-	.emit = seccomp_emit,
-};

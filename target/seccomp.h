@@ -38,4 +38,9 @@ void scmp_serialize(const ScmpProg *prog, const ScmpArch *arch, Buf *out);
  * the policy's default action. */
 uint32_t scmp_ret_of(const Policy *p, const Action *act);
 
+/* What the seccomp and oci targets check first: the policy's name must be a
+ * plain file name; *names is the architectures to build (-a, or aarch64 and
+ * x86_64). False after an error led by `target`. */
+bool scmp_emit_start(EmitCtx *cx, const char *target, const char *const **names, int *n);
+
 #endif

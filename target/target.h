@@ -41,6 +41,11 @@ typedef struct EmitCtx {
 	int narches;
 	Str source;            /* the policy's path as given on the command line, for headers */
 	Str regen;             /* the command that regenerates the artifacts, for headers */
+	/* landlock: the seccomp manifest that completes its artifact, its name
+	 * (empty when the seccomp backend made none) and XXH3-64; the driver
+	 * sets them, so no backend runs another. */
+	Str seccomp_name;
+	uint64_t seccomp_digest;
 } EmitCtx;
 
 typedef struct Backend {
@@ -56,6 +61,17 @@ typedef struct Backend {
 } Backend;
 
 extern const Backend backend_seatbelt, backend_landlock, backend_seccomp, backend_appcontainer, backend_oci;
+/* Each backend's two entry points (target/NAME.c), which targets.c's
+ * BACKEND makes into the Backend above: the names and summaries of every
+ * target stay in that one file. */
+#define BACKEND_ENTRIES(pre) \
+	Fidelity pre##_fidelity(const Policy *p, const Rule *r, Arena *a, Str *note); \
+	bool pre##_emit(EmitCtx *cx)
+BACKEND_ENTRIES(seatbelt);
+BACKEND_ENTRIES(landlock);
+BACKEND_ENTRIES(seccomp);
+BACKEND_ENTRIES(appcontainer);
+BACKEND_ENTRIES(oci);
 extern const Backend *const backends[]; /* NULL-terminated, in -t help order */
 const Backend *backend_find(Str name);
 
@@ -82,6 +98,11 @@ Fidelity fidelity_of(const Backend *b, const Policy *p, const Rule *r, Arena *a,
 Fidelity target_fidelity(const TargetName *t, const Policy *p, const Rule *r, Arena *a, Str *note);
 /* Does `accept wider ... on NAME` cover backend b? An empty name covers all. */
 bool target_covers(Str name, const Backend *b);
+/* Does some `accept wider` of p cover `right` on backend b? `accept wider
+ * net` covers connect and bind (LANGUAGE.md section 7). The fidelity gate
+ * and a backend's own choices (landlock's fallbacks) both ask this, so an
+ * accepted rule cannot pass the gate and still be refused at run time. */
+bool target_accepted(const Policy *p, int right, const Backend *b);
 /* -t LIST (comma-separated names) into out, expanded, deduplicated, in
  * table order; returns the count, 0 for an empty list, -1 for an unknown
  * name (*bad is set to it). */

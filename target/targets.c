@@ -10,6 +10,16 @@
 
 const char *const fid_name[4] = { "n/a", "exact", "stricter", "wider" };
 
+#define BACKEND(pre, nm, plat, sum, export)                                                         \
+	const Backend backend_##pre = { .name = nm, .summary = sum, .platform = plat,               \
+					.fidelity = pre##_fidelity, .emit = pre##_emit, .not_in_all = export }
+BACKEND(seatbelt, "macos", PLAT_MACOS, "Seatbelt (SBPL) profile for sandbox-exec / sandbox_init", false);
+BACKEND(landlock, "landlock", PLAT_LINUX, "Landlock rule set applied by sbx-exec", false);
+BACKEND(seccomp, "seccomp", PLAT_LINUX, "seccomp BPF blobs, one per architecture", false);
+BACKEND(appcontainer, "windows", PLAT_WINDOWS, "AppContainer launcher profile and AppxManifest capabilities", false);
+/* An export format, not a platform: `-t all` leaves it out. */
+BACKEND(oci, "oci", PLAT_LINUX, "OCI/Docker seccomp profile (JSON) for docker run --security-opt seccomp=...", true);
+
 const Backend *const backends[] = {
 	&backend_seatbelt,
 	&backend_landlock,
@@ -80,6 +90,17 @@ bool target_covers(Str name, const Backend *b)
 	for (int i = 0; t && t->parts[i]; i++)
 		if (t->parts[i] == b)
 			return true;
+	return false;
+}
+
+bool target_accepted(const Policy *p, int right, const Backend *b)
+{
+	for (int i = 0; i < p->naccepts; i++) {
+		const Accept *a = &p->accepts[i];
+		bool right_ok = a->right == right || (a->right == R_NET && (right == R_CONNECT || right == R_BIND));
+		if (right_ok && target_covers(a->target, b))
+			return true;
+	}
 	return false;
 }
 

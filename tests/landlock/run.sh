@@ -95,6 +95,24 @@ for sbx in $D/golden/*.sbx; do
 	fi
 done
 
+# ---- accept wider net: the fallbacks of accept wider connect and bind ----
+# (LANGUAGE.md 7: `net` covers both; the gate and the fallbacks must agree)
+accept_fallbacks() { # $1 = the accept lines; prints the artifact's fallback lines
+	mkdir -p "$T/accept"
+	printf 'sbx 1\npolicy accept "t"\nallow connect tcp *:443\nallow bind tcp 127.0.0.1:8080\nallow signal self\n%s\n' "$1" >"$T/accept/accept.sbx"
+	(cd "$T/accept" && "$SBXC" accept.sbx -t landlock >/dev/null 2>&1) && grep '^fallback' "$T/accept/accept.landlock"
+}
+want=$(accept_fallbacks 'accept wider connect on landlock because "t"
+accept wider bind on landlock because "t"')
+got=$(accept_fallbacks 'accept wider net on linux because "t"')
+if [ -z "$want" ] || ! grep -q '^fallback connect_tcp@4 degrade' <<<"$want"; then
+	fail accept-wider-net "accept wider connect did not degrade connect_tcp: $(tr '\n' '|' <<<"$want")"
+elif [ "$got" = "$want" ]; then
+	pass accept-wider-net
+else
+	fail accept-wider-net "differs from connect + bind: $(diff <(echo "$want") <(echo "$got") | tr '\n' '|')"
+fi
+
 # ---- the kernel ----
 ABI=$("$EXEC" --dry-run --format json --no-seccomp $D/minimal.landlock 2>&1 | sed -nE 's/.*"kernel":([0-9]+).*/\1/p')
 if [ -z "$ABI" ] || [ "$ABI" -lt 6 ]; then

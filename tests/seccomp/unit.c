@@ -17,7 +17,7 @@ typedef struct PB {
 
 static Rule *rule(PB *b, uint8_t eff, uint8_t right)
 {
-	Rule *r = SCMP_PUSH(b->a, b->p.rules, b->p.nrules, b->cap);
+	Rule *r = VEC_PUSH(b->a, b->p.rules, b->p.nrules, b->cap);
 	memset(r, 0, sizeof *r);
 	r->effect = eff;
 	r->right = right;
