@@ -1,5 +1,5 @@
 /*
- * run.c: `sbxc run [-D NAME=VALUE]... POLICY.sbx -- COMMAND [ARGS...]`:
+ * cmd_run.c: `sbxc run [-D NAME=VALUE]... POLICY.sbx -- COMMAND [ARGS...]`:
  * compile a policy for this host (landlock + seccomp for the host's arch),
  * cached, and run COMMAND under it exactly as sbx-exec would.
  *
