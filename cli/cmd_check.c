@@ -2,11 +2,8 @@
  * cmd_check.c: `sbxc check POLICY`: load the policy with its checks, and
  * print the fidelity of every rule on every target. Writes nothing.
  */
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "../driver/fidelity.h"

@@ -3,7 +3,6 @@
  * with the reference evaluator and name the rule that decided, and with -t
  * what that target's artifact makes the kernel do.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -2,11 +2,9 @@
  * cmd_fmt.c: `sbxc fmt [-w] POLICY...`: print each policy in canonical
  * form, or rewrite it in place through the artifacts' atomic writer.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "../lang/lang.h"

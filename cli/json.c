@@ -1,11 +1,8 @@
 /*
  * json.c: JSON that more than one of the command line's outputs writes.
  */
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 
