@@ -5,8 +5,8 @@
  * compile or read policies share one option table (opts.c), which parses
  * their arguments and writes the options part of `sbxc --help`; `sbxc run`
  * takes the runtime's options (runtime/rt_opts.h) and `sbxc import` its
- * own. git.c is the only code that runs git; json.c prints the JSON
- * pieces more than one command writes.
+ * own. git.c is the only code that runs git; json.c prints the pieces of
+ * the JSON reports.
  */
 #ifndef SBX_CLI_H
 #define SBX_CLI_H
@@ -88,6 +88,8 @@ int stale_check(const Opts *o, const Output *out, const char *dir, Str regen, Co
 
 /* A rule as {"effect", "right", "object", "file", "line", ...}, or null. */
 void json_rule(FILE *f, const Policy *p, const Rule *r);
+/* close (e.g. "]"), then `, "schema": "SCHEMA"}` and a newline. */
+void json_end(FILE *f, const char *close, const char *schema);
 
 /* ---- git (git.c): the only code that runs it ---- */
 

@@ -87,6 +87,6 @@ int cmd_check(const Opts *o)
 		buf_free(&b);
 	}
 	if (opts_json(o))
-		printf("], \"schema\": \"sbxc-check 1\"}\n");
+		json_end(stdout, "]", "sbxc-check 1");
 	return finish(&c, EXIT_OK);
 }

@@ -185,7 +185,7 @@ int cmd_explain(const Opts *o)
 			fput_json_str(stdout, v.note);
 			printf("}");
 		}
-		printf(", \"schema\": \"sbxc-explain 1\"}\n");
+		json_end(stdout, "", "sbxc-explain 1");
 	} else {
 		printf("%s: %.*s\n", d.effect == EFF_ALLOW ? "allow" : "deny", STRF(op.text));
 		if (d.rule) {

@@ -1,5 +1,6 @@
 /*
- * json.c: JSON that more than one of the command line's outputs writes.
+ * json.c: the JSON pieces of the command line's reports (docs/review.md
+ * has their schemas): a rule, and the tail every report ends with.
  */
 #include <stdio.h>
 #include <string.h>
@@ -31,4 +32,11 @@ void json_rule(FILE *f, const Policy *p, const Rule *r)
 	}
 	fputc('}', f);
 	buf_free(&b);
+}
+
+/* Every report's last member names its schema, so a reader can refuse a
+ * version it does not know; close is what the report leaves open before it. */
+void json_end(FILE *f, const char *close, const char *schema)
+{
+	fprintf(f, "%s, \"schema\": \"%s\"}\n", close, schema);
 }

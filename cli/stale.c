@@ -161,7 +161,7 @@ int stale_check(const Opts *o, const Output *out, const char *dir, Str regen, Co
 	if (js) {
 		printf(", \"regenerate\": ");
 		fput_json_str(stdout, regen);
-		printf(", \"schema\": \"sbxc-stale 1\"}\n");
+		json_end(stdout, "", "sbxc-stale 1");
 	} else if (stale)
 		printf("%d of %d artifacts are not current; regenerate with: %.*s\n", stale, out->n, STRF(regen));
 	free(digests);
