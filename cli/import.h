@@ -1,9 +1,11 @@
 /*
- * import.h: what the importers share (cli/import.c drives them).
+ * import.h: the importers' one header. cmd_import.c drives them and
+ * import_report.c serves them (imp_report, imp_word); includes point one
+ * way: everything includes this, this includes nothing of cli/.
  *
  * An importer reads another tool's JSON (jansson) and writes sbx text into
  * a Buf. Everything it cannot say in sbx goes to the report, one line per
- * item, naming the JSON path ("network.allowedDomains[2]"); the driver
+ * item, naming the JSON path ("network.allowedDomains[2]"); cmd_import.c
  * prints the report on stderr. Nothing is dropped silently.
  */
 #ifndef SBX_IMPORT_H

@@ -17,7 +17,7 @@
  *   if (cache_get(root, &k, &e, &why) == CACHE_HIT) { use e.art[i]; cache_entry_free(&e); }
  *   else { compile; cache_put(root, &k, deps, ndeps, diags_text, &out, &why); }
  *
- * `sbxc run` (cli/run.c) can use the same calls with its own kind
+ * `sbxc run` (cli/cmd_run.c) can use the same calls with its own kind
  * ("run") and fields (the policy's input digest, the host arch).
  */
 #ifndef SBX_CACHE_H

@@ -52,6 +52,9 @@
 #define NATIVE_AUDIT_ARCH 0u
 #endif
 
+/* Reads straight into out, never more than one byte past the limit: that
+ * byte is enough to refuse the file, and a hostile FIFO or /dev/zero in its
+ * place costs no more than the limit. */
 static bool slurp(const char *path, size_t limit, RtBuf *out, int *err)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
@@ -59,29 +62,28 @@ static bool slurp(const char *path, size_t limit, RtBuf *out, int *err)
 		*err = errno;
 		return false;
 	}
-	char tmp[65536];
-	for (;;) {
-		ssize_t n = read(fd, tmp, sizeof tmp);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
+	rt_put(out, "", 0);
+	size_t start = out->n;
+	ssize_t got = 1;
+	*err = 0;
+	while (got != 0 && out->n - start <= limit) {
+		if (out->cap - out->n < 4096) {
+			out->cap = out->cap * 2 + 65536;
+			out->p = rt_realloc(out->p, out->cap);
+		}
+		got = read(fd, out->p + out->n, out->cap - out->n - 1);
+		if (got > 0)
+			out->n += (size_t)got;
+		else if (got < 0 && errno != EINTR) {
 			*err = errno;
-			close(fd);
-			return false;
-		}
-		if (n == 0)
 			break;
-		if (out->n + (size_t)n > limit) {
-			*err = EFBIG;
-			close(fd);
-			return false;
 		}
-		rt_put(out, tmp, (size_t)n);
 	}
 	close(fd);
-	if (!out->p)
-		rt_put(out, "", 0);
-	return true;
+	out->p[out->n] = 0;
+	if (!*err && out->n - start > limit)
+		*err = EFBIG;
+	return !*err;
 }
 
 /* A file beside the artifact (or the artifact itself: name NULL), from

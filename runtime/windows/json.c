@@ -11,6 +11,7 @@
  */
 #include "launch.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,20 +62,30 @@ void acl_pool_free(AclPool *p)
 	}
 }
 
+bool acl_fail(AclErr *e, const char *fmt, ...)
+{
+	if (!e->failed) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(e->err, e->errn, fmt, ap);
+		va_end(ap);
+	}
+	e->failed = true;
+	return false;
+}
+
 typedef struct Rd {
 	AclPool *pool;
 	const char *s;
 	size_t n, i;
-	char *err;
-	size_t errn;
-	bool failed;
+	AclErr e;
 } Rd;
 
 static bool fail(Rd *r, const char *what)
 {
-	if (!r->failed)
-		snprintf(r->err, r->errn, "byte %zu: %s", r->i, what);
-	r->failed = true;
+	if (!r->e.failed)
+		snprintf(r->e.err, r->e.errn, "byte %zu: %s", r->i, what);
+	r->e.failed = true;
 	return false;
 }
 
@@ -93,30 +104,17 @@ static bool lit(Rd *r, const char *w)
 	return true;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static bool hex4(Rd *r, unsigned *out)
 {
 	if (r->n - r->i < 4)
 		return fail(r, "short \\u escape");
-	unsigned v = 0;
-	for (int k = 0; k < 4; k++) {
-		int h = hexval(r->s[r->i + (size_t)k]);
-		if (h < 0)
-			return fail(r, "bad \\u escape");
-		v = v << 4 | (unsigned)h;
-	}
+	/* strtoul alone would take a sign, spaces or a 0x prefix: check the digits first. */
+	char d[5] = { 0 };
+	memcpy(d, r->s + r->i, 4);
+	if (strspn(d, "0123456789abcdefABCDEF") != 4)
+		return fail(r, "bad \\u escape");
+	*out = (unsigned)strtoul(d, NULL, 16);
 	r->i += 4;
-	*out = v;
 	return true;
 }
 
@@ -371,7 +369,7 @@ static Json *value(Rd *r, int depth)
 
 Json *acl_json_parse(AclPool *p, const char *text, size_t n, char *err, size_t errn)
 {
-	Rd r = { p, text, n, 0, err, errn, false };
+	Rd r = { p, text, n, 0, { err, errn, false } };
 	Json *j = value(&r, 0);
 	if (!j)
 		return NULL;

@@ -34,6 +34,15 @@ void *acl_alloc(AclPool *p, size_t n); /* zeroed; aborts on exhaustion */
 char *acl_strndup(AclPool *p, const char *s, size_t n);
 void acl_pool_free(AclPool *p);
 
+/* The first error of a walk over the profile, kept: later ones follow from
+ * it and would only hide the cause. */
+typedef struct AclErr {
+	char *err;
+	size_t errn;
+	bool failed;
+} AclErr;
+bool acl_fail(AclErr *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* ---- JSON ---- */
 enum JsonKind { J_NULL, J_BOOL, J_NUM, J_STR, J_ARR, J_OBJ };
 typedef struct Json Json;

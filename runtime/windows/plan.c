@@ -19,7 +19,6 @@
  */
 #include "launch.h"
 
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,23 +53,8 @@ typedef struct Rs {
 	const char *cwd;
 	AclPool *pool;
 	char *private_temp; /* set once %TEMP% resolved to the private directory */
-	char *err;
-	size_t errn;
-	bool failed;
+	AclErr e;
 } Rs;
-
-static bool rfail(Rs *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static bool rfail(Rs *r, const char *fmt, ...)
-{
-	if (!r->failed) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(r->err, r->errn, fmt, ap);
-		va_end(ap);
-	}
-	r->failed = true;
-	return false;
-}
 
 static bool expand(Rs *r, Sb *out, const char *in, int depth);
 
@@ -111,13 +95,13 @@ static bool lookup(Rs *r, Sb *out, const char *name, int depth)
 		sb_puts(out, r->cwd);
 		return true;
 	}
-	return rfail(r, "%s is not set: give --param NAME=VALUE or set the environment variable", name);
+	return acl_fail(&r->e, "%s is not set: give --param NAME=VALUE or set the environment variable", name);
 }
 
 static bool expand(Rs *r, Sb *out, const char *in, int depth)
 {
 	if (depth > 8)
-		return rfail(r, "params name each other too deeply (a cycle?) at '%s'", in);
+		return acl_fail(&r->e, "params name each other too deeply (a cycle?) at '%s'", in);
 	for (const char *s = in; *s;) {
 		if (*s != '%') {
 			sb_put(out, s++, 1);
@@ -130,11 +114,11 @@ static bool expand(Rs *r, Sb *out, const char *in, int depth)
 		}
 		const char *end = strchr(s + 1, '%');
 		if (!end || end == s + 1)
-			return rfail(r, "unbalanced '%%' in '%s'", in);
+			return acl_fail(&r->e, "unbalanced '%%' in '%s'", in);
 		char name[256];
 		size_t n = (size_t)(end - s - 1);
 		if (n >= sizeof name)
-			return rfail(r, "variable name too long in '%s'", in);
+			return acl_fail(&r->e, "variable name too long in '%s'", in);
 		memcpy(name, s + 1, n);
 		name[n] = 0;
 		if (!lookup(r, out, name, depth))
@@ -153,11 +137,11 @@ static char *normalise(Rs *r, AclPool *p, const char *in)
 	size_t k = 0;
 	bool unc = (in[0] == '\\' || in[0] == '/') && (in[1] == '\\' || in[1] == '/');
 	if (unc && (in[2] == '?' || in[2] == '.') && (in[3] == '\\' || in[3] == '/'))
-		return rfail(r, "'%s' is a device path", in), NULL;
+		return acl_fail(&r->e, "'%s' is a device path", in), NULL;
 	bool drive = ((in[0] >= 'A' && in[0] <= 'Z') || (in[0] >= 'a' && in[0] <= 'z')) && in[1] == ':' &&
 		     (in[2] == '\\' || in[2] == '/');
 	if (!unc && !drive)
-		return rfail(r, "'%s' is not an absolute Windows path", in), NULL;
+		return acl_fail(&r->e, "'%s' is not an absolute Windows path", in), NULL;
 	size_t i = 0;
 	if (unc) {
 		o[k++] = '\\';
@@ -178,7 +162,7 @@ static char *normalise(Rs *r, AclPool *p, const char *in)
 		char *e = strchr(c, '\\');
 		size_t len = e ? (size_t)(e - c) : strlen(c);
 		if ((len == 1 && c[0] == '.') || (len == 2 && c[0] == '.' && c[1] == '.'))
-			return rfail(r, "'%s' has a '.' or '..' component", in), NULL;
+			return acl_fail(&r->e, "'%s' has a '.' or '..' component", in), NULL;
 		if (!e)
 			break;
 		c = e + 1;
@@ -186,7 +170,7 @@ static char *normalise(Rs *r, AclPool *p, const char *in)
 	if (unc) {
 		char *share = strchr(o + 2, '\\');
 		if (!share || share == o + 2 || !share[1])
-			return rfail(r, "'%s' is not a \\\\server\\share path", in), NULL;
+			return acl_fail(&r->e, "'%s' is not a \\\\server\\share path", in), NULL;
 	}
 	return o;
 }
@@ -230,7 +214,7 @@ bool acl_plan_make(AclPool *p, const AclProfile *prof, const AclSet *sets, int n
 		   const char *cwd, char *const *argv, int argc, const char *journal, AclPlan *out, char *err,
 		   size_t errn)
 {
-	Rs r = { prof, sets, nsets, env, envctx, cwd, p, NULL, err, errn, false };
+	Rs r = { prof, sets, nsets, env, envctx, cwd, p, NULL, { err, errn, false } };
 	memset(out, 0, sizeof *out);
 	out->prof = prof;
 	out->journal = journal ? acl_strndup(p, journal, strlen(journal)) : NULL;

@@ -15,49 +15,30 @@
  */
 #include "launch.h"
 
-#include <stdarg.h>
 #include <string.h>
 
 /* FILE_GENERIC_READ | write rights without FILE_DELETE_CHILD | FILE_EXECUTE |
  * DELETE: everything appcontainer.c can put in a mask. */
 enum { ALLOWED_MASK = 0x1 | 0x2 | 0x4 | 0x8 | 0x10 | 0x20 | 0x80 | 0x100 | 0x10000 | 0x20000 | 0x100000 };
 
-typedef struct Ck {
-	char *err;
-	size_t errn;
-	bool failed;
-} Ck;
 
-static bool bad(Ck *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static bool bad(Ck *c, const char *fmt, ...)
-{
-	if (!c->failed) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(c->err, c->errn, fmt, ap);
-		va_end(ap);
-	}
-	c->failed = true;
-	return false;
-}
-
-static const Json *need(Ck *c, const Json *o, const char *key, int kind, const char *where)
+static const Json *need(AclErr *c, const Json *o, const char *key, int kind, const char *where)
 {
 	const Json *v = acl_json_get(o, key);
 	if (!v || v->kind != kind) {
-		bad(c, "%s: '%s' missing or of the wrong type", where, key);
+		acl_fail(c, "%s: '%s' missing or of the wrong type", where, key);
 		return NULL;
 	}
 	return v;
 }
 
-static char *need_str(Ck *c, const Json *o, const char *key, const char *where)
+static char *need_str(AclErr *c, const Json *o, const char *key, const char *where)
 {
 	const Json *v = need(c, o, key, J_STR, where);
 	return v ? v->s : NULL;
 }
 
-static bool need_bool(Ck *c, const Json *o, const char *key, const char *where)
+static bool need_bool(AclErr *c, const Json *o, const char *key, const char *where)
 {
 	const Json *v = need(c, o, key, J_BOOL, where);
 	return v && v->b;
@@ -112,18 +93,18 @@ static char *join_rights(AclPool *p, const Json *arr)
 
 bool acl_profile_read(AclPool *p, const Json *root, AclProfile *out, char *err, size_t errn)
 {
-	Ck c = { err, errn, false };
+	AclErr c = { err, errn, false };
 	memset(out, 0, sizeof *out);
 	if (!root || root->kind != J_OBJ)
-		return bad(&c, "the profile is not a JSON object");
+		return acl_fail(&c, "the profile is not a JSON object");
 	const char *fmt = need_str(&c, root, "format", "profile");
 	const Json *ver = need(&c, root, "version", J_NUM, "profile");
 	if (c.failed)
 		return false;
 	if (strcmp(fmt, "sbxc-appcontainer") != 0)
-		return bad(&c, "not an sbxc AppContainer profile (format '%s')", fmt);
+		return acl_fail(&c, "not an sbxc AppContainer profile (format '%s')", fmt);
 	if (ver->num != 1)
-		return bad(&c, "profile version is not 1: this launcher is older than the compiler that wrote it");
+		return acl_fail(&c, "profile version is not 1: this launcher is older than the compiler that wrote it");
 	const Json *gen = acl_json_get(root, "_generated");
 	const Json *pol = gen ? acl_json_get(gen, "policy") : NULL;
 	out->policy = pol && pol->kind == J_STR ? pol->s : "?";
@@ -141,13 +122,13 @@ bool acl_profile_read(AclPool *p, const Json *root, AclProfile *out, char *err, 
 	if (c.failed)
 		return false;
 	if (!name_ok(out->container))
-		return bad(&c, "container name '%s' is not valid for CreateAppContainerProfile", out->container);
+		return acl_fail(&c, "container name '%s' is not valid for CreateAppContainerProfile", out->container);
 	if (!sid_ok(out->sid, "S-1-15-2", 7))
-		return bad(&c, "container SID '%s' is not an AppContainer SID", out->sid);
+		return acl_fail(&c, "container SID '%s' is not an AppContainer SID", out->sid);
 	if (strlen(out->display) > 512 || strlen(out->description) > 2048)
-		return bad(&c, "container display name or description too long");
+		return acl_fail(&c, "container display name or description too long");
 	if (loop)
-		return bad(&c, "the profile asks for a loopback exemption: the launcher never applies one (CheckNetIsolation LoopbackExempt is an administrator's machine-wide choice)");
+		return acl_fail(&c, "the profile asks for a loopback exemption: the launcher never applies one (CheckNetIsolation LoopbackExempt is an administrator's machine-wide choice)");
 
 	const Json *caps = need(&c, root, "capabilities", J_ARR, "profile");
 	const Json *params = need(&c, root, "params", J_ARR, "profile");
@@ -164,7 +145,7 @@ bool acl_profile_read(AclPool *p, const Json *root, AclProfile *out, char *err, 
 		if (c.failed)
 			return false;
 		if (!sid_ok(k->sid, "S-1-15-3", -1))
-			return bad(&c, "capability %s: '%s' is not a capability SID", k->name, k->sid);
+			return acl_fail(&c, "capability %s: '%s' is not a capability SID", k->name, k->sid);
 	}
 
 	out->params = acl_alloc(p, sizeof *out->params * (size_t)(params->n + 1));
@@ -174,14 +155,14 @@ bool acl_profile_read(AclPool *p, const Json *root, AclProfile *out, char *err, 
 		pm->name = need_str(&c, e, "name", "param");
 		const Json *v = acl_json_get(e, "value");
 		if (!v || (v->kind != J_STR && v->kind != J_NULL))
-			return bad(&c, "param %s: 'value' must be a string or null", pm->name ? pm->name : "?");
+			return acl_fail(&c, "param %s: 'value' must be a string or null", pm->name ? pm->name : "?");
 		pm->value = v->kind == J_STR ? v->s : NULL;
 		pm->fixed = need_bool(&c, e, "fixed", "param");
 		pm->cwd = need_bool(&c, e, "defaultIsWorkingDirectory", "param");
 		if (c.failed)
 			return false;
 		if (!*pm->name || strpbrk(pm->name, "%="))
-			return bad(&c, "param name '%s' is not valid", pm->name);
+			return acl_fail(&c, "param name '%s' is not valid", pm->name);
 	}
 
 	out->files = acl_alloc(p, sizeof *out->files * (size_t)(files->n + 1));
@@ -200,18 +181,18 @@ bool acl_profile_read(AclPool *p, const Json *root, AclProfile *out, char *err, 
 			return false;
 		f->from = from && from->kind == J_STR ? from->s : "";
 		if (strcmp(ace, "allow") != 0 && strcmp(ace, "deny") != 0)
-			return bad(&c, "file %s: ace '%s' is neither allow nor deny", f->path, ace);
+			return acl_fail(&c, "file %s: ace '%s' is neither allow nor deny", f->path, ace);
 		f->deny = ace[0] == 'd';
 		if (mask->num < 1 || mask->num > 0xffffffff || mask->num != (double)(uint32_t)mask->num ||
 		    ((uint32_t)mask->num & ~(uint32_t)ALLOWED_MASK))
-			return bad(&c, "file %s: access mask holds rights sbxc never grants", f->path);
+			return acl_fail(&c, "file %s: access mask holds rights sbxc never grants", f->path);
 		f->mask = (uint32_t)mask->num;
 		if (inh->num != 3 && inh->num != 11)
-			return bad(&c, "file %s: inherit must be 3 (subtree) or 11 (beneath)", f->path);
+			return acl_fail(&c, "file %s: inherit must be 3 (subtree) or 11 (beneath)", f->path);
 		f->inherit = (unsigned)inh->num;
 		f->rights = join_rights(p, rights);
 		if (!*f->path)
-			return bad(&c, "file with an empty path");
+			return acl_fail(&c, "file with an empty path");
 	}
 	return true;
 }

@@ -467,6 +467,12 @@ rc=$?
 got2=$("$SBXC" run "${DEFS[@]}" $D/corpus/carve.sbx -- "$T/bin/probe" read "$T/home/docs/a" 2>>"$T/err")
 n=$(find "$T/cache/sbxc" -name '*.landlock' 2>/dev/null | wc -l)
 if [ "${got%% *}" = deny ] && [ "$got2" = allow ] && [ "$n" = 1 ]; then pass "scenario/sbxc-run-cached"; else fail "scenario/sbxc-run-cached" "got '$got' '$got2', $n cached artifacts: $(head -3 "$T/err")"; fi
+# SBXC_CACHE_DIR chooses the cache of sbxc run as it does the compiler's:
+# the entry lands there, and not under XDG_CACHE_HOME.
+XDG_CACHE_HOME=$T/cache-xdg SBXC_CACHE_DIR=$T/cache-dir "$SBXC" run --dry-run "${DEFS[@]}" $D/corpus/carve.sbx >/dev/null 2>"$T/err"
+n=$(find "$T/cache-dir" -name carve.landlock 2>/dev/null | wc -l)
+m=$(find "$T/cache-xdg" -name '*.landlock' 2>/dev/null | wc -l)
+if [ "$n" = 1 ] && [ "$m" = 0 ]; then pass "scenario/sbxc-run-cache-dir"; else fail "scenario/sbxc-run-cache-dir" "$n entries in SBXC_CACHE_DIR, $m under XDG_CACHE_HOME: $(head -3 "$T/err")"; fi
 # A tampered cache is neither trusted nor kept.
 cached=$(find "$T/cache/sbxc" -name carve.landlock | head -1)
 if [ -n "$cached" ]; then

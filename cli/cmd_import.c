@@ -1,10 +1,11 @@
 /*
- * import.c: `sbxc import srt|oci FILE`: write an sbx policy from another
+ * cmd_import.c: `sbxc import srt|oci FILE`: write an sbx policy from another
  * tool's settings.
  *
  * The driver reads the JSON (jansson: a well-kept Debian library, so no
  * parser of our own), hands it to the importer of that kind
- * (import_srt.c, import_oci.c), then checks its own output: the text is
+ * (import_srt.c, import_oci.c, which share import_report.c and nothing of
+ * this file), then checks its own output: the text is
  * loaded by the front end exactly as `sbxc check` would, so an importer
  * can never hand the user a policy that does not compile. The policy goes
  * to stdout or `-o FILE` (written atomically); everything that could not
@@ -14,7 +15,6 @@
  * read or is not that kind of file, 64 usage.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,25 +24,6 @@
 #include "../driver/compile.h"
 #include "cli.h"
 #include "import.h"
-
-void imp_report(Report *r, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char tmp[1024];
-	vsnprintf(tmp, sizeof tmp, fmt, ap);
-	va_end(ap);
-	buf_printf(&r->text, "%s\n", tmp);
-	r->n++;
-}
-
-void imp_word(Buf *out, Str s)
-{
-	if (ir_needs_quote(s))
-		ir_quote(out, s);
-	else
-		buf_str(out, s);
-}
 
 static const char usage_text[] =
 	"usage: sbxc import srt SETTINGS.json [-o FILE] [--name NAME] [--accept-wider]\n"

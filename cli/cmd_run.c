@@ -1,12 +1,13 @@
 /*
- * run.c: `sbxc run [-D NAME=VALUE]... POLICY.sbx -- COMMAND [ARGS...]`:
+ * cmd_run.c: `sbxc run [-D NAME=VALUE]... POLICY.sbx -- COMMAND [ARGS...]`:
  * compile a policy for this host (landlock + seccomp for the host's arch),
  * cached, and run COMMAND under it exactly as sbx-exec would.
  *
- * The cache is $XDG_CACHE_HOME/sbxc (or ~/.cache/sbxc), one directory per
- * compilation, named after the policy's input digest (the canonical IR
- * with its locations, reasons and include closure) and the identity of
- * this sbxc binary, so a changed policy, fragment or compiler never mixes
+ * The cache is the compiler's own (cache_root: $SBXC_CACHE_DIR, else
+ * $XDG_CACHE_HOME/sbxc or ~/.cache/sbxc), one directory per compilation,
+ * named after the policy's input digest (the canonical IR with its
+ * locations, reasons and include closure) and the identity of this sbxc
+ * binary, so a changed policy, fragment or compiler never mixes
  * with another's artifacts; they are written with artifact_write_all
  * (atomic, only changed bytes) and can be applied later with sbx-exec.
  * What this command applies is the in-memory output of this compilation
@@ -25,8 +26,9 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "../driver/cache.h"
 #include "../driver/compile.h"
-#include "../runtime/sbx.h"
+#include "../runtime/rt_opts.h"
 
 #if defined(__x86_64__)
 #define HOST_ARCH "x86_64"
@@ -61,17 +63,6 @@ static const char usage[] =
 	"Exit status: COMMAND's own; 126 the policy cannot be compiled or applied;\n"
 	"127 COMMAND cannot be run; 64 bad usage.\n";
 
-static bool cache_root(char *out, size_t n)
-{
-	const char *x = getenv("XDG_CACHE_HOME");
-	if (x && x[0] == '/')
-		return (size_t)snprintf(out, n, "%s/sbxc", x) < n;
-	const char *h = getenv("HOME");
-	if (h && h[0] == '/')
-		return (size_t)snprintf(out, n, "%s/.cache/sbxc", h) < n;
-	return false;
-}
-
 /* The compiler's identity for the cache key: the artifacts depend on it. */
 static unsigned long long self_id(void)
 {
@@ -82,88 +73,29 @@ static unsigned long long self_id(void)
 	       (unsigned long long)sb.st_mtim.tv_nsec ^ (unsigned long long)sb.st_ino << 20;
 }
 
-static int drop_args(const char **params, int *keep, int status)
-{
-	free(params);
-	free(keep);
-	return status;
-}
-
 int cmd_run(int argc, char **argv)
 {
-	SbxOpts o = { .prog = "sbxc run" };
-	const char **params = calloc((size_t)argc + 1, sizeof *params);
-	int *keep = calloc((size_t)argc + 1, sizeof *keep);
-	const char *policy = NULL;
-	bool accept_wider = false;
-	int i;
-	if (!params || !keep) {
-		free(params);
-		free(keep);
-		return SBX_EXIT_CANNOT_ENFORCE;
-	}
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
-		char *end;
-		if (!strcmp(a, "--")) {
-			i++;
-			break;
-		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			fputs(usage, stdout);
-			return drop_args(params, keep, 0);
-		} else if (!strcmp(a, "-D") && next) {
-			params[o.nparams++] = next;
-			i++;
-		} else if (!strncmp(a, "-D", 2) && a[2]) {
-			params[o.nparams++] = a + 2;
-		} else if (!strcmp(a, "--report")) {
-			o.report = true;
-		} else if (!strcmp(a, "--format") && next && (!strcmp(next, "json") || !strcmp(next, "text"))) {
-			o.json = !strcmp(next, "json");
-			i++;
-		} else if (!strcmp(a, "--dry-run")) {
-			o.dry_run = true;
-		} else if (!strcmp(a, "--abi") && next && (o.force_abi = (int)strtol(next, &end, 10)) > 0 && !*end) {
-			i++;
-		} else if (!strcmp(a, "--best-effort")) {
-			o.best_effort = true;
-		} else if (!strcmp(a, "--no-seccomp")) {
-			o.no_seccomp = true;
-		} else if (!strcmp(a, "--keep-fd") && next && (keep[o.nkeep] = (int)strtol(next, &end, 10)) > 2 && !*end) {
-			o.nkeep++;
-			i++;
-		} else if (!strcmp(a, "--accept-wider")) {
-			accept_wider = true;
-		} else if (a[0] == '-' && a[1]) {
-			fprintf(stderr, "sbxc run: bad option '%s'\n%s", a, usage);
-			return drop_args(params, keep, SBX_EXIT_USAGE);
-		} else if (!policy) {
-			policy = a;
-		} else {
-			fprintf(stderr, "sbxc run: '--' expected before the command\n%s", usage);
-			return drop_args(params, keep, SBX_EXIT_USAGE);
-		}
-	}
-	if (!policy || (i >= argc && !o.dry_run)) {
-		fputs(usage, stderr);
-		return drop_args(params, keep, SBX_EXIT_USAGE);
-	}
-	o.params = params;
-	o.keep_fds = keep;
-
+	static const RtCli cli = { "sbxc run", usage, true, NULL };
+	RtArgs ra;
+	int status = rt_args_parse(&cli, argc, argv, &ra);
+	if (status >= 0)
+		return status;
+	const char *policy = ra.file;
+	SbxOpts o = ra.o;
 	char root[3072], dir[3200], artifact[4096];
 	if (!cache_root(root, sizeof root)) {
 		fprintf(stderr, "sbxc run: no cache directory (set XDG_CACHE_HOME or HOME)\n");
-		return drop_args(params, keep, SBX_EXIT_CANNOT_ENFORCE);
+		rt_args_free(&ra);
+		return SBX_EXIT_CANNOT_ENFORCE;
 	}
 	Compile c;
 	compile_init(&c);
-	int status = SBX_EXIT_CANNOT_ENFORCE;
+	status = SBX_EXIT_CANNOT_ENFORCE;
 	if (!compile_load(&c, policy, NULL, 0))
 		goto out;
 	char hex[33];
 	ir_digest_hex(c.policy->input_digest, hex);
-	snprintf(dir, sizeof dir, "%s/%s-%016llx%s", root, hex, self_id(), accept_wider ? "-w" : "");
+	snprintf(dir, sizeof dir, "%s/%s-%016llx%s", root, hex, self_id(), ra.accept_wider ? "-w" : "");
 	snprintf(artifact, sizeof artifact, "%s/%.*s.landlock", dir, STRF(c.policy->name));
 	/* Always compile: the cache is a copy for people and for sbx-exec, but
 	 * the sandboxed program may be able to write it, so what is applied
@@ -179,7 +111,7 @@ int cmd_run(int argc, char **argv)
 	EmitOpts eo = {
 		.arches = arches,
 		.narches = 1,
-		.accept_wider = accept_wider,
+		.accept_wider = ra.accept_wider,
 		.source = str_c(policy),
 		.regen = arena_strdup(&c.arena, buf_as_str(&regen)),
 	};
@@ -193,15 +125,13 @@ int cmd_run(int argc, char **argv)
 	o.files = files;
 	o.nfiles = c.out.n;
 	fflush(NULL);
-	status = sbx_exec(artifact, &o, argv + i);
+	status = sbx_exec(artifact, &o, ra.cmd);
 	compile_free(&c);
-	free(params);
-	free(keep);
+	rt_args_free(&ra);
 	return status;
 out:
 	diag_print(stderr, &c.diags);
 	compile_free(&c);
-	free(params);
-	free(keep);
+	rt_args_free(&ra);
 	return status;
 }

@@ -1,0 +1,289 @@
+/*
+ * cmd_compile.c: `sbxc POLICY -t TARGETS [-o DIR] ...`, the compiler's own
+ * command: load the policy, emit every target's artifacts, write them (or
+ * with --check compare them). The compile cache sits in front: a verified
+ * entry gives the same bytes and replays the same warnings, so a hit and a
+ * fresh compilation end in the same last step.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "../driver/cache.h"
+
+typedef struct Selection {
+	const Backend *v[16];
+	int n;
+	char names[256]; /* as written, for the regenerate line */
+} Selection;
+
+/* Sorted and deduplicated, so the artifacts do not depend on the order given. */
+typedef struct Arches {
+	char buf[512];
+	char *v[32];
+	int n;
+} Arches;
+
+/* The cache around one compilation; on is false when it is not used. */
+typedef struct Cache {
+	bool on;
+	char root[4096];
+	CacheKey key;
+	Buf why; /* what the last cache call did, for --explain-cache */
+} Cache;
+
+static int select_targets(const char *list, Selection *s)
+{
+	snprintf(s->names, sizeof s->names, "%s", list);
+	Str bad;
+	s->n = target_select(list, s->v, (int)ARRAY_LEN(s->v), &bad);
+	if (s->n < 0) {
+		fprintf(stderr, "sbxc: unknown target '%.*s' (sbxc -t help lists them)\n", STRF(bad));
+		return EXIT_USAGE;
+	}
+	if (s->n == 0) {
+		fprintf(stderr, "sbxc: -t needs at least one target\n");
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+static int cmp_cstr(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static bool arches_parse(const char *list, Arches *a)
+{
+	snprintf(a->buf, sizeof a->buf, "%s", list ? list : "x86_64,aarch64");
+	a->n = 0;
+	for (char *save, *t = strtok_r(a->buf, ",", &save); t && a->n < 32; t = strtok_r(NULL, ",", &save)) {
+		bool dup = false;
+		for (int i = 0; i < a->n; i++)
+			dup |= !strcmp(a->v[i], t);
+		if (!dup)
+			a->v[a->n++] = t;
+	}
+	qsort(a->v, (size_t)a->n, sizeof *a->v, cmp_cstr);
+	return a->n > 0;
+}
+
+/* The command as a user would retype it, for the artifacts' headers and
+ * --check's advice. */
+static Str regen_line(const Opts *o, const Selection *sel, Arena *a)
+{
+	Buf b = { 0 };
+	buf_printf(&b, "sbxc %s -t %s", o->pos[0], sel->names);
+	if (o->outdir)
+		buf_printf(&b, " -o %s", o->outdir);
+	if (o->arch)
+		buf_printf(&b, " --arch %s", o->arch);
+	for (int i = 0; i < o->ndefines; i++)
+		buf_printf(&b, " -D %s", o->defines[i]);
+	if (o->accept_wider)
+		buf_puts(&b, " --accept-wider");
+	Str s = arena_strdup(a, buf_as_str(&b));
+	buf_free(&b);
+	return s;
+}
+
+/* The key of one compilation: everything the artifacts' bytes depend on
+ * that is known before parsing. The policy's own files are covered by the
+ * main file's hash here and by the entry's dependency list (every file the
+ * compilation read, re-hashed on a hit); the standard library by its
+ * digest; the backends by the output-format version and the compiler's
+ * identity. */
+static bool compile_key(CacheKey *k, const Opts *o, const Selection *sel, const Arches *ar, Str regen, const Compile *c)
+{
+	uint64_t mainh;
+	if (!cache_hash_file(o->pos[0], c->max_file_size, &mainh))
+		return false;
+	char id[64], std[33];
+	cache_compiler_id(id);
+	cache_stdlib_digest(std);
+	cache_key_begin(k, "compile");
+	cache_key_addu(k, "output-format", CACHE_OUTPUT_FORMAT);
+	cache_key_addc(k, "compiler", id);
+	cache_key_addc(k, "stdlib", std);
+	for (int i = 0; i < sel->n; i++)
+		cache_key_addc(k, "target", sel->v[i]->name);
+	for (int i = 0; i < ar->n; i++)
+		cache_key_addc(k, "arch", ar->v[i]);
+	cache_key_addu(k, "accept-wider", o->accept_wider);
+	for (int i = 0; i < o->ndefines; i++)
+		cache_key_addc(k, "define", o->defines[i]);
+	cache_key_addc(k, "source", o->pos[0]);
+	cache_key_add(k, "regenerate", regen);
+	cache_key_addu(k, "max-file-size", c->max_file_size);
+	cache_key_addu(k, "max-rules", (uint64_t)c->max_rules);
+	char hex[17];
+	snprintf(hex, sizeof hex, "%016llx", (unsigned long long)mainh);
+	cache_key_addc(k, "main-xxh3-64", hex);
+	cache_key_end(k);
+	return true;
+}
+
+static void explain_cache_line(const Opts *o, const char *what, const Buf *why, const CacheKey *k)
+{
+	if (!o->explain_cache)
+		return;
+	fprintf(stderr, "sbxc: cache %s: %.*s\n", what, (int)why->n, why->p ? why->p : "");
+	if (k && k->text.n) {
+		fprintf(stderr, "sbxc: cache key xxh3-128:%016llx%016llx:\n", (unsigned long long)k->hash[0],
+			(unsigned long long)k->hash[1]);
+		for (size_t i = 0; i < k->text.n;) {
+			size_t j = i;
+			while (j < k->text.n && k->text.p[j] != '\n')
+				j++;
+			fprintf(stderr, "  | %.*s\n", (int)(j - i), k->text.p + i);
+			i = j + 1;
+		}
+	}
+}
+
+/* Before any parsing: the key needs only the inputs' bytes. */
+static void cache_open(Cache *k, const Opts *o, const Selection *sel, const Arches *ar, Str regen, const Compile *c)
+{
+	memset(k, 0, sizeof *k);
+	bool wanted = o->targets && !o->dump_ir;
+	k->on = wanted && !o->no_cache && cache_root(k->root, sizeof k->root);
+	if (wanted && !k->on) {
+		buf_puts(&k->why, o->no_cache ? "disabled by --no-cache" : "no cache directory (set XDG_CACHE_HOME or HOME)");
+		explain_cache_line(o, "off", &k->why, NULL);
+	}
+	if (k->on && !compile_key(&k->key, o, sel, ar, regen, c))
+		k->on = false; /* the policy cannot be read: the compile says so */
+}
+
+static void cache_close(Cache *k)
+{
+	cache_key_free(&k->key);
+	buf_free(&k->why);
+}
+
+/* The last step, the same from the cache or a compilation. */
+static int deliver(const Opts *o, const Output *out, const char *dir, Str regen, Compile *c)
+{
+	if (o->check)
+		return stale_check(o, out, dir, regen, c);
+	return artifact_write_all(out, dir, &c->diags) ? EXIT_OK : EXIT_POLICY;
+}
+
+/* A hit: the entry's artifacts, after the warnings the compilation printed.
+ * -1 on anything else. */
+static int cache_replay(Cache *k, const Opts *o, const char *dir, Str regen, Compile *c)
+{
+	if (!k->on)
+		return -1;
+	CacheEntry e;
+	CacheResult res = cache_get(k->root, &k->key, &e, &k->why);
+	explain_cache_line(o, cache_result_name[res], &k->why, &k->key);
+	if (res != CACHE_HIT)
+		return -1;
+	Artifact *arts = calloc((size_t)e.nart + 1, sizeof *arts);
+	Output out = { arts, e.nart, e.nart };
+	for (int i = 0; arts && i < e.nart; i++)
+		arts[i] = (Artifact){ e.art[i].name, { (char *)e.art[i].data.p, e.art[i].data.n, 0, false } };
+	fwrite(e.note.p, 1, e.note.n, stderr);
+	int status = arts ? deliver(o, &out, dir, regen, c) : EXIT_POLICY;
+	free(arts);
+	cache_entry_free(&e);
+	return status;
+}
+
+/* Stores the artifacts with the diagnostics as printed, to replay on a hit. */
+static void cache_store(Cache *k, const Opts *o, const Compile *c)
+{
+	if (!k->on)
+		return;
+	char *note = NULL;
+	size_t nnote = 0;
+	FILE *mf = open_memstream(&note, &nnote);
+	if (mf) {
+		diag_print(mf, &c->diags);
+		fclose(mf);
+	}
+	const Policy *p = c->policy;
+	CacheDep *deps = calloc((size_t)p->nfiles + 1, sizeof *deps);
+	for (int i = 0; deps && i < p->nfiles; i++)
+		deps[i] = (CacheDep){ p->files[i].name, p->files[i].hash };
+	char ih[33], sh[33];
+	ir_digest_hex(p->input_digest, ih);
+	ir_digest_hex(p->digest, sh);
+	Buf info = { 0 };
+	buf_printf(&info, "input xxh3-128:%s semantic xxh3-128:%s", ih, sh);
+	if (deps && mf && note)
+		cache_put(k->root, &k->key, deps, p->nfiles, buf_as_str(&info), (Str){ note, nnote }, &c->out, &k->why);
+	else
+		buf_puts(&k->why, " (not stored: out of memory)");
+	explain_cache_line(o, "store", &k->why, NULL);
+	buf_free(&info);
+	free(deps);
+	free(note);
+}
+
+/* Load, print the IR if asked, emit. -1 to go on to the artifacts. */
+static int build(Compile *c, const Opts *o, const Selection *sel, const Arches *ar, Str regen)
+{
+	if (!compile_load(c, o->pos[0], o->defines, o->ndefines))
+		return EXIT_POLICY;
+	if (o->dump_ir) {
+		Buf b = { 0 };
+		ir_dump(c->policy, &b);
+		fwrite(b.p, 1, b.n, stdout);
+		buf_free(&b);
+		if (!o->targets)
+			return EXIT_OK;
+	}
+	EmitOpts eo = {
+		.arches = (const char *const *)ar->v,
+		.narches = ar->n,
+		.accept_wider = o->accept_wider,
+		.source = str_c(o->pos[0]),
+		.regen = regen,
+	};
+	return compile_emit(c, sel->v, sel->n, &eo) ? -1 : EXIT_POLICY;
+}
+
+/* The checks of the command line alone; -1 when they pass. */
+static int compile_usage(const Opts *o)
+{
+	if (o->targets && !strcmp(o->targets, "help")) {
+		target_help(stdout);
+		return EXIT_OK;
+	}
+	if (o->npos != 1)
+		return o->npos ? usage_error(o->usage, "expected one policy file, got %d", o->npos)
+			       : usage_error(o->usage, "missing the policy file");
+	if (!o->targets && !o->dump_ir)
+		return usage_error(o->usage, "missing -t TARGET");
+	if (o->nrest)
+		return usage_error(o->usage, "unexpected '--' (sbxc run takes a command)");
+	return -1;
+}
+
+int cmd_compile(const Opts *o)
+{
+	int rc = compile_usage(o);
+	if (rc >= 0)
+		return rc;
+	Selection sel = { 0 };
+	if (o->targets && (rc = select_targets(o->targets, &sel)))
+		return rc;
+	Arches ar;
+	if (!arches_parse(o->arch, &ar))
+		return usage_error(o->usage, "--arch needs at least one architecture");
+
+	Compile c;
+	compile_init(&c);
+	limits_from_env(&c);
+	const char *dir = o->outdir ? o->outdir : ".";
+	Str regen = regen_line(o, &sel, &c.arena);
+	Cache cache;
+	cache_open(&cache, o, &sel, &ar, regen, &c);
+	int status = cache_replay(&cache, o, dir, regen, &c);
+	if (status < 0 && (status = build(&c, o, &sel, &ar, regen)) < 0) {
+		cache_store(&cache, o, &c);
+		status = deliver(o, &c.out, dir, regen, &c);
+	}
+	cache_close(&cache);
+	return finish(&c, status);
+}

@@ -1,0 +1,226 @@
+/*
+ * cmd_explain.c: `sbxc explain POLICY OPERATION`: decide one operation
+ * with the reference evaluator and name the rule that decided, and with -t
+ * what that target's artifact makes the kernel do.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "../driver/fidelity.h"
+#include "../ir/eval.h"
+#include "../lang/lang.h"
+
+static void text_rule(FILE *f, const Policy *p, const Rule *r)
+{
+	Buf b = { 0 };
+	buf_printf(&b, "%s %s", r->effect == EFF_ALLOW ? "allow" : "deny", ir_right_name[r->right]);
+	if (ir_right_obj[r->right] != OBJ_NONE) {
+		buf_putc(&b, ' ');
+		ir_put_object(&b, r);
+	}
+	if (r->loc.line == 0)
+		fprintf(f, "the derived filter (the policy has no syscall rules; LANGUAGE.md 5.4): %.*s", (int)b.n, b.p);
+	else
+		fprintf(f, "%.*s:%u: %.*s", STRF(p->files[r->loc.file].name), r->loc.line, (int)b.n, b.p);
+	if (r->platforms != PLAT_ALL)
+		fprintf(f, " [%s]", ir_platform_names(r->platforms));
+	if (r->because.n)
+		fprintf(f, " (because \"%.*s\")", STRF(r->because));
+	buf_free(&b);
+}
+
+
+/* Values for every param, so a concrete path matches rules written with
+ * ${HOME} and friends: -D first, then the environment, then the defaults
+ * the runtime would use. */
+static int env_defines(const Policy *p, const Opts *o, const char ***out)
+{
+	const char **v = calloc((size_t)p->nparams + (size_t)o->ndefines + 1, sizeof *v);
+	int n = 0;
+	for (int i = 0; i < o->ndefines; i++)
+		v[n++] = o->defines[i];
+	for (int i = 0; i < p->nparams; i++) {
+		const Param *q = &p->params[i];
+		bool given = false;
+		for (int k = 0; k < o->ndefines; k++)
+			given |= !strncmp(o->defines[k], q->name.p, q->name.n) && o->defines[k][q->name.n] == '=';
+		if (given || q->baked)
+			continue;
+		char name[128];
+		snprintf(name, sizeof name, "%.*s", STRF(q->name));
+		const char *val = getenv(name);
+		char buf[4096];
+		if (!strcmp(name, "PROJECT") && !q->has_default && !val)
+			val = getcwd(buf, sizeof buf);
+		else if (!strcmp(name, "TMPDIR") && !val)
+			val = "/tmp";
+		else if (!strcmp(name, "UID")) {
+			snprintf(buf, sizeof buf, "%u", (unsigned)getuid());
+			val = buf;
+		}
+		if (!val || !*val || (strcmp(name, "UID") && val[0] != '/'))
+			continue; /* stays symbolic; its default applies through the rules that use it */
+		char *d = NULL;
+		if (asprintf(&d, "%s=%s", name, val) >= 0)
+			v[n++] = d;
+	}
+	*out = v;
+	return n;
+}
+
+/* What a target's artifact makes the kernel do with an operation the
+ * language decides as d: the deciding rule's fidelity on that target. */
+typedef struct TargetView {
+	const char *name;
+	Fidelity fid;
+	Str note;
+	const char *kernel; /* "allow", "deny", "may-deny", "may-allow", "not-enforced" */
+} TargetView;
+
+static TargetView target_view(const char *target, const Policy *p, const Decision *d, Arena *a)
+{
+	TargetView v = { target, FID_EXACT, { "", 0 }, NULL };
+	bool allow = d->effect == EFF_ALLOW;
+	if (!d->rule) {
+		v.kernel = "deny";
+		v.note = STR("no rule allows it, and every artifact starts from deny");
+		return v;
+	}
+	v.fid = target_fidelity(target_name_find(str_c(target)), p, d->rule, a, &v.note);
+	switch (v.fid) {
+	case FID_EXACT:
+		v.kernel = allow ? "allow" : "deny";
+		break;
+	case FID_STRICTER:
+		v.kernel = allow ? "may-deny" : "deny";
+		break;
+	case FID_WIDER:
+		v.kernel = allow ? "allow" : "may-allow";
+		break;
+	default:
+		v.kernel = "not-enforced";
+		break;
+	}
+	return v;
+}
+
+int cmd_explain(const Opts *o)
+{
+	unsigned plat = PLAT_LINUX;
+	if (o->on) {
+		if (!strcmp(o->on, "macos"))
+			plat = PLAT_MACOS;
+		else if (!strcmp(o->on, "windows"))
+			plat = PLAT_WINDOWS;
+		else if (strcmp(o->on, "linux"))
+			return usage_error(o->usage, "--on takes linux, macos or windows, not '%s'", o->on);
+	}
+	if (o->targets) {
+		const TargetName *tb = target_name_find(str_c(o->targets));
+		if (!tb || !tb->explain)
+			return usage_error(o->usage, "-t takes one of linux, landlock, seccomp, macos, windows, not '%s'",
+					   o->targets);
+		if (o->on && !(tb->platform & plat))
+			return usage_error(o->usage, "-t %s is not a target for --on %s", o->targets, o->on);
+		plat = tb->platform;
+	}
+	Buf opb = { 0 };
+	for (int i = 1; i < o->npos; i++)
+		buf_printf(&opb, "%s%s", i > 1 ? " " : "", o->pos[i]);
+	Str optext = buf_as_str(&opb);
+	/* A symbolic operation is matched as written; a concrete one after resolving params. */
+	bool symbolic = memmem(optext.p, optext.n, "${", 2) || memmem(optext.p, optext.n, " ~", 2);
+	Compile c;
+	compile_init(&c);
+	c.fragment_ok = true;
+	if (!compile_load(&c, o->pos[0], o->defines, o->ndefines)) {
+		buf_free(&opb);
+		return finish(&c, EXIT_POLICY);
+	}
+	if (!symbolic) {
+		const char **defs;
+		int nd = env_defines(c.policy, o, &defs);
+		Compile c2;
+		compile_init(&c2);
+		c2.fragment_ok = true;
+		c2.skip_checks = true;
+		c2.resolve_defaults = true;
+		if (compile_load(&c2, o->pos[0], defs, nd)) {
+			compile_free(&c);
+			c = c2;
+			c.diags.arena = &c.arena; /* it pointed into c2, which ends here */
+		} else
+			compile_free(&c2); /* a value from the environment was unusable: stay symbolic */
+		for (int i = o->ndefines; i < nd; i++)
+			free((char *)defs[i]); /* the ones env_defines made */
+		free(defs);
+	}
+	Op op;
+	if (!lang_parse_op(c.policy, &c.arena, &c.diags, (SrcLoc){ 0, 0, 0 }, optext, &op)) {
+		buf_free(&opb);
+		return finish(&c, EXIT_POLICY);
+	}
+	buf_free(&opb);
+	const Policy *p = c.policy;
+	Decision d = eval_op(p, &op, plat);
+	if (opts_json(o)) {
+		printf("{\"decision\": \"%s\", \"operation\": ", d.effect == EFF_ALLOW ? "allow" : "deny");
+		fput_json_str(stdout, op.text);
+		printf(", \"platform\": \"%s\", \"rule\": ", ir_platform_names(plat));
+		json_rule(stdout, p, d.rule);
+		if (op.right == R_SYSCALL) {
+			Buf b = { 0 };
+			ir_put_action(&b, &d.act);
+			printf(", \"action\": ");
+			fput_json_str(stdout, buf_as_str(&b));
+			buf_free(&b);
+		}
+		if (o->targets) {
+			TargetView v = target_view(o->targets, p, &d, &c.arena);
+			printf(", \"target\": {\"name\": \"%s\", \"class\": \"%s\", \"kernel\": \"%s\", \"note\": ", v.name,
+			       fid_name[v.fid], v.kernel);
+			fput_json_str(stdout, v.note);
+			printf("}");
+		}
+		json_end(stdout, "", "sbxc-explain 1");
+	} else {
+		printf("%s: %.*s\n", d.effect == EFF_ALLOW ? "allow" : "deny", STRF(op.text));
+		if (d.rule) {
+			printf("  decided by ");
+			text_rule(stdout, p, d.rule);
+			printf("\n");
+		} else if (d.derived)
+			printf("  no rule of the derived filter names it: allowed\n");
+		else
+			printf("  no rule matches: denied by default\n");
+		if (op.right == R_SYSCALL && d.effect == EFF_DENY) {
+			Buf b = { 0 };
+			ir_put_action(&b, &d.act);
+			printf("  the call fails with: %.*s\n", (int)b.n, b.p);
+			buf_free(&b);
+		}
+		if (o->targets) {
+			TargetView v = target_view(o->targets, p, &d, &c.arena);
+			static const struct {
+				const char *k, *text;
+			} says[] = {
+				{ "allow", "allows it" },
+				{ "deny", "denies it" },
+				{ "may-deny", "may deny it: the rule is enforced more strictly there" },
+				{ "may-allow", "may allow it: the rule is enforced more widely there (accepted)" },
+				{ "not-enforced", "does not enforce the deciding rule (another target does, or none)" },
+			};
+			const char *say = "";
+			for (size_t i = 0; i < ARRAY_LEN(says); i++)
+				if (!strcmp(says[i].k, v.kernel))
+					say = says[i].text;
+			printf("  on %s: %s; the kernel %s\n", v.name, d.rule ? fid_name[v.fid] : "exact", say);
+			if (v.note.n)
+				printf("    %s: %.*s\n", d.rule ? fid_name[v.fid] : "why", STRF(v.note));
+		}
+	}
+	return finish(&c, EXIT_OK);
+}

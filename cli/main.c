@@ -1,0 +1,157 @@
+/*
+ * main.c: the command line's entry. The first argument names a command
+ * (check, explain, diff, fmt, run, import) or is the policy to compile;
+ * each command lives in its own cmd_*.c and reads as its pipeline. Exit
+ * codes are LANGUAGE.md section 8's: 0 success, 1 an error in the policy
+ * or its inputs, 2 stale artifacts under --check, 64 bad usage.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char usage_head[] =
+	"usage: sbxc POLICY.sbx -t TARGET[,TARGET...] [-o DIR] [-D NAME=VALUE]... [--arch LIST]\n"
+	"            [--accept-wider] [--check] [--no-cache] [--explain-cache] [--dump=ir]\n"
+	"       sbxc check [-D NAME=VALUE]... [--format text|json] POLICY.sbx\n"
+	"       sbxc explain [-D NAME=VALUE]... [--on PLATFORM | -t TARGET] [--format text|json] POLICY.sbx OPERATION...\n"
+	"       sbxc diff [--format text|json|markdown] OLD.sbx NEW.sbx | --git REV POLICY.sbx | --textconv POLICY.sbx\n"
+	"       sbxc fmt [-w] POLICY.sbx...\n"
+	"       sbxc run [-D NAME=VALUE]... POLICY.sbx -- COMMAND [ARGS...]\n"
+	"       sbxc import srt|oci FILE.json\n"
+	"\n"
+	"Compile a sandbox policy written in the sbx language into each OS's own\n"
+	"sandbox artifacts.\n"
+	"\n"
+	"Targets (-t): macos, linux (= landlock + seccomp), landlock, seccomp, windows,\n"
+	"all; -t help lists them.\n"
+	"\n"
+	"Options:\n";
+
+static const char usage_tail[] =
+	"\n"
+	"Exit status: 0 success, 1 an error in the policy or its inputs, 2 stale\n"
+	"artifacts under --check, 64 bad usage.\n";
+
+static const char usage_check[] =
+	"usage: sbxc check [-D NAME=VALUE]... [--format text|json] POLICY.sbx\n"
+	"\n"
+	"Parse the policy and everything it uses, run its expect and never checks,\n"
+	"and print the fidelity of every rule on every target. Writes nothing.\n"
+	"Exit status: 0 the policy is valid, 1 it is not, 64 bad usage.\n";
+
+static const char usage_explain[] =
+	"usage: sbxc explain [-D NAME=VALUE]... [--on PLATFORM | -t TARGET] [--format text|json] POLICY.sbx OPERATION...\n"
+	"\n"
+	"Decide one operation the way the language defines it and name the rule\n"
+	"that decided. OPERATION is written as in an expect: `read /etc/passwd`,\n"
+	"`write ${HOME}/.ssh/config`, `connect tcp example.com:443`, `bind unix\n"
+	"/run/x.sock`, `fork`, `signal children`, `syscall socket 2 1 0`.\n"
+	"A concrete path is matched after resolving params from -D, the environment\n"
+	"(HOME, TMPDIR, and a variable named like each param), PROJECT = the current\n"
+	"directory and UID = your uid; a path written with ${PARAM} or ~ is matched\n"
+	"symbolically. PLATFORM (default linux): linux, macos or windows.\n"
+	"-t TARGET (linux, landlock, seccomp, macos, windows) also says what that\n"
+	"target's artifact makes the kernel do: the deciding rule's fidelity there\n"
+	"(exact, stricter, wider, n/a) and why.\n"
+	"JSON output: {\"decision\": \"allow\"|\"deny\", \"rule\": {...}|null, ...}\n"
+	"(docs/review.md has the schema).\n"
+	"Exit status: 0 decided (allow or deny), 1 an error in the policy or the\n"
+	"operation, 64 bad usage.\n";
+
+static const char usage_fmt[] =
+	"usage: sbxc fmt [-w] POLICY.sbx...\n"
+	"\n"
+	"Print each policy in canonical form, or with -w rewrite it in place\n"
+	"(atomically, and only if it changes). Formatting never changes a policy's\n"
+	"meaning. Exit status: 0 success, 1 a file does not parse, 64 bad usage.\n";
+
+static const char usage_diff[] =
+	"usage: sbxc diff [-D NAME=VALUE]... [--format text|json|markdown] OLD.sbx NEW.sbx\n"
+	"       sbxc diff [--format ...] --git REV POLICY.sbx\n"
+	"       sbxc diff --textconv POLICY.sbx\n"
+	"\n"
+	"Print what NEW allows or denies that OLD did not, rule by rule, on the\n"
+	"canonical policies: reordering, reformatting and moving rules between\n"
+	"files show nothing. Lines: `+` a rule added, `-` a rule removed, `~` a\n"
+	"rule whose action or flags changed; each says whether it widens or\n"
+	"narrows access, where it is written, and how linux, macos and windows\n"
+	"enforce it (exact, stricter, wider, n/a). --git REV compares POLICY as\n"
+	"committed in REV with the working tree. --textconv prints one line per\n"
+	"rule for git's textconv (docs/review.md shows the git setup).\n"
+	"Exit status: 0 success (whether or not they differ), 1 an error, 64 bad usage.\n";
+
+/* Made once from the option table; reachable until exit. */
+const char *usage_main(void)
+{
+	static Buf text;
+	if (!text.n) {
+		buf_puts(&text, usage_head);
+		opts_help(&text);
+		buf_puts(&text, usage_tail);
+	}
+	return text.p ? text.p : usage_head;
+}
+
+void limits_from_env(Compile *c)
+{
+	const char *v;
+	if ((v = getenv("SBXC_MAX_RULES")) && atoi(v) > 0)
+		c->max_rules = atoi(v);
+	if ((v = getenv("SBXC_MAX_FILE_SIZE")) && atoi(v) > 0)
+		c->max_file_size = (size_t)atoi(v);
+}
+
+int finish(Compile *c, int status)
+{
+	fflush(stdout);
+	diag_print(stderr, &c->diags);
+	compile_free(c);
+	return status;
+}
+
+static const Command compile_form = { NULL, CMD_COMPILE, cmd_compile, NULL, 0, -1, NULL };
+static const Command commands[] = {
+	{ "check", CMD_CHECK, cmd_check, usage_check, 1, 1, "expected one policy file" },
+	{ "explain", CMD_EXPLAIN, cmd_explain, usage_explain, 2, -1, "expected a policy file and an operation" },
+	{ "fmt", CMD_FMT, cmd_fmt, usage_fmt, 1, -1, "expected a policy file" },
+	{ "diff", CMD_DIFF, cmd_diff, usage_diff, 0, -1, NULL },
+};
+
+/* They parse their own arguments. */
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} own_args[] = { { "run", cmd_run }, { "import", cmd_import } };
+
+int main(int argc, char **argv)
+{
+	/* Diagnostics can run to thousands of lines: buffer them (flushed at exit). */
+	static char errbuf[1 << 16];
+	setvbuf(stderr, errbuf, _IOFBF, sizeof errbuf);
+	if (argc < 2) {
+		fputs(usage_main(), stderr);
+		return EXIT_USAGE;
+	}
+	const char *cmd = argv[1];
+	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+		fputs(usage_main(), stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(cmd, "--version")) {
+		printf("sbxc 0.1.0 (language 1)\n");
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < ARRAY_LEN(own_args); i++)
+		if (!strcmp(cmd, own_args[i].name))
+			return own_args[i].run(argc - 1, argv + 1);
+	const Command *c = &compile_form;
+	for (size_t i = 0; i < ARRAY_LEN(commands); i++)
+		if (!strcmp(cmd, commands[i].name))
+			c = &commands[i];
+	/* The compile form's argv[1] is the policy; a command's is its name. */
+	int skip = c != &compile_form;
+	Opts o = { 0 };
+	int rc = opts_parse(argc - skip, argv + skip, c, &o);
+	return rc >= 0 ? rc : c->run(&o);
+}

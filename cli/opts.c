@@ -1,0 +1,176 @@
+/*
+ * opts.c: the option table of compile, check, explain, diff and fmt.
+ *
+ * One row per option: its spellings, the value it takes, the commands that
+ * know it, where it goes in Opts, and its line in `sbxc --help`. The
+ * parser and the help both read the rows, so an option cannot be taken
+ * without being listed, or listed under a spelling the parser refuses.
+ *
+ * What the grammar of arguments keeps from before the table: an option
+ * may follow the policy file, but after the first positional argument a
+ * word with one dash is a positional one (`syscall kill -9` in explain),
+ * while `--word` is always an option.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+enum { K_FLAG, K_VALUE, K_DEFINE };      /* a bool, a string, or one more -D */
+enum { G_NONE, G_EQ = 1, G_JOINED = 2 }; /* how a value may be glued on: --name=V, -DV */
+
+typedef struct OptDef {
+	char shortc;        /* 't' for -t, or 0 */
+	const char *name;   /* "--target", or NULL */
+	const char *arg;    /* the value's name in the help ("LIST"), or NULL */
+	unsigned char kind;
+	unsigned char glue; /* G_* */
+	unsigned cmds;      /* CMD_* bits; 0: main() reads it as the first argument */
+	size_t field;       /* offsetof the bool or string in Opts */
+	const char *help;   /* its text in `sbxc --help` (lines after the first indented); NULL: not listed */
+} OptDef;
+
+#define F(m) offsetof(Opts, m)
+static const OptDef table[] = {
+	{ 't', "--target", "LIST", K_VALUE, G_EQ, CMD_COMPILE | CMD_EXPLAIN, F(targets),
+	  "targets to compile for, comma-separated" },
+	{ 'o', "--output", "DIR", K_VALUE, G_EQ, CMD_COMPILE, F(outdir),
+	  "where artifacts go (default: the current directory)" },
+	{ 'D', NULL, "NAME=VALUE", K_DEFINE, G_JOINED, CMD_ANY, 0,
+	  "resolve a param into the artifacts instead of at apply time" },
+	{ 0, "--arch", "LIST", K_VALUE, G_EQ, CMD_COMPILE, F(arch), "seccomp architectures (default: x86_64,aarch64)" },
+	{ 0, "--accept-wider", NULL, K_FLAG, G_NONE, CMD_COMPILE, F(accept_wider),
+	  "emit rules a target enforces more widely, with a warning" },
+	{ 0, "--check", NULL, K_FLAG, G_NONE, CMD_COMPILE, F(check),
+	  "compare with the artifacts in DIR byte for byte; exit 2 if\n"
+	  "stale, with the semantic diff and the command to fix it" },
+	{ 0, "--no-cache", NULL, K_FLAG, G_NONE, CMD_COMPILE, F(no_cache),
+	  "compile from scratch, neither reading nor filling the cache" },
+	{ 0, "--explain-cache", NULL, K_FLAG, G_NONE, CMD_COMPILE, F(explain_cache),
+	  "say on stderr what the cache did and why (key, entry)" },
+	{ 0, "--dump=ir", NULL, K_FLAG, G_NONE, CMD_COMPILE, F(dump_ir), "print the canonical IR instead of writing artifacts" },
+	{ 'h', "--help", NULL, K_FLAG, G_NONE, CMD_ANY, F(help), "this text; `sbxc COMMAND --help` for a command" },
+	{ 0, "--version", NULL, K_FLAG, G_NONE, 0, 0, "the compiler's version" },
+	/* Described in their commands' own usage. */
+	{ 0, "--format", "FORMAT", K_VALUE, G_EQ, CMD_ANY, F(format), NULL },
+	{ 0, "--git", "REV", K_VALUE, G_EQ, CMD_DIFF, F(git_rev), NULL },
+	{ 0, "--textconv", NULL, K_FLAG, G_NONE, CMD_DIFF, F(textconv), NULL },
+	{ 0, "--on", "PLATFORM", K_VALUE, G_NONE, CMD_ANY, F(on), NULL },
+	{ 'w', NULL, NULL, K_FLAG, G_NONE, CMD_ANY, F(write), NULL },
+};
+#undef F
+
+int usage_error(const char *usage, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "sbxc: ");
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n%s", usage);
+	return EXIT_USAGE;
+}
+
+/* The row arg is spelled as, and where its glued-on value starts (NULL: none). */
+static const OptDef *lookup(const char *arg, unsigned cmd, const char **glued)
+{
+	*glued = NULL;
+	for (size_t k = 0; k < ARRAY_LEN(table); k++) {
+		const OptDef *d = &table[k];
+		if (!(d->cmds & cmd))
+			continue;
+		if ((d->shortc && arg[0] == '-' && arg[1] == d->shortc && !arg[2]) || (d->name && !strcmp(arg, d->name)))
+			return d;
+		size_t n = d->name ? strlen(d->name) : 0;
+		if ((d->glue & G_EQ) && n && !strncmp(arg, d->name, n) && arg[n] == '=') {
+			*glued = arg + n + 1;
+			return d;
+		}
+		if ((d->glue & G_JOINED) && arg[0] == '-' && arg[1] == d->shortc && arg[2]) {
+			*glued = arg + 2;
+			return d;
+		}
+	}
+	return NULL;
+}
+
+/* The option arrays live until exit; kept reachable so leak checkers agree. */
+static const char **opt_arrays[8];
+static int nopt_arrays;
+
+int opts_parse(int argc, char **argv, const Command *c, Opts *o)
+{
+	unsigned cmd = c->bit;
+	const char *usage = o->usage = c->usage ? c->usage : usage_main();
+	o->defines = calloc((size_t)argc + 1, sizeof *o->defines);
+	o->pos = calloc((size_t)argc + 1, sizeof *o->pos);
+	if (nopt_arrays + 2 <= (int)ARRAY_LEN(opt_arrays)) {
+		opt_arrays[nopt_arrays++] = o->defines;
+		opt_arrays[nopt_arrays++] = o->pos;
+	}
+	if (!o->defines || !o->pos)
+		return usage_error(usage, "out of memory");
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v;
+		if (!strcmp(a, "--")) {
+			o->rest = argv + i + 1;
+			o->nrest = argc - i - 1;
+			break;
+		}
+		const OptDef *d = lookup(a, cmd, &v);
+		if (!d) {
+			if ((a[0] == '-' && a[1] != 0 && o->npos == 0) || (a[0] == '-' && a[1] == '-' && a[2] != 0))
+				return usage_error(usage, "unknown option '%s'", a);
+			o->pos[o->npos++] = a;
+			continue;
+		}
+		if (d->kind == K_FLAG) {
+			*(bool *)((char *)o + d->field) = true;
+			continue;
+		}
+		if (!v && i + 1 >= argc)
+			return usage_error(usage, "%s needs a value", a);
+		if (!v)
+			v = argv[++i];
+		if (d->kind == K_DEFINE)
+			o->defines[o->ndefines++] = v;
+		else
+			*(const char **)((char *)o + d->field) = v;
+	}
+	bool markdown = cmd == CMD_DIFF;
+	if (o->format && strcmp(o->format, "text") && strcmp(o->format, "json") && !(markdown && !strcmp(o->format, "markdown")))
+		return usage_error(usage, "--format takes text%s or json, not '%s'", markdown ? ", markdown" : "", o->format);
+	if (o->help) {
+		fputs(usage, stdout);
+		return EXIT_OK;
+	}
+	if (c->pos_error && (o->npos < c->min_pos || (c->max_pos >= 0 && o->npos > c->max_pos)))
+		return usage_error(usage, "%s", c->pos_error);
+	return -1;
+}
+
+bool opts_json(const Opts *o) { return o->format && !strcmp(o->format, "json"); }
+
+void opts_help(Buf *b)
+{
+	for (size_t k = 0; k < ARRAY_LEN(table); k++) {
+		const OptDef *d = &table[k];
+		if (!d->help)
+			continue;
+		char label[64];
+		snprintf(label, sizeof label, "%s%c%s%s%s%s", d->shortc ? "-" : "  ", d->shortc ? d->shortc : ' ',
+			 d->shortc && d->name ? ", " : d->name ? " " : "", d->name ? d->name : "", d->arg ? " " : "",
+			 d->arg ? d->arg : "");
+		buf_printf(b, "  %-19s ", label);
+		for (const char *l = d->help;;) {
+			const char *nl = strchr(l, '\n');
+			buf_printf(b, "%.*s\n", nl ? (int)(nl - l) : (int)strlen(l), l);
+			if (!nl)
+				break;
+			l = nl + 1;
+			buf_printf(b, "%22s", "");
+		}
+	}
+}
