@@ -7,6 +7,7 @@
 # variant's build dir: build or build/asan), $ROOT, $UPDATE (1 = rewrite
 # goldens), and prints one line per test: "PASS name", "FAIL name: why" or
 # "SKIP name: why". Under CI=true a suite must not skip what CI can run.
+# Every suite sources tests/lib.sh for these and for golden files.
 #
 # Options: --update (rewrite golden files), --quick (release build only, no
 # fuzzing), --suite NAME (only tests/NAME/run.sh).

@@ -17,28 +17,14 @@
 #  exe/*        the mingw build: PE32+ x86-64, imports, deterministic bytes
 #
 # Reads $SBXC, $BUILD, $ROOT, $UPDATE (1 = rewrite goldens); prints PASS/FAIL/SKIP lines.
-set -u
-ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
-BUILD=${BUILD:-build}
-SBXC=${SBXC:-$ROOT/$BUILD/sbxc}
-UPDATE=${UPDATE:-0}
+SUITE=appcontainer; . "$(dirname "$0")/../lib.sh"
 HERE=$ROOT/tests/appcontainer
 ACSID=$ROOT/$BUILD/tests/appcontainer/acsid
 LAUNCH=$ROOT/$BUILD/runtime/windows/sbx-launch
 EXE=$ROOT/$BUILD/runtime/windows/sbx-launch.exe
 XSD=$ROOT/../shared/data/msix-xsd
 
-pass() { echo "PASS appcontainer/$1"; }
-fail() { echo "FAIL appcontainer/$1: $2"; }
-# Under CI nothing CI can run may skip.
-skip() { if [ "${CI:-}" = true ]; then fail "$1" "cannot run under CI: $2"; else echo "SKIP appcontainer/$1: $2"; fi; }
-
-if ! out=$(ninja -C "$ROOT" "$BUILD/windows-all" 2>&1); then
-	fail build "ninja $BUILD/windows-all: $(echo "$out" | grep -m3 -E 'error|FAILED' | tr '\n' ' ')"
-	exit 0
-fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+lib_build "$BUILD/windows-all"
 
 # ---- SIDs ----
 sid_vec() { # name mode input expected
@@ -113,13 +99,11 @@ fi
 
 # ---- goldens ----
 cp "$HERE"/corpus/*.sbx "$tmp"/
-goldens_ok=true
 for src in "$HERE"/corpus/*.sbx; do
 	name=$(basename "$src" .sbx)
 	mkdir -p "$tmp/$name.a" "$tmp/$name.b"
 	if ! (cd "$tmp" && "$SBXC" "$name.sbx" -t windows -o out >"$tmp/$name.log" 2>&1); then
 		fail "golden/$name" "sbxc failed: $(head -3 "$tmp/$name.log" | tr '\n' ' ')"
-		goldens_ok=false
 		continue
 	fi
 	mv "$tmp"/out/* "$tmp/$name.a"/
@@ -128,24 +112,16 @@ for src in "$HERE"/corpus/*.sbx; do
 		fail "golden/$name" "two runs gave different bytes"
 		continue
 	fi
-	ok=true
 	for art in "$tmp/$name.a"/*; do
 		base=$(basename "$art")
 		case $base in
-		*.appcontainer.json) ext=appcontainer.json ;;
-		*.appxmanifest.xml) ext=appxmanifest.xml ;;
-		*) fail "golden/$name" "unexpected artifact $base"; ok=false; continue ;;
+		*.appcontainer.json) golden "golden/$name.appcontainer.json" "$art" "$HERE/corpus/$name.appcontainer.json" ;;
+		*.appxmanifest.xml) golden "golden/$name.appxmanifest.xml" "$art" "$HERE/corpus/$name.appxmanifest.xml" ;;
+		*) fail "golden/$name" "unexpected artifact $base" ;;
 		esac
-		golden=$HERE/corpus/$name.$ext
-		if [ "$UPDATE" = 1 ]; then
-			cp "$art" "$golden"
-		elif ! cmp -s "$art" "$golden"; then
-			fail "golden/$name.$ext" "differs from the golden file: $(diff "$golden" "$art" 2>&1 | head -5 | tr '\n' ' ')"
-			ok=false
-		fi
 	done
 	n=$(ls "$tmp/$name.a" | wc -l)
-	if [ "$n" != 2 ]; then fail "golden/$name" "expected 2 artifacts, got $n"; elif $ok; then pass "golden/$name"; fi
+	[ "$n" = 2 ] || fail "golden/$name" "expected 2 artifacts, got $n"
 done
 
 # ---- JSON: well formed, and notEnforced is exactly what `sbxc check` says is wider/stricter ----
@@ -264,14 +240,7 @@ for prof in "$HERE"/corpus/*.appcontainer.json; do
 		fail "plan/$name" "exit $?: $(head -2 "$tmp/$name.plan.err" | tr '\n' ' ')"
 		continue
 	fi
-	if [ "$UPDATE" = 1 ]; then
-		cp "$tmp/$name.plan" "$HERE/corpus/$name.plan"
-		pass "plan/$name"
-	elif cmp -s "$tmp/$name.plan" "$HERE/corpus/$name.plan"; then
-		pass "plan/$name"
-	else
-		fail "plan/$name" "$(diff "$HERE/corpus/$name.plan" "$tmp/$name.plan" | head -4 | tr '\n' ' ')"
-	fi
+	golden "plan/$name" "$tmp/$name.plan" "$HERE/corpus/$name.plan"
 done
 
 # %TEMP% from the environment becomes a directory of the container's own.

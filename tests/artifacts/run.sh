@@ -4,38 +4,17 @@
 # --check, interrupted and failing writes, sbxc diff (text, json, markdown,
 # --git, --textconv as a git diff driver), explain -t, the JSON schemas.
 # Reads $SBXC, $ROOT, $UPDATE; prints PASS/FAIL/SKIP lines.
-set -u
-ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
-SBXC=${SBXC:-$ROOT/build/sbxc}
+SUITE=artifacts; . "$(dirname "$0")/../lib.sh"
 HERE=$ROOT/tests/artifacts
-UPDATE=${UPDATE:-0}
-tmp=$(mktemp -d)
-trap 'umount "$tmp/full" 2>/dev/null; rm -rf "$tmp"' EXIT
+trap 'umount "$tmp/full" 2>/dev/null; lib_cleanup' EXIT
 # A private copy: other suites relink build/sbxc while this one runs.
 cp "$SBXC" "$tmp/sbxc"
 S=$tmp/sbxc
 export SBXC_CACHE_DIR=$tmp/cache
 
-pass() { echo "PASS artifacts/$1"; }
-fail() { echo "FAIL artifacts/$1: $2"; }
-skip() { echo "SKIP artifacts/$1: $2"; }
 ok_if() { if (eval "$2"); then pass "$1"; else fail "$1" "${3:-condition false: $2}"; fi; }
-# t NAME EXPECTED-STATUS COMMAND...: runs with stdout/stderr in $tmp/out, $tmp/err
-t() {
-	local name=$1 want=$2
-	shift 2
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	local got=$?
-	if [ "$got" = "$want" ]; then pass "$name"; else fail "$name" "exit $got, want $want: $(head -c 300 "$tmp/err")"; fi
-}
-has() { if grep -q -e "$3" "$2"; then pass "$1"; else fail "$1" "no '$3' in $(head -c 400 "$2")"; fi; }
-hasnt() { if grep -q -e "$3" "$2"; then fail "$1" "unexpected '$3'"; else pass "$1"; fi; }
+t() { expect_rc "$@"; }
 json_ok() { if python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$2" 2>/dev/null; then pass "$1"; else fail "$1" "not JSON: $(head -c 200 "$2")"; fi; }
-golden() { # golden NAME ACTUAL EXPECTED-FILE
-	if [ "$UPDATE" = 1 ]; then cp "$2" "$3"; pass "$1"; return; fi
-	if [ ! -f "$3" ]; then fail "$1" "no golden $3 (UPDATE=1 writes it)"; return; fi
-	if cmp -s "$2" "$3"; then pass "$1"; else fail "$1" "differs from $3: $(diff "$3" "$2" | head -5 | tr '\n' ' ')"; fi
-}
 mtimes() { stat -c '%n %Y.%y' "$1"/* | sort; }
 
 # ---------------------------------------------------------------- byte stability

@@ -21,28 +21,16 @@
 # applies to root too). Reads $SBXC, $BUILD, $ROOT, $UPDATE; prints
 # PASS/FAIL/SKIP lines; under CI=true nothing that can run here skips.
 # KEEP=1 leaves the temporary directory (outputs of every run) in /tmp.
-set -u
-ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
-BUILD=${BUILD:-build}
-SBXC=${SBXC:-$ROOT/$BUILD/sbxc}
+SUITE=examples; . "$(dirname "$0")/../lib.sh"
 case $SBXC in /*) ;; *) SBXC=$ROOT/$SBXC ;; esac
-UPDATE=${UPDATE:-0}
-cd "$ROOT"
 
-pass() { echo "PASS examples/$1"; }
-fail() { echo "FAIL examples/$1: $2"; }
-skip() {
-	if [ "${CI:-}" = true ]; then echo "FAIL examples/$1: would skip under CI: $2"; else echo "SKIP examples/$1: $2"; fi
-}
-oneline() { head -c 600 | tr '\n' '|'; }
-
-T=$(mktemp -d /tmp/sbxc-examples.XXXXXX)
+T=$tmp
 PIDS=()
 cleanup() {
 	[ -n "${KEEP:-}" ] && return
 	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
 	wait 2>/dev/null
-	rm -rf "$T"
+	lib_cleanup
 }
 trap cleanup EXIT
 
@@ -176,9 +164,7 @@ else
 			close(root "/" f); skipping = 1; next
 		}
 		{ print }' "$cook" >"$T/cookbook.md"
-	if [ "$UPDATE" = 1 ]; then cp "$T/cookbook.md" "$cook"; pass "cookbook (updated)"
-	elif cmp -s "$T/cookbook.md" "$cook"; then pass cookbook
-	else fail cookbook "a policy block differs from its file (tests/run.sh --update --suite examples): $(diff "$cook" "$T/cookbook.md" | head -5 | oneline)"; fi
+	golden cookbook "$T/cookbook.md" "$cook" # a policy block differs from its file
 	for f in examples/*.sbx; do
 		case $f in examples/docker-default.sbx) continue ;; esac
 		grep -qF "<!-- include $f -->" "$cook" && pass "cookbook/$(basename "$f" .sbx)" || fail "cookbook/$(basename "$f" .sbx)" "$f has no recipe"

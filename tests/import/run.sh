@@ -14,44 +14,11 @@
 #    of x86_64 and aarch64 and the argument cases around every compared value
 #  - export: tests/import/export/NAME.sbx -> NAME.oci.json (golden, byte
 #    stable), decisions against the seccomp target's filter
-set -u
-ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
-BUILD=${BUILD:-build}
-SBXC=${SBXC:-$ROOT/$BUILD/sbxc}
-UPDATE=${UPDATE:-0}
-cd "$ROOT"
-if ! out=$(ninja "$BUILD/oci-all" "$BUILD/tests/seccomp/scmptest" 2>&1); then
-	echo "FAIL import-build: $(echo "$out" | tail -5 | tr '\n' ' ')"
-	exit 0
-fi
+SUITE=import; . "$(dirname "$0")/../lib.sh"
+lib_build "$BUILD/oci-all" "$BUILD/tests/seccomp/scmptest"
 O=$ROOT/$BUILD/tests/import/ocitool
 T=$ROOT/$BUILD/tests/seccomp/scmptest
 D=tests/import
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-# golden NAME FILE GOLD: compare (or, with UPDATE=1, rewrite)
-golden() {
-	if [ "$UPDATE" = 1 ]; then
-		cp "$2" "$3"
-		echo "PASS $1 (updated)"
-	elif [ ! -f "$3" ]; then
-		echo "FAIL $1: no $3 (run with UPDATE=1)"
-	elif diff -u "$3" "$2" >"$tmp/diff"; then
-		echo "PASS $1"
-	else
-		echo "FAIL $1: $(head -12 "$tmp/diff" | tr '\n' ' ')"
-	fi
-}
-
-# expect_rc NAME WANT CMD...: the exit status of CMD
-expect_rc() {
-	local name=$1 want=$2
-	shift 2
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	local rc=$?
-	if [ "$rc" = "$want" ]; then echo "PASS $name"; else echo "FAIL $name: exit $rc, want $want: $(head -3 "$tmp/err" | tr '\n' ' ')"; fi
-}
 
 # oci_decide NAME PROFILE ARCH REF=BLOB...: libseccomp compiles PROFILE for
 # ARCH; its decisions must equal every other blob's
@@ -59,10 +26,10 @@ oci_decide() {
 	local name=$1 prof=$2 arch=$3
 	shift 3
 	if ! "$O" "$prof" "$arch" "$tmp/oci.$arch.bpf" 2>"$tmp/err"; then
-		echo "FAIL $name-$arch-libseccomp: $(tr '\n' ' ' <"$tmp/err")"
+		fail "$name-$arch-libseccomp" "$(tr '\n' ' ' <"$tmp/err")"
 		return
 	fi
-	echo "PASS $name-$arch-libseccomp ($(tail -1 "$tmp/err" | sed 's/^ocitool: //'))"
+	pass "$name-$arch-libseccomp ($(tail -1 "$tmp/err" | sed 's/^ocitool: //'))"
 	python3 $D/decisions.py "$T" "$arch" "$prof" "$@" "oci-export=$tmp/oci.$arch.bpf" | sed "s/decisions-/$name-/"
 }
 
@@ -79,23 +46,23 @@ expect_rc cli-bad-syntax 1 "$SBXC" import srt $D/srt/bad-syntax.json.in
 expect_rc cli-bad-shape 1 "$SBXC" import srt $D/srt/bad-shape.json.in
 expect_rc cli-not-a-profile 1 "$SBXC" import oci $D/srt/readme-example.json
 if "$SBXC" import srt $D/srt/bad-syntax.json.in 2>&1 | grep -q 'bad-syntax.json.in:2:'; then
-	echo "PASS cli-error-position"
+	pass "cli-error-position"
 else
-	echo "FAIL cli-error-position: the JSON error does not name line 2"
+	fail "cli-error-position" "the JSON error does not name line 2"
 fi
 # -o writes the file; stdout stays empty
 rm -f "$tmp/o.sbx"
 if "$SBXC" import srt $D/srt/empty.json -o "$tmp/o.sbx" >"$tmp/out" 2>/dev/null && [ -s "$tmp/o.sbx" ] && [ ! -s "$tmp/out" ]; then
-	echo "PASS cli-output-file"
+	pass "cli-output-file"
 else
-	echo "FAIL cli-output-file: -o did not write the policy (or printed it)"
+	fail "cli-output-file" "-o did not write the policy (or printed it)"
 fi
 
 # ---- srt ----
 for f in $D/srt/*.json; do
 	n=$(basename "$f" .json)
 	if ! "$SBXC" import srt "$f" >"$tmp/$n.sbx" 2>"$tmp/$n.err"; then
-		echo "FAIL srt-$n: import failed: $(head -3 "$tmp/$n.err" | tr '\n' ' ')"
+		fail "srt-$n" "import failed: $(head -3 "$tmp/$n.err" | tr '\n' ' ')"
 		continue
 	fi
 	sed -i "s|$ROOT/||g" "$tmp/$n.err"
@@ -110,19 +77,19 @@ for f in $D/srt/*.json; do
 				python3 -c 'import json,sys; print(json.load(sys.stdin)["decision"])' 2>&1)
 			[ "$got" = "$want" ] || bad="$bad; $op: $got, want $want"
 		done <"$D/srt/$n.expect"
-		if [ -z "$bad" ]; then echo "PASS srt-$n-decisions ($count)"; else echo "FAIL srt-$n-decisions:$bad"; fi
+		if [ -z "$bad" ]; then pass "srt-$n-decisions ($count)"; else echo "FAIL srt-$n-decisions:$bad"; fi
 	fi
 	# the export: JSON, loaded by libseccomp, deciding as the seccomp target
 	rm -rf "$tmp/srt-$n"
 	if ! "$SBXC" "$tmp/$n.sbx" -t oci,seccomp --accept-wider -o "$tmp/srt-$n" 2>"$tmp/err"; then
-		echo "FAIL srt-$n-oci: $(grep error "$tmp/err" | head -3 | tr '\n' ' ')"
+		fail "srt-$n-oci" "$(grep error "$tmp/err" | head -3 | tr '\n' ' ')"
 		continue
 	fi
 	if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["defaultAction"] and d["syscalls"] and d["architectures"]' \
 		"$tmp/srt-$n/$n.oci.json" 2>"$tmp/err"; then
-		echo "PASS srt-$n-oci-json"
+		pass "srt-$n-oci-json"
 	else
-		echo "FAIL srt-$n-oci-json: $(tail -1 "$tmp/err")"
+		fail "srt-$n-oci-json" "$(tail -1 "$tmp/err")"
 	fi
 	for a in x86_64 aarch64; do
 		oci_decide "srt-$n-oci" "$tmp/srt-$n/$n.oci.json" $a "sbx-seccomp=$tmp/srt-$n/$n.seccomp.$a.bpf"
@@ -134,15 +101,13 @@ ref=$ROOT/../shared/data/docker-default.json
 profiles=$(ls $D/oci/*.json)
 if [ -f "$ref" ]; then
 	profiles="$profiles $ref"
-elif [ "${CI:-}" = true ]; then
-	echo "FAIL oci-docker-default: $ref missing under CI"
 else
-	echo "SKIP oci-docker-default: $ref absent (reference data lives beside the repo)"
+	skip "oci-docker-default" "$ref absent (reference data lives beside the repo)"
 fi
 for f in $profiles; do
 	n=$(basename "$f" .json)
 	if ! "$SBXC" import oci "$f" >"$tmp/$n.sbx" 2>"$tmp/$n.err"; then
-		echo "FAIL oci-$n: import failed: $(head -3 "$tmp/$n.err" | tr '\n' ' ')"
+		fail "oci-$n" "import failed: $(head -3 "$tmp/$n.err" | tr '\n' ' ')"
 		continue
 	fi
 	sed -i "s|$f|$n.json|g" "$tmp/$n.err"
@@ -151,12 +116,12 @@ for f in $profiles; do
 	[ "$n" = untranslatable ] && continue # its rules were left out on purpose
 	rm -rf "$tmp/oci-$n"
 	if ! "$SBXC" "$tmp/$n.sbx" -t oci,seccomp -o "$tmp/oci-$n" 2>"$tmp/err"; then
-		echo "FAIL oci-$n-compile: $(grep error "$tmp/err" | head -3 | tr '\n' ' ')"
+		fail "oci-$n-compile" "$(grep error "$tmp/err" | head -3 | tr '\n' ' ')"
 		continue
 	fi
 	for a in x86_64 aarch64; do
 		if ! "$O" "$f" $a "$tmp/orig.$a.bpf" 2>"$tmp/err"; then
-			echo "FAIL oci-$n-$a-original: $(tr '\n' ' ' <"$tmp/err")"
+			fail "oci-$n-$a-original" "$(tr '\n' ' ' <"$tmp/err")"
 			continue
 		fi
 		oci_decide "oci-$n" "$tmp/oci-$n/$n.oci.json" $a "oci-orig=$tmp/orig.$a.bpf" \
@@ -166,9 +131,9 @@ done
 # capabilities: --cap brings in the entries that need them
 if [ -f "$ref" ]; then
 	if "$SBXC" import oci "$ref" --cap CAP_SYS_ADMIN 2>/dev/null | grep -q '^allow syscall.* mount '; then
-		echo "PASS oci-cap-sys-admin"
+		pass "oci-cap-sys-admin"
 	else
-		echo "FAIL oci-cap-sys-admin: --cap CAP_SYS_ADMIN did not allow mount"
+		fail "oci-cap-sys-admin" "--cap CAP_SYS_ADMIN did not allow mount"
 	fi
 fi
 
@@ -181,7 +146,7 @@ for p in $D/export/*.sbx; do
 	ok=1
 	for run in 1 2; do
 		if ! (cd "$tmp" && "$SBXC" "$n.sbx" -t oci,seccomp --arch $arch -o "out$run") 2>"$tmp/err"; then
-			echo "FAIL export-$n: $(grep error "$tmp/err" | head -3 | tr '\n' ' ')"
+			fail "export-$n" "$(grep error "$tmp/err" | head -3 | tr '\n' ' ')"
 			ok=0
 			break
 		fi
@@ -189,7 +154,7 @@ for p in $D/export/*.sbx; do
 	[ $ok = 1 ] || continue
 	sed -i "s|-o out1|-o out|" "$tmp/out1/$n.oci.json"
 	sed -i "s|-o out2|-o out|" "$tmp/out2/$n.oci.json"
-	if cmp -s "$tmp/out1/$n.oci.json" "$tmp/out2/$n.oci.json"; then echo "PASS export-$n-stable"; else echo "FAIL export-$n-stable: two runs differ"; fi
+	if cmp -s "$tmp/out1/$n.oci.json" "$tmp/out2/$n.oci.json"; then pass "export-$n-stable"; else fail "export-$n-stable" "two runs differ"; fi
 	golden "export-$n" "$tmp/out1/$n.oci.json" "$D/export/$n.oci.json"
 	for a in ${arch//,/ }; do
 		case $a in
@@ -197,9 +162,9 @@ for p in $D/export/*.sbx; do
 			# libseccomp's export for a big-endian arch on this host is not in the
 			# byte order the interpreter reads: check that it loads, not decisions
 			if "$O" "$tmp/out1/$n.oci.json" $a "$tmp/x.bpf" 2>"$tmp/err"; then
-				echo "PASS export-$n-$a-libseccomp"
+				pass "export-$n-$a-libseccomp"
 			else
-				echo "FAIL export-$n-$a-libseccomp: $(tr '\n' ' ' <"$tmp/err")"
+				fail "export-$n-$a-libseccomp" "$(tr '\n' ' ' <"$tmp/err")"
 			fi
 			;;
 		*) oci_decide "export-$n" "$tmp/out1/$n.oci.json" $a "sbx-seccomp=$tmp/out1/$n.seccomp.$a.bpf" ;;
@@ -216,9 +181,9 @@ allow exec /usr/bin
 allow connect tcp *:443
 EOF
 if "$SBXC" "$tmp/fid.sbx" -t oci -o "$tmp/fid" 2>"$tmp/err"; then
-	echo "FAIL export-fidelity: exec and connect rules compiled for oci without accept wider"
+	fail "export-fidelity" "exec and connect rules compiled for oci without accept wider"
 elif grep -q "wider on oci" "$tmp/err" && [ "$(grep -c 'would be wider on oci' "$tmp/err")" = 2 ]; then
-	echo "PASS export-fidelity"
+	pass "export-fidelity"
 else
-	echo "FAIL export-fidelity: $(head -3 "$tmp/err" | tr '\n' ' ')"
+	fail "export-fidelity" "$(head -3 "$tmp/err" | tr '\n' ' ')"
 fi

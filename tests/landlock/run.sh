@@ -20,33 +20,19 @@
 # Reads $SBXC, $BUILD, $ROOT, $UPDATE; prints PASS/FAIL/SKIP lines. Needs
 # Landlock (ABI >= 6 for every case) and root for ptrace of other
 # processes; under CI=true nothing skips.
-set -u
-ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
-BUILD=${BUILD:-build}
-SBXC=${SBXC:-$ROOT/$BUILD/sbxc}
-UPDATE=${UPDATE:-0}
-cd "$ROOT"
+SUITE=landlock; . "$(dirname "$0")/../lib.sh"
 D=tests/landlock
 
-if ! out=$(ninja -C "$ROOT" "$BUILD/landlock-all" 2>&1); then
-	echo "FAIL landlock/build: $(echo "$out" | grep -m3 -E 'error|FAILED' | tr '\n' ' ')"
-	exit 0
-fi
+lib_build "$BUILD/landlock-all"
 EXEC=$ROOT/$BUILD/sbx-exec
 PROBE=$ROOT/$BUILD/tests/landlock/probe
 
-pass() { echo "PASS landlock/$1"; }
-fail() { echo "FAIL landlock/$1: $2"; }
-skip() {
-	if [ "${CI:-}" = true ]; then echo "FAIL landlock/$1: would skip under CI: $2"; else echo "SKIP landlock/$1: $2"; fi
-}
-
-T=$(mktemp -d /tmp/sbxc-landlock.XXXXXX)
+T=$tmp
 PIDS=()
 cleanup() {
 	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
 	wait 2>/dev/null
-	rm -rf "$T"
+	lib_cleanup
 }
 trap cleanup EXIT
 
@@ -64,16 +50,7 @@ for sbx in $D/golden/*.sbx; do
 		fail "golden/$name" "sbxc failed: $(echo "$err" | head -3 | tr '\n' ' ')"
 		continue
 	fi
-	if [ "$UPDATE" = 1 ]; then
-		cp "$o/$name.landlock" "$want"
-		pass "golden/$name (updated)"
-	elif [ ! -f "$want" ]; then
-		fail "golden/$name" "no $want (run with UPDATE=1)"
-	elif diff -u <(mask "$want") <(mask "$o/$name.landlock") >"$T/diff" 2>&1; then
-		pass "golden/$name"
-	else
-		fail "golden/$name" "differs: $(head -20 "$T/diff" | tr '\n' '|')"
-	fi
+	golden "golden/$name" "$o/$name.landlock" "$want" mask
 	# Deterministic: the same input gives the same bytes.
 	(cd "$o.2" && "$SBXC" "$name.sbx" -t landlock >/dev/null 2>&1)
 	if cmp -s "$o/$name.landlock" "$o.2/$name.landlock"; then pass "golden/$name/deterministic"; else fail "golden/$name/deterministic" "two runs differ"; fi
@@ -85,13 +62,8 @@ for sbx in $D/golden/*.sbx; do
 	want=$D/golden/$name.fidelity
 	if ! "$SBXC" check --format json "$sbx" 2>/dev/null | python3 $D/fidelity.py >"$T/fid" 2>&1; then
 		fail "fidelity/$name" "sbxc check failed: $(head -3 "$T/fid")"
-	elif [ "$UPDATE" = 1 ]; then
-		cp "$T/fid" "$want"
-		pass "fidelity/$name (updated)"
-	elif diff -u "$want" "$T/fid" >"$T/diff" 2>&1; then
-		pass "fidelity/$name"
 	else
-		fail "fidelity/$name" "differs: $(head -20 "$T/diff" | tr '\n' '|')"
+		golden "fidelity/$name" "$T/fid" "$want"
 	fi
 done
 

@@ -1,17 +1,9 @@
 #!/usr/bin/env bash
 # CLI contract (LANGUAGE.md section 8): exit codes, --help, formats, -D,
 # digest stability, fmt -w, diff, limits. Prints PASS/FAIL lines.
-set -u
-cd "$(dirname "$0")"
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-t() { # name expected-exit command...
-	local name=$1 want=$2; shift 2
-	"$@" >"$tmp/out" 2>"$tmp/err"; local rc=$?
-	if [ "$rc" = "$want" ]; then echo "PASS cli/$name"; else echo "FAIL cli/$name: exit $rc, expected $want: $(head -c 300 "$tmp/err" | tr '\n' ' ')"; fi
-}
-has() { # name file pattern
-	if grep -q -- "$3" "$2"; then echo "PASS cli/$1"; else echo "FAIL cli/$1: '$3' not in output: $(head -c 300 "$2" | tr '\n' ' ')"; fi
-}
+SUITE=cli; . "$(dirname "$0")/../lib.sh"
+cd tests/lang || exit 1
+t() { expect_rc "$@"; }
 S=$SBXC
 ok=eval/paths.sbx
 
@@ -51,15 +43,15 @@ has explain-on-macos-allow "$tmp/out" '"decision": "allow"'
 # the IR digest ignores order, spelling, comments and how rules are split
 d() { "$S" check --format json "$1" | sed -n 's/.*"digest": "\([^"]*\)".*/\1/p'; }
 da=$(d ir/order-a.sbx); db=$(d ir/order-b.sbx)
-if [ -n "$da" ] && [ "$da" = "$db" ]; then echo "PASS cli/digest-invariant"; else echo "FAIL cli/digest-invariant: $da vs $db"; fi
+if [ -n "$da" ] && [ "$da" = "$db" ]; then pass "digest-invariant"; else fail "digest-invariant" "$da vs $db"; fi
 sed 's/allow fork/deny fork/' inc/order-part.sbx >"$tmp/order-part.sbx"
 sed 's#../inc/order-part.sbx#'"$tmp"'/order-part.sbx#' ir/order-a.sbx >"$tmp/order-c.sbx"
 dc=$(d "$tmp/order-c.sbx")
-if [ -n "$dc" ] && [ "$dc" != "$da" ]; then echo "PASS cli/digest-changes"; else echo "FAIL cli/digest-changes: $dc"; fi
+if [ -n "$dc" ] && [ "$dc" != "$da" ]; then pass "digest-changes"; else fail "digest-changes" "$dc"; fi
 
 # diff: nothing for a reordering; + and - for a change
 t diff-same 0 "$S" diff ir/order-a.sbx ir/order-b.sbx
-if [ ! -s "$tmp/out" ]; then echo "PASS cli/diff-same-empty"; else echo "FAIL cli/diff-same-empty: $(head -3 "$tmp/out")"; fi
+if [ ! -s "$tmp/out" ]; then pass "diff-same-empty"; else fail "diff-same-empty" "$(head -3 "$tmp/out")"; fi
 t diff-change 0 "$S" diff ir/order-a.sbx "$tmp/order-c.sbx"
 has diff-added "$tmp/out" "^+ .*deny fork  (narrows)"
 has diff-removed "$tmp/out" "^- .*allow fork  (narrows)"
@@ -68,11 +60,11 @@ t diff-json 0 "$S" diff --format json ir/order-a.sbx "$tmp/order-c.sbx"; has dif
 # fmt -w: rewrites in place, idempotent; a file that does not parse is left alone
 cp fmt/messy.sbx "$tmp/m.sbx"
 t fmt-w 0 "$S" fmt -w "$tmp/m.sbx"
-if cmp -s "$tmp/m.sbx" fmt/messy.fmt; then echo "PASS cli/fmt-w-content"; else echo "FAIL cli/fmt-w-content"; fi
+if cmp -s "$tmp/m.sbx" fmt/messy.fmt; then pass "fmt-w-content"; else fail fmt-w-content "fmt -w did not write the formatted text"; fi
 cp reject/2-stray-token.sbx "$tmp/bad.sbx"
 t fmt-bad 1 "$S" fmt -w "$tmp/bad.sbx"
-if cmp -s "$tmp/bad.sbx" reject/2-stray-token.sbx; then echo "PASS cli/fmt-bad-untouched"; else echo "FAIL cli/fmt-bad-untouched"; fi
-ls -a "$tmp" | grep -q '\.tmp$' && echo "FAIL cli/fmt-no-temp-left" || echo "PASS cli/fmt-no-temp-left"
+if cmp -s "$tmp/bad.sbx" reject/2-stray-token.sbx; then pass "fmt-bad-untouched"; else fail fmt-bad-untouched "fmt -w changed a file it could not parse"; fi
+ls -a "$tmp" | grep -q '\.tmp$' && fail fmt-no-temp-left "a temporary file was left behind" || pass "fmt-no-temp-left"
 
 # -D: resolves a param; unknown names and relative values are errors
 t define-unknown 1 "$S" ir/baked.sbx --dump=ir -D NOPE=/x; has define-unknown-msg "$tmp/err" "no such param"

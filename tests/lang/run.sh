@@ -8,19 +8,8 @@
 #   fmt/NAME.sbx     `sbxc fmt` equals NAME.fmt
 #   every policy in the tree: fmt is idempotent and keeps the IR digest
 #   cli.sh           exit codes, --help, digests, atomic writes
-set -u
-cd "$(dirname "$0")"
-: "${SBXC:?}" "${UPDATE:=0}"
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-
-pass() { echo "PASS $1"; }
-fail() { echo "FAIL $1: $2"; }
-
-golden() { # name actual-file golden-file
-	if [ "$UPDATE" = 1 ]; then cp "$2" "$3"; pass "$1"; return; fi
-	if [ ! -f "$3" ]; then fail "$1" "no golden $3 (run with --update)"; return; fi
-	if cmp -s "$2" "$3"; then pass "$1"; else fail "$1" "differs from $3: $(diff "$3" "$2" | head -5 | tr '\n' ' ')"; fi
-}
+SUITE=lang; . "$(dirname "$0")/../lib.sh"
+cd tests/lang || exit 1
 
 for f in reject/*.sbx; do
 	n=${f%.sbx}

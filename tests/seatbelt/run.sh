@@ -18,25 +18,14 @@
 #              or comment.
 #  and: network directions, fidelity refusals, -D baking, missing params,
 #  determinism, and the size of a sandbox-runtime-equivalent profile.
-set -u
-ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
-BUILD=${BUILD:-build}
-SBXC=${SBXC:-$ROOT/$BUILD/sbxc}
-UPDATE=${UPDATE:-0}
+SUITE=seatbelt; . "$(dirname "$0")/../lib.sh"
 here=$ROOT/tests/seatbelt
-export ROOT BUILD
 export SBLEX=$ROOT/$BUILD/tests/seatbelt/sblex
 sbcheck=$here/sbcheck
 sbsem=$ROOT/$BUILD/tests/seatbelt/sbsem
 data=$ROOT/../shared/data/sbpl
 
-if ! out=$(ninja -C "$ROOT" "$BUILD/seatbelt-all" 2>&1); then
-	echo "FAIL seatbelt/build: $(echo "$out" | tail -5 | tr '\n' ' ')"
-	exit 0
-fi
-
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+lib_build "$BUILD/seatbelt-all"
 
 have_checker=1 why=
 if [ ! -f "$data/vocabulary.txt" ]; then
@@ -44,9 +33,7 @@ if [ ! -f "$data/vocabulary.txt" ]; then
 elif ! command -v tinyscheme >/dev/null; then
 	have_checker=0 why="tinyscheme is not installed (scripts/packages-seatbelt.txt)"
 fi
-skip_or_fail() { # name: under CI nothing may skip
-	if [ "${CI:-}" = true ]; then echo "FAIL $1: $why"; else echo "SKIP $1: $why"; fi
-}
+skip_or_fail() { skip "$1" "$why"; }
 
 # Values for every param a test profile may use.
 P=(-D HOME=/Users/u -D PROJECT=/Users/u/src/p -D TMPDIR=/var/folders/xy/T/ -D UID=501
@@ -66,8 +53,8 @@ if [ $have_checker = 1 ]; then
 		"$data/profiles/sandbox-runtime-generated.sb")
 	for f in "${real[@]}"; do
 		n=$(basename "$f"); n=${n%.*}
-		if out=$("$sbcheck" "${chromium_params[@]}" "$f" 2>&1); then echo "PASS checker-accepts-$n"
-		else echo "FAIL checker-accepts-$n: $out"; fi
+		if out=$("$sbcheck" "${chromium_params[@]}" "$f" 2>&1); then pass "checker-accepts-$n"
+		else fail "checker-accepts-$n" "$out"; fi
 	done
 else
 	skip_or_fail checker-accepts-real-profiles
@@ -81,8 +68,8 @@ reject() {
 	if [ $have_checker = 0 ]; then skip_or_fail "checker-rejects-$name"; return; fi
 	local out rc
 	out=$("$sbcheck" $flags "${P[@]}" "$tmp/$name.sb" 2>&1); rc=$?
-	if [ $rc = 1 ] && echo "$out" | grep -qE "$reason"; then echo "PASS checker-rejects-$name"
-	else echo "FAIL checker-rejects-$name: status $rc, wanted /$reason/: $out"; fi
+	if [ $rc = 1 ] && echo "$out" | grep -qE "$reason"; then pass "checker-rejects-$name"
+	else fail "checker-rejects-$name" "status $rc, wanted /$reason/: $out"; fi
 }
 reject unknown-operation 'unbound variable: file-reed\*' <<'EOF'
 (version 1)
@@ -183,9 +170,9 @@ EOF
 # A real profile with one operation misspelt is rejected too.
 if [ $have_checker = 1 ]; then
 	sed '0,/(allow process-fork)/s//(allow process-forks)/' "$data/profiles/codex_base.sbpl" >"$tmp/codex-broken.sb"
-	if out=$("$sbcheck" "$tmp/codex-broken.sb" 2>&1); then echo "FAIL checker-rejects-misspelt-codex: accepted"
-	elif echo "$out" | grep -q 'process-forks'; then echo "PASS checker-rejects-misspelt-codex"
-	else echo "FAIL checker-rejects-misspelt-codex: $out"; fi
+	if out=$("$sbcheck" "$tmp/codex-broken.sb" 2>&1); then fail "checker-rejects-misspelt-codex" "accepted"
+	elif echo "$out" | grep -q 'process-forks'; then pass "checker-rejects-misspelt-codex"
+	else fail "checker-rejects-misspelt-codex" "$out"; fi
 fi
 
 # ---- a crash is retried, a rejection is not ----
@@ -203,14 +190,14 @@ EOF
 	rm -f "$tmp/count"
 	printf '(version 1)\n(deny default)\n(allow process-fork)\n' >"$tmp/ok.sb"
 	if PATH=$tmp/fakebin:$PATH "$sbcheck" "$tmp/ok.sb" >/dev/null 2>&1 && [ "$(cat "$tmp/count")" = 3 ]; then
-		echo "PASS checker-retries-crash"
-	else echo "FAIL checker-retries-crash: runs $(cat "$tmp/count" 2>/dev/null)"; fi
+		pass "checker-retries-crash"
+	else fail "checker-retries-crash" "runs $(cat "$tmp/count" 2>/dev/null)"; fi
 	rm -f "$tmp/count"
 	echo 2 >"$tmp/count" # no more crashes: count the runs of a rejection
 	printf '(version 1)\n(deny default)\n(allow process-forkk)\n' >"$tmp/bad.sb"
 	if ! PATH=$tmp/fakebin:$PATH "$sbcheck" "$tmp/bad.sb" >/dev/null 2>&1 && [ "$(cat "$tmp/count")" = 3 ]; then
-		echo "PASS checker-no-retry-on-rejection"
-	else echo "FAIL checker-no-retry-on-rejection: runs $(( $(cat "$tmp/count") - 2 ))"; fi
+		pass "checker-no-retry-on-rejection"
+	else fail "checker-no-retry-on-rejection" "runs $(( $(cat "$tmp/count") - 2 ))"; fi
 fi
 
 # ---- golden files, checker, semantics ----
@@ -224,26 +211,19 @@ for src in "$here"/corpus/*.sbx; do
 	pol=$(sed -n 's/^policy \([^ ]*\).*/\1/p' "$src" | head -1)
 	got=$tmp/corpus/out/$pol.sb
 	if [ $rc != 0 ] || [ ! -f "$got" ]; then
-		echo "FAIL golden-$name: sbxc exited $rc: $(head -3 "$tmp/corpus/$name.log" | tr '\n' ' ')"
+		fail "golden-$name" "sbxc exited $rc: $(head -3 "$tmp/corpus/$name.log" | tr '\n' ' ')"
 		continue
 	fi
-	if [ "$UPDATE" = 1 ]; then
-		cp "$got" "$here/corpus/$name.sb"
-		echo "PASS golden-$name (updated)"
-	elif cmp -s "$got" "$here/corpus/$name.sb"; then
-		echo "PASS golden-$name"
-	else
-		echo "FAIL golden-$name: differs from corpus/$name.sb: $(diff "$here/corpus/$name.sb" "$got" | head -6 | tr '\n' ' ')"
-	fi
+	golden "golden-$name" "$got" "$here/corpus/$name.sb"
 	if [ $have_checker = 0 ]; then skip_or_fail "checker-golden-$name"; skip_or_fail "semantic-$name"; continue; fi
-	if out=$("$sbcheck" --strict "${P[@]}" "$got" 2>&1); then echo "PASS checker-golden-$name"
-	else echo "FAIL checker-golden-$name: $out"; fi
+	if out=$("$sbcheck" --strict "${P[@]}" "$got" 2>&1); then pass "checker-golden-$name"
+	else fail "checker-golden-$name" "$out"; fi
 	# sbsem keeps its tables until exit: leak checking it says nothing of sbxc.
 	out=$(cd "$tmp/corpus" && ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" "$sbsem" "$name.sbx" 2>&1); rc=$?
 	case $rc in
-	0) echo "PASS semantic-$name" ;;
+	0) pass "semantic-$name" ;;
 	77) skip_or_fail "semantic-$name" ;;
-	*) echo "FAIL semantic-$name: $(echo "$out" | head -5 | tr '\n' ' ')" ;;
+	*) fail "semantic-$name" "$(echo "$out" | head -5 | tr '\n' ' ')" ;;
 	esac
 done
 
@@ -252,13 +232,13 @@ for ex in "$ROOT"/examples/*.sbx; do
 	[ -f "$ex" ] || continue
 	name=$(basename "$ex" .sbx)
 	if out=$("$SBXC" "$ex" -t macos -o "$tmp/ex-$name" 2>&1); then
-		if [ $have_checker = 0 ]; then echo "PASS example-$name"; continue; fi
+		if [ $have_checker = 0 ]; then pass "example-$name"; continue; fi
 		defs=("${P[@]}")
 		for prm in $(sed -n 's/^ *param \([A-Za-z_0-9]*\).*/\1/p' "$ex"); do defs+=(-D "$prm=/Users/u/$prm"); done
-		if out=$("$sbcheck" --strict "${defs[@]}" "$tmp/ex-$name"/*.sb 2>&1); then echo "PASS example-$name"
-		else echo "FAIL example-$name: checker: $out"; fi
+		if out=$("$sbcheck" --strict "${defs[@]}" "$tmp/ex-$name"/*.sb 2>&1); then pass "example-$name"
+		else fail "example-$name" "checker: $out"; fi
 	else
-		echo "FAIL example-$name: $(echo "$out" | head -3 | tr '\n' ' ')"
+		fail "example-$name" "$(echo "$out" | head -3 | tr '\n' ' ')"
 	fi
 done
 
@@ -288,8 +268,8 @@ if (cd "$hdir" && "$SBXC" "$main" -t macos -o out >"$tmp/hostile.log" 2>&1); the
 	hs=$hdir/out/hostile.sb
 	# Nothing but the header, comments and our own forms starts a line.
 	bad=$(grep -vE '^(;;|\(version 1\)$|\(deny default\)$|\((allow|deny|define) |  |\)$|$)' "$hs" | head -3)
-	if [ -n "$bad" ]; then echo "FAIL hostile-lines: a line that is not ours: $bad"
-	else echo "PASS hostile-lines"; fi
+	if [ -n "$bad" ]; then fail "hostile-lines" "a line that is not ours: $bad"
+	else pass "hostile-lines"; fi
 	if [ $have_checker = 1 ]; then
 		if dump=$("$sbcheck" --strict --dump -D HOME=/Users/u "$hs" 2>&1); then
 			want=$(printf '%s\n' 'allow	file-read*,file-map-executable	(subpath "/a\"b/c\\d")' \
@@ -297,25 +277,25 @@ if (cd "$hdir" && "$SBXC" "$main" -t macos -o out >"$tmp/hostile.log" 2>&1); the
 				'allow	mach-lookup	(global-name "com.evil\")(allow default")' \
 				'allow	file-read*,file-map-executable	(subpath "/frag/x\")(allow default)")')
 			missing=$(echo "$want" | while IFS= read -r l; do grep -qxF "$l" <<<"$dump" || echo "$l"; done)
-			if echo "$dump" | grep -qE '^allow	default'; then echo "FAIL hostile-checker: an injected (allow default)"
-			elif [ -n "$missing" ]; then echo "FAIL hostile-checker: missing $missing"
-			else echo "PASS hostile-checker"; fi
+			if echo "$dump" | grep -qE '^allow	default'; then fail "hostile-checker" "an injected (allow default)"
+			elif [ -n "$missing" ]; then fail "hostile-checker" "missing $missing"
+			else pass "hostile-checker"; fi
 		else
-			echo "FAIL hostile-checker: $dump"
+			fail "hostile-checker" "$dump"
 		fi
 	else
 		skip_or_fail hostile-checker
 	fi
 else
-	echo "FAIL hostile-compile: $(head -3 "$tmp/hostile.log" | tr '\n' ' ')"
+	fail "hostile-compile" "$(head -3 "$tmp/hostile.log" | tr '\n' ' ')"
 fi
 # A control byte no SBPL reader agrees on is refused, not written.
 printf 'sbx 1\npolicy ctl\nallow read "/a\\x01b"\n' >"$tmp/ctl.sbx"
 if "$SBXC" "$tmp/ctl.sbx" -t macos -o "$tmp/ctl" >"$tmp/ctl.log" 2>&1; then
-	echo "FAIL hostile-control-byte: compiled"
+	fail "hostile-control-byte" "compiled"
 elif grep -q "control byte" "$tmp/ctl.log" && [ ! -e "$tmp/ctl/ctl.sb" ]; then
-	echo "PASS hostile-control-byte"
-else echo "FAIL hostile-control-byte: $(head -2 "$tmp/ctl.log" | tr '\n' ' ')"; fi
+	pass "hostile-control-byte"
+else fail "hostile-control-byte" "$(head -2 "$tmp/ctl.log" | tr '\n' ' ')"; fi
 
 # ---- network: connect is outbound/remote, bind is bind+inbound/local ----
 nprof=$tmp/corpus/out/network.sb
@@ -324,50 +304,50 @@ if [ $have_checker = 1 ] && [ -f "$nprof" ]; then
 	if grep -qxF $'allow\tnetwork-outbound\t(remote tcp "*:443")' <<<"$dump" &&
 		grep -qxF $'allow\tnetwork-bind,network-inbound\t(local tcp "*:8080")' <<<"$dump" &&
 		! grep -E $'network-outbound[^\t]*\t.*\\(local|network-(bind|inbound)[^\t]*\t.*\\(remote' <<<"$dump" >/dev/null; then
-		echo "PASS network-directions"
-	else echo "FAIL network-directions: $(grep network- <<<"$dump" | head -5 | tr '\n' ' ')"; fi
+		pass "network-directions"
+	else fail "network-directions" "$(grep network- <<<"$dump" | head -5 | tr '\n' ' ')"; fi
 fi
 
 # ---- fidelity: a host name is wider on macOS and refused unless accepted ----
 printf 'sbx 1\npolicy h\nallow connect tcp api.github.com:443\n' >"$tmp/h.sbx"
-if "$SBXC" "$tmp/h.sbx" -t macos -o "$tmp/h" >"$tmp/h.log" 2>&1; then echo "FAIL fidelity-host-refused: compiled"
-elif grep -q "wider on macos" "$tmp/h.log" && [ ! -e "$tmp/h/h.sb" ]; then echo "PASS fidelity-host-refused"
-else echo "FAIL fidelity-host-refused: $(head -2 "$tmp/h.log" | tr '\n' ' ')"; fi
+if "$SBXC" "$tmp/h.sbx" -t macos -o "$tmp/h" >"$tmp/h.log" 2>&1; then fail "fidelity-host-refused" "compiled"
+elif grep -q "wider on macos" "$tmp/h.log" && [ ! -e "$tmp/h/h.sb" ]; then pass "fidelity-host-refused"
+else fail "fidelity-host-refused" "$(head -2 "$tmp/h.log" | tr '\n' ' ')"; fi
 if "$SBXC" "$tmp/h.sbx" -t macos -o "$tmp/h" --accept-wider >"$tmp/h.log" 2>&1 &&
-	grep -q '(allow network-outbound (remote tcp "\*:443"))' "$tmp/h/h.sb"; then echo "PASS fidelity-host-accepted"
-else echo "FAIL fidelity-host-accepted: $(head -2 "$tmp/h.log" | tr '\n' ' ')"; fi
+	grep -q '(allow network-outbound (remote tcp "\*:443"))' "$tmp/h/h.sb"; then pass "fidelity-host-accepted"
+else fail "fidelity-host-accepted" "$(head -2 "$tmp/h.log" | tr '\n' ' ')"; fi
 printf 'sbx 1\npolicy d\nallow connect tcp *:443\ndeny connect tcp evil.example:443\n' >"$tmp/d.sbx"
 if "$SBXC" "$tmp/d.sbx" -t macos -o "$tmp/d" >"$tmp/d.log" 2>&1 &&
-	grep -q '(deny network-outbound (remote tcp "\*:443")' "$tmp/d/d.sb"; then echo "PASS fidelity-host-deny-stricter"
-else echo "FAIL fidelity-host-deny-stricter: $(head -2 "$tmp/d.log" | tr '\n' ' ')"; fi
+	grep -q '(deny network-outbound (remote tcp "\*:443")' "$tmp/d/d.sb"; then pass "fidelity-host-deny-stricter"
+else fail "fidelity-host-deny-stricter" "$(head -2 "$tmp/d.log" | tr '\n' ' ')"; fi
 
 # ---- -D bakes a value in; a missing param fails closed at apply time ----
 if (cd "$tmp/corpus" && "$SBXC" spec.sbx -t macos -o baked -D HOME=/Users/alice >/dev/null 2>&1) &&
 	grep -q '(subpath "/Users/alice/.ssh")' "$tmp/corpus/baked/cargo-build-script.sb" &&
 	! grep -q '(param "HOME")' "$tmp/corpus/baked/cargo-build-script.sb"; then
-	echo "PASS baked-param"
-else echo "FAIL baked-param"; fi
+	pass "baked-param"
+else fail "baked-param" "-D HOME did not bake the value in"; fi
 if [ $have_checker = 1 ] && [ -f "$tmp/corpus/out/cargo-build-script.sb" ]; then
 	out=$("$sbcheck" -D HOME=/Users/u -D TMPDIR=/private/tmp "$tmp/corpus/out/cargo-build-script.sb" 2>&1)
-	if [ $? = 1 ] && echo "$out" | grep -q 'param PROJECT has no value'; then echo "PASS missing-param-fails-closed"
-	else echo "FAIL missing-param-fails-closed: $out"; fi
+	if [ $? = 1 ] && echo "$out" | grep -q 'param PROJECT has no value'; then pass "missing-param-fails-closed"
+	else fail "missing-param-fails-closed" "$out"; fi
 	out=$("$sbcheck" -D HOME=Users/u -D PROJECT=/p -D TMPDIR=/private/tmp "$tmp/corpus/out/cargo-build-script.sb" 2>&1)
-	if [ $? = 1 ] && echo "$out" | grep -q 'param HOME is not an absolute path'; then echo "PASS relative-param-fails-closed"
-	else echo "FAIL relative-param-fails-closed: $out"; fi
+	if [ $? = 1 ] && echo "$out" | grep -q 'param HOME is not an absolute path'; then pass "relative-param-fails-closed"
+	else fail "relative-param-fails-closed" "$out"; fi
 fi
 
 # ---- deterministic bytes ----
 mkdir -p "$tmp/again" && cp "$tmp/corpus"/*.sbx "$tmp/again/"
 (cd "$tmp/again" && "$SBXC" globs.sbx -t macos -o out >/dev/null 2>&1)
-if cmp -s "$tmp/again/out/globs.sb" "$tmp/corpus/out/globs.sb"; then echo "PASS deterministic"
-else echo "FAIL deterministic: two runs differ"; fi
+if cmp -s "$tmp/again/out/globs.sb" "$tmp/corpus/out/globs.sb"; then pass "deterministic"
+else fail "deterministic" "two runs differ"; fi
 
 # ---- size next to sandbox-runtime ----
 srt=$data/profiles/sandbox-runtime-generated.sb
 ours=$tmp/corpus/out/srt-equivalent.sb
 if [ -f "$srt" ] && [ -f "$ours" ]; then
 	a=$(wc -c <"$ours") b=$(wc -c <"$srt")
-	if [ "$a" -lt "$b" ]; then echo "PASS size-srt-equivalent ($a bytes; sandbox-runtime $b)"
-	else echo "FAIL size-srt-equivalent: $a bytes, sandbox-runtime $b"; fi
+	if [ "$a" -lt "$b" ]; then pass "size-srt-equivalent ($a bytes; sandbox-runtime $b)"
+	else fail "size-srt-equivalent" "$a bytes, sandbox-runtime $b"; fi
 fi
 exit 0

@@ -7,19 +7,9 @@
 #  - docker: examples/docker-default.sbx against Docker's own profile
 #  - enforce: blobs loaded in a child on this kernel (x86_64)
 #  - errors: pointer conditions, unknown arches
-set -u
-ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
-BUILD=${BUILD:-build}
-SBXC=${SBXC:-$ROOT/$BUILD/sbxc}
-UPDATE=${UPDATE:-0}
-cd "$ROOT"
-if ! out=$(ninja "$BUILD/seccomp-all" 2>&1); then
-	echo "FAIL seccomp-build: $(echo "$out" | tail -5 | tr '\n' ' ')"
-	exit 0
-fi
+SUITE=seccomp; . "$(dirname "$0")/../lib.sh"
+lib_build "$BUILD/seccomp-all"
 T=$ROOT/$BUILD/tests/seccomp/scmptest
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 
 "$T" unit
 
@@ -35,15 +25,15 @@ for p in tests/seccomp/golden/*.sbx; do
 	for run in 1 2; do
 		rm -rf "$tmp/out"
 		if ! "$SBXC" "$p" -t seccomp --arch x86_64,aarch64,x86,s390x -o "$tmp/out" 2>"$tmp/err"; then
-			echo "FAIL golden-$name: sbxc failed: $(head -3 "$tmp/err" | tr '\n' ' ')"
+			fail "golden-$name" "sbxc failed: $(head -3 "$tmp/err" | tr '\n' ' ')"
 			continue 2
 		fi
 		rm -rf "$tmp/$run" && cp -r "$tmp/out" "$tmp/$run"
 	done
 	if ! diff -r "$tmp/1" "$tmp/2" >/dev/null; then
-		echo "FAIL golden-$name-stable: two runs wrote different bytes"
+		fail "golden-$name-stable" "two runs wrote different bytes"
 	else
-		echo "PASS golden-$name-stable"
+		pass "golden-$name-stable"
 	fi
 	{
 		grep -v '^# ' "$tmp/1/$name.seccomp"
@@ -60,25 +50,16 @@ for p in tests/seccomp/golden/*.sbx; do
 		h=$("$T" xxh "$tmp/1/$file")
 		[ "xxh3-64:$h" = "$hash" ] || bad="$file: hash $h, manifest says $hash"
 	done < <(grep '^blob ' "$tmp/1/$name.seccomp")
-	if [ -n "$bad" ]; then echo "FAIL golden-$name-manifest: $bad"; else echo "PASS golden-$name-manifest"; fi
-	if [ "$UPDATE" = 1 ]; then
-		cp "$tmp/$name.dis" "$gold"
-		echo "PASS golden-$name (updated)"
-	elif [ ! -f "$gold" ]; then
-		echo "FAIL golden-$name: no $gold (run with UPDATE=1)"
-	elif diff -u "$gold" "$tmp/$name.dis" >"$tmp/diff"; then
-		echo "PASS golden-$name"
-	else
-		echo "FAIL golden-$name: $(head -20 "$tmp/diff" | tr '\n' ' ')"
-	fi
+	if [ -n "$bad" ]; then fail "golden-$name-manifest" "$bad"; else pass "golden-$name-manifest"; fi
+	golden "golden-$name" "$tmp/$name.dis" "$gold"
 done
 
 # Docker's default profile, rewritten in sbx, decision by decision
 ref=$ROOT/../shared/data/docker-default.json
 if [ ! -f "$ref" ]; then
-	if [ "${CI:-}" = true ]; then echo "FAIL docker-compare: $ref missing under CI"; else echo "SKIP docker-compare: $ref absent (reference data lives beside the repo)"; fi
+	skip "docker-compare" "$ref absent (reference data lives beside the repo)"
 elif ! "$SBXC" examples/docker-default.sbx -t seccomp -o "$tmp/docker" 2>"$tmp/err"; then
-	echo "FAIL docker-compare: sbxc failed: $(head -3 "$tmp/err" | tr '\n' ' ')"
+	fail "docker-compare" "sbxc failed: $(head -3 "$tmp/err" | tr '\n' ' ')"
 else
 	for a in x86_64 aarch64; do
 		python3 tests/seccomp/docker_compare.py "$tmp/docker/docker-default.seccomp.$a.bpf" "$a" "$T" "$ref"
@@ -86,20 +67,20 @@ else
 	s=$("$T" stats "$tmp/docker/docker-default.seccomp.x86_64.bpf" x86_64)
 	# quality targets (instruction counts, not timing): <= 100 insns, avg <= 9, max <= 14
 	if echo "$s" | awk '{ exit !($2 <= 100 && $6 <= 9 && $8 <= 14) }'; then
-		echo "PASS docker-quality ($s)"
+		pass "docker-quality ($s)"
 	else
-		echo "FAIL docker-quality: $s (targets: insns <= 100, avg <= 9, max <= 14)"
+		fail "docker-quality" "$s (targets: insns <= 100, avg <= 9, max <= 14)"
 	fi
 fi
 
 # real enforcement on this kernel
 if [ "$(uname -m)" != x86_64 ]; then
-	echo "SKIP enforce: needs an x86_64 host"
+	skip "enforce" "needs an x86_64 host"
 else
 	for kind in explicit derived; do
 		p=tests/seccomp/enforce-$kind.sbx
 		if ! "$SBXC" "$p" -t seccomp --arch x86_64 -o "$tmp/e-$kind" 2>"$tmp/err"; then
-			echo "FAIL enforce-$kind: sbxc failed: $(head -3 "$tmp/err" | tr '\n' ' ')"
+			fail "enforce-$kind" "sbxc failed: $(head -3 "$tmp/err" | tr '\n' ' ')"
 			continue
 		fi
 		# LeakSanitizer needs ptrace at exit, which the filter under test denies.
@@ -108,13 +89,9 @@ else
 		rc=$?
 		gold=tests/seccomp/enforce-$kind.out
 		if [ $rc != 0 ] && grep -q 'seccomp\|no_new_privs' "$tmp/e-$kind.out"; then
-			if [ "${CI:-}" = true ]; then echo "FAIL enforce-$kind: cannot load a filter: $(cat "$tmp/e-$kind.out")"; else echo "SKIP enforce-$kind: this kernel refuses seccomp filters"; fi
-		elif [ "$UPDATE" = 1 ]; then
-			cp "$tmp/e-$kind.out" "$gold"; echo "PASS enforce-$kind (updated)"
-		elif diff -u "$gold" "$tmp/e-$kind.out" >"$tmp/diff"; then
-			echo "PASS enforce-$kind"
+			skip "enforce-$kind" "this kernel refuses seccomp filters: $(oneline <"$tmp/e-$kind.out")"
 		else
-			echo "FAIL enforce-$kind: $(head -20 "$tmp/diff" | tr '\n' ' ')"
+			golden "enforce-$kind" "$tmp/e-$kind.out" "$gold"
 		fi
 	done
 fi
@@ -122,25 +99,25 @@ fi
 # errors
 printf 'sbx 1\npolicy ptr\nallow syscall openat if arg1 == 0\n' >"$tmp/ptr.sbx"
 if "$SBXC" "$tmp/ptr.sbx" -t seccomp -o "$tmp/ptr" 2>"$tmp/err"; then
-	echo "FAIL error-pointer-condition: accepted a condition on a pointer"
+	fail "error-pointer-condition" "accepted a condition on a pointer"
 elif grep -q pointer "$tmp/err"; then
-	echo "PASS error-pointer-condition"
+	pass "error-pointer-condition"
 else
-	echo "FAIL error-pointer-condition: $(head -2 "$tmp/err" | tr '\n' ' ')"
+	fail "error-pointer-condition" "$(head -2 "$tmp/err" | tr '\n' ' ')"
 fi
 printf 'sbx 1\npolicy arch\nallow syscall read\n' >"$tmp/arch.sbx"
 if "$SBXC" "$tmp/arch.sbx" -t seccomp --arch x86_64,vax -o "$tmp/arch" 2>"$tmp/err"; then
-	echo "FAIL error-unknown-arch: accepted --arch vax"
+	fail "error-unknown-arch" "accepted --arch vax"
 elif grep -q "vax" "$tmp/err"; then
-	echo "PASS error-unknown-arch"
+	pass "error-unknown-arch"
 else
-	echo "FAIL error-unknown-arch: $(head -2 "$tmp/err" | tr '\n' ' ')"
+	fail "error-unknown-arch" "$(head -2 "$tmp/err" | tr '\n' ' ')"
 fi
 # every arch the library knows compiles
 if "$SBXC" examples/docker-default.sbx -t seccomp -o "$tmp/all" \
 	--arch "$("$T" arches 2>/dev/null || echo x86_64)" 2>"$tmp/err"; then
-	echo "PASS all-arches-compile"
+	pass "all-arches-compile"
 else
-	echo "FAIL all-arches-compile: $(head -3 "$tmp/err" | tr '\n' ' ')"
+	fail "all-arches-compile" "$(head -3 "$tmp/err" | tr '\n' ' ')"
 fi
 exit 0
