@@ -89,6 +89,7 @@ const char *usage_main(void)
 		buf_puts(&text, usage_head);
 		opts_help(&text);
 		buf_puts(&text, usage_tail);
+		buf_putc(&text, '\0'); /* the text is used as a C string */
 	}
 	return text.p ? text.p : usage_head;
 }
