@@ -18,6 +18,14 @@
 /* LANGUAGE.md section 8. */
 enum { EXIT_OK = 0, EXIT_POLICY = 1, EXIT_STALE = 2, EXIT_USAGE = 64 };
 
+/* The backends of a -t list, as the compile and check commands take it. */
+typedef struct Selection {
+	const Backend *v[16];
+	int n;
+	char names[256]; /* as written, for the regenerate line */
+} Selection;
+int select_targets(const char *list, Selection *s); /* 0, or EXIT_USAGE with the message printed */
+
 /* ---- options (opts.c) ---- */
 
 /* Which commands an option belongs to: a bit each. */

@@ -1,6 +1,10 @@
 /*
- * cmd_check.c: `sbxc check POLICY`: load the policy with its checks, and
- * print the fidelity of every rule on every target. Writes nothing.
+ * cmd_check.c: `sbxc check POLICY`: load the policy with its checks, refuse
+ * it as a compile for the same targets would (-t, default all: a wider rule
+ * without an accept is an error), and print the fidelity of every rule on
+ * every target. Writes nothing. A fragment (no `policy`) is never compiled
+ * alone (its accepts come from the policy using it), so it gets the table
+ * without the gate.
  */
 #include <stdio.h>
 #include <string.h>
@@ -10,11 +14,16 @@
 
 int cmd_check(const Opts *o)
 {
+	Selection sel = { 0 };
+	int rc = select_targets(o->targets ? o->targets : "all", &sel);
+	if (rc)
+		return rc;
 	Compile c;
 	compile_init(&c);
 	limits_from_env(&c);
 	c.fragment_ok = true;
-	if (!compile_load(&c, o->pos[0], o->defines, o->ndefines)) {
+	if (!compile_load(&c, o->pos[0], o->defines, o->ndefines) ||
+	    (!c.policy->fragment && !fidelity_gate(&c, sel.v, sel.n, o->accept_wider))) {
 		if (opts_json(o)) {
 			printf("{\"ok\": false, \"errors\": %d}\n", c.diags.nerrors);
 		}

@@ -12,12 +12,6 @@
 #include "cli.h"
 #include "../driver/cache.h"
 
-typedef struct Selection {
-	const Backend *v[16];
-	int n;
-	char names[256]; /* as written, for the regenerate line */
-} Selection;
-
 /* Sorted and deduplicated, so the artifacts do not depend on the order given. */
 typedef struct Arches {
 	char buf[512];
@@ -32,22 +26,6 @@ typedef struct Cache {
 	CacheKey key;
 	Buf why; /* what the last cache call did, for --explain-cache */
 } Cache;
-
-static int select_targets(const char *list, Selection *s)
-{
-	snprintf(s->names, sizeof s->names, "%s", list);
-	Str bad;
-	s->n = target_select(list, s->v, (int)ARRAY_LEN(s->v), &bad);
-	if (s->n < 0) {
-		fprintf(stderr, "sbxc: unknown target '%.*s' (sbxc -t help lists them)\n", STRF(bad));
-		return EXIT_USAGE;
-	}
-	if (s->n == 0) {
-		fprintf(stderr, "sbxc: -t needs at least one target\n");
-		return EXIT_USAGE;
-	}
-	return 0;
-}
 
 static int cmp_cstr(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 

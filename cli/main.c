@@ -13,7 +13,7 @@
 static const char usage_head[] =
 	"usage: sbxc POLICY.sbx -t TARGET[,TARGET...] [-o DIR] [-D NAME=VALUE]... [--arch LIST]\n"
 	"            [--accept-wider] [--check] [--no-cache] [--explain-cache] [--dump=ir]\n"
-	"       sbxc check [-D NAME=VALUE]... [--format text|json] POLICY.sbx\n"
+	"       sbxc check [-D NAME=VALUE]... [-t TARGETS] [--accept-wider] [--format text|json] POLICY.sbx\n"
 	"       sbxc explain [-D NAME=VALUE]... [--on PLATFORM | -t TARGET] [--format text|json] POLICY.sbx OPERATION...\n"
 	"       sbxc diff [--format text|json|markdown] OLD.sbx NEW.sbx | --git REV POLICY.sbx | --textconv POLICY.sbx\n"
 	"       sbxc fmt [-w] POLICY.sbx...\n"
@@ -34,10 +34,15 @@ static const char usage_tail[] =
 	"artifacts under --check, 64 bad usage.\n";
 
 static const char usage_check[] =
-	"usage: sbxc check [-D NAME=VALUE]... [--format text|json] POLICY.sbx\n"
+	"usage: sbxc check [-D NAME=VALUE]... [-t TARGET[,TARGET...]] [--accept-wider]\n"
+	"                  [--format text|json] POLICY.sbx\n"
 	"\n"
 	"Parse the policy and everything it uses, run its expect and never checks,\n"
-	"and print the fidelity of every rule on every target. Writes nothing.\n"
+	"refuse it as compiling for TARGETs (default: all) would (a rule a target\n"
+	"enforces more widely is an error unless the policy accepts it, or\n"
+	"--accept-wider is given), and print the fidelity of every rule on every\n"
+	"target. A fragment (no `policy` statement) is not refused for wider rules:\n"
+	"the policy that uses it states the accepts. Writes nothing.\n"
 	"Exit status: 0 the policy is valid, 1 it is not, 64 bad usage.\n";
 
 static const char usage_explain[] =

@@ -34,14 +34,14 @@ typedef struct OptDef {
 
 #define F(m) offsetof(Opts, m)
 static const OptDef table[] = {
-	{ 't', "--target", "LIST", K_VALUE, G_EQ, CMD_COMPILE | CMD_EXPLAIN, F(targets),
+	{ 't', "--target", "LIST", K_VALUE, G_EQ, CMD_COMPILE | CMD_CHECK | CMD_EXPLAIN, F(targets),
 	  "targets to compile for, comma-separated" },
 	{ 'o', "--output", "DIR", K_VALUE, G_EQ, CMD_COMPILE, F(outdir),
 	  "where artifacts go (default: the current directory)" },
 	{ 'D', NULL, "NAME=VALUE", K_DEFINE, G_JOINED, CMD_ANY, 0,
 	  "resolve a param into the artifacts instead of at apply time" },
 	{ 0, "--arch", "LIST", K_VALUE, G_EQ, CMD_COMPILE, F(arch), "seccomp architectures (default: x86_64,aarch64)" },
-	{ 0, "--accept-wider", NULL, K_FLAG, G_NONE, CMD_COMPILE, F(accept_wider),
+	{ 0, "--accept-wider", NULL, K_FLAG, G_NONE, CMD_COMPILE | CMD_CHECK, F(accept_wider),
 	  "emit rules a target enforces more widely, with a warning" },
 	{ 0, "--check", NULL, K_FLAG, G_NONE, CMD_COMPILE, F(check),
 	  "compare with the artifacts in DIR byte for byte; exit 2 if\n"
@@ -173,4 +173,20 @@ void opts_help(Buf *b)
 			buf_printf(b, "%22s", "");
 		}
 	}
+}
+
+int select_targets(const char *list, Selection *s)
+{
+	snprintf(s->names, sizeof s->names, "%s", list);
+	Str bad;
+	s->n = target_select(list, s->v, (int)ARRAY_LEN(s->v), &bad);
+	if (s->n < 0) {
+		fprintf(stderr, "sbxc: unknown target '%.*s' (sbxc -t help lists them)\n", STRF(bad));
+		return EXIT_USAGE;
+	}
+	if (s->n == 0) {
+		fprintf(stderr, "sbxc: -t needs at least one target\n");
+		return EXIT_USAGE;
+	}
+	return 0;
 }

@@ -237,6 +237,7 @@ typedef struct Policy {
 	                            /* decides syscalls with them, unmatched calls allowed */
 	uint64_t digest[2];     /* XXH3-128 of the canonical IR (semantic; no locations) */
 	uint64_t input_digest[2]; /* XXH3-128 of the canonical IR plus locations, reasons and the include closure */
+	bool fragment;            /* no `policy` statement (check, explain): not compiled alone */
 } Policy;
 
 /* ---- functions (ir/ir.c) ---- */

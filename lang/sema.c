@@ -47,6 +47,7 @@ bool lang_load(const LangOpts *o, const char *path, const Str *text, const char 
 		return false;
 	}
 	if (!sm->policy_stmt) {
+		p->fragment = true;
 		p->name = STR("fragment");
 		p->description = STR("");
 	}

@@ -41,7 +41,7 @@ t explain-on-macos 0 "$S" explain --on macos --format json eval/platforms.sbx re
 has explain-on-macos-allow "$tmp/out" '"decision": "allow"'
 
 # the IR digest ignores order, spelling, comments and how rules are split
-d() { "$S" check --format json "$1" | sed -n 's/.*"digest": "\([^"]*\)".*/\1/p'; }
+d() { "$S" check --accept-wider --format json "$1" 2>/dev/null | sed -n 's/.*"digest": "\([^"]*\)".*/\1/p'; }
 da=$(d ir/order-a.sbx); db=$(d ir/order-b.sbx)
 if [ -n "$da" ] && [ "$da" = "$db" ]; then pass "digest-invariant"; else fail "digest-invariant" "$da vs $db"; fi
 sed 's/allow fork/deny fork/' inc/order-part.sbx >"$tmp/order-part.sbx"
@@ -87,7 +87,7 @@ t use-diamond 0 "$S" check "$tmp/dia.sbx"; has use-diamond-once "$tmp/out" "ok: 
 t fragment-check 0 "$S" check "$tmp/base.sbx"
 t fragment-compile 1 "$S" "$tmp/base.sbx" --dump=ir; has fragment-msg "$tmp/err" "missing 'policy NAME'"
 # a glob rule that can never decide (section 6's literal-beats-glob) is a warning, not an error
-t warn-shadowed 0 "$S" check inc/shadowed.sbx
+t warn-shadowed 0 "$S" check --accept-wider inc/shadowed.sbx
 has warn-shadowed-env "$tmp/err" "warning: 'deny write \${PROJECT}/\*\*/.env' never decides anything"
 has warn-shadowed-hint "$tmp/err" "write this one as \${PROJECT}/\*\*"
 has warn-shadowed-root "$tmp/err" "write this one as /\*\* "
@@ -108,3 +108,18 @@ t explain-two-ops 1 "$S" explain eval/paths.sbx "write /a" "write /b"; has expla
 # a block head may carry the reason
 printf 'sbx 1\npolicy b\ndeny write because "kept" {\n  /a\n  /b\n}\naccept wider connect on oci because "x"\n' >"$tmp/bh.sbx"
 t block-head-because 0 "$S" "$tmp/bh.sbx" --dump=ir; has block-head-because-ir "$tmp/out" 'deny write /b \[all\] because "kept"'
+
+# check refuses what a compile for the same targets would (spec 8, man page)
+printf 'sbx 1\npolicy w\nallow connect tcp example.com:443\n' >"$tmp/wide.sbx"
+t check-wider-refused 1 "$S" check "$tmp/wide.sbx"; has check-wider-names-target "$tmp/err" "would be wider on landlock"
+has check-wider-suggests-accept "$tmp/err" "accept wider connect on landlock"
+t check-wider-json 1 "$S" check --format json "$tmp/wide.sbx"; has check-wider-json-false "$tmp/out" '"ok": false'
+t check-wider-accepted 0 "$S" check --accept-wider "$tmp/wide.sbx"; has check-wider-warns "$tmp/err" "accepted by --accept-wider"
+printf 'sbx 1\npolicy w\nallow connect tcp *:443\n' >"$tmp/port.sbx"
+t check-targets-asked 0 "$S" check -t macos,linux "$tmp/port.sbx"
+t check-default-all 1 "$S" check "$tmp/port.sbx"; has check-default-all-windows "$tmp/err" "would be wider on windows"
+t check-unknown-target 64 "$S" check -t vax "$tmp/port.sbx"
+printf 'sbx 1\nallow connect tcp example.com:443\n' >"$tmp/frag.sbx"
+t check-fragment-not-gated 0 "$S" check "$tmp/frag.sbx"
+printf 'sbx 1\npolicy a\nallow connect tcp example.com:443\naccept wider connect because "the proxy is not there yet"\n' >"$tmp/acc.sbx"
+t check-policy-accept 0 "$S" check "$tmp/acc.sbx"
