@@ -16,7 +16,7 @@
 #include "../driver/compile.h"
 
 /* LANGUAGE.md section 8. */
-enum { EXIT_OK = 0, EXIT_POLICY = 1, EXIT_STALE = 2, EXIT_USAGE = 64 };
+enum { EXIT_OK = 0, EXIT_POLICY = 1, EXIT_WIDENS = 1, EXIT_STALE = 2, EXIT_USAGE = 64 };
 
 /* The backends of a -t list, as the compile and check commands take it. */
 typedef struct Selection {
@@ -42,7 +42,7 @@ typedef struct Opts {
 	const char *arch;
 	const char *on;
 	bool accept_wider, check, dump_ir, write, help;
-	bool no_cache, explain_cache, textconv;
+	bool no_cache, explain_cache, textconv, exit_code;
 	const char *git_rev;
 	char **rest; /* after `--` */
 	int nrest;

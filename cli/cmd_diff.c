@@ -78,13 +78,15 @@ int cmd_diff(const Opts *o)
 		old_label = o->pos[0];
 		new_label = o->pos[1];
 	}
+	int widens = 0;
 	if (ok)
-		diff_policies(stdout, a.policy, b.policy, &b.arena, fmt, old_label, new_label);
+		diff_policies(stdout, a.policy, b.policy, &b.arena, fmt, old_label, new_label, &widens);
 	fflush(stdout);
 	diag_print(stderr, &a.diags);
 	diag_print(stderr, &b.diags);
 	compile_free(&a);
 	compile_free(&b);
 	git_tree_free(&t);
-	return ok ? EXIT_OK : EXIT_POLICY;
+	/* Like `git diff --exit-code`, for a CI step that wants a person to look. */
+	return !ok ? EXIT_POLICY : o->exit_code && widens ? EXIT_WIDENS : EXIT_OK;
 }

@@ -72,7 +72,7 @@ static const char usage_fmt[] =
 	"meaning. Exit status: 0 success, 1 a file does not parse, 64 bad usage.\n";
 
 static const char usage_diff[] =
-	"usage: sbxc diff [-D NAME=VALUE]... [--format text|json|markdown] OLD.sbx NEW.sbx\n"
+	"usage: sbxc diff [-D NAME=VALUE]... [--format text|json|markdown] [--exit-code] OLD.sbx NEW.sbx\n"
 	"       sbxc diff [--format ...] --git REV POLICY.sbx\n"
 	"       sbxc diff --textconv POLICY.sbx\n"
 	"\n"
@@ -83,8 +83,12 @@ static const char usage_diff[] =
 	"narrows access, where it is written, and how linux, macos and windows\n"
 	"enforce it (exact, stricter, wider, n/a). --git REV compares POLICY as\n"
 	"committed in REV with the working tree. --textconv prints one line per\n"
-	"rule for git's textconv (docs/review.md shows the git setup).\n"
-	"Exit status: 0 success (whether or not they differ), 1 an error, 64 bad usage.\n";
+	"rule for git's textconv (docs/review.md shows the git setup). Added and\n"
+	"removed `accept`, `expect` and `never` statements are listed too (a removed\n"
+	"never widens). With --exit-code the status is 1 when any change widens.\n"
+	"Exit status: 0 success (whether or not they differ; with --exit-code:\n"
+	"nothing widens), 1 an error or, with --exit-code, a change that widens,\n"
+	"64 bad usage.\n";
 
 /* Made once from the option table; reachable until exit. */
 const char *usage_main(void)

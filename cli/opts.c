@@ -57,6 +57,7 @@ static const OptDef table[] = {
 	{ 0, "--format", "FORMAT", K_VALUE, G_EQ, CMD_ANY, F(format), NULL },
 	{ 0, "--git", "REV", K_VALUE, G_EQ, CMD_DIFF, F(git_rev), NULL },
 	{ 0, "--textconv", NULL, K_FLAG, G_NONE, CMD_DIFF, F(textconv), NULL },
+	{ 0, "--exit-code", NULL, K_FLAG, G_NONE, CMD_DIFF, F(exit_code), NULL },
 	{ 0, "--on", "PLATFORM", K_VALUE, G_NONE, CMD_ANY, F(on), NULL },
 	{ 'w', NULL, NULL, K_FLAG, G_NONE, CMD_ANY, F(write), NULL },
 };

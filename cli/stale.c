@@ -82,13 +82,13 @@ static void stale_semantic_diff(const Opts *o, Compile *cur, char (*digests)[33]
 						if (js) {
 							printf("\"same_input\": false, \"revision\": \"%s\", \"diff\": ", revs[r]);
 							diff_policies(stdout, old.policy, cur->policy, &cur->arena, DIFF_JSON, t.label,
-								      o->pos[0]);
+								      o->pos[0], NULL);
 							printf("}");
 						} else {
 							printf("semantic diff from %.12s (what the stale artifacts were generated from) to %s:\n",
 							       revs[r], o->pos[0]);
 							if (!diff_policies(stdout, old.policy, cur->policy, &cur->arena, DIFF_TEXT, t.label,
-									   o->pos[0]))
+									   o->pos[0], NULL))
 								printf("  (no semantic change: only locations, reasons or formatting)\n");
 						}
 					}

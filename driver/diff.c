@@ -143,6 +143,7 @@ typedef struct Out {
 	DiffFormat fmt;
 	Arena *ar;
 	int n;
+	int widens; /* changes that widen, for --exit-code */
 } Out;
 
 static void emit_change(Out *o, const Change *c)
@@ -269,6 +270,7 @@ static void emit_other(Out *o, char sign, const char *kind, Str text, const char
 	} else {
 		fprintf(f, "%c %.*s  (%s)\n", sign, STRF(text), acc);
 	}
+	o->widens += !strcmp(acc, "widens");
 	o->n++;
 }
 
@@ -277,6 +279,51 @@ static void accept_text(Buf *b, const Accept *a)
 	buf_printf(b, "accept wider %s", ir_right_name[a->right]);
 	if (a->target.n)
 		buf_printf(b, " on %.*s", STRF(a->target));
+}
+
+/* "expect deny read /x" / "never write ~/.ssh", with the platforms when
+ * not all: the checks a reviewer must see go (as written, compared as text). */
+static void check_text(Buf *b, const Policy *p, int i)
+{
+	const Op *op;
+	uint8_t plats;
+	if (i < p->nexpects) {
+		const Expect *e = &p->expects[i];
+		buf_printf(b, "expect %s ", e->effect == EFF_ALLOW ? "allow" : "deny");
+		op = &e->op, plats = e->platforms;
+	} else {
+		const Never *n = &p->nevers[i - p->nexpects];
+		buf_puts(b, "never ");
+		op = &n->op, plats = n->platforms;
+	}
+	buf_str(b, op->text);
+	if (plats != PLAT_ALL)
+		buf_printf(b, " [%s]", ir_platform_names(plats));
+}
+
+/* A removed never lifts a limit on what the rules may grant: it widens what
+ * the policy may allow. An expect only tests; its changes are changes. */
+static void diff_checks(Out *o, const Policy *a, const Policy *b)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		const Policy *p = pass ? b : a, *q = pass ? a : b;
+		for (int i = 0; i < p->nexpects + p->nnevers; i++) {
+			Buf t = { 0 };
+			check_text(&t, p, i);
+			bool found = false;
+			for (int k = 0; k < q->nexpects + q->nnevers && !found; k++) {
+				Buf u = { 0 };
+				check_text(&u, q, k);
+				found = str_eq(buf_as_str(&t), buf_as_str(&u));
+				buf_free(&u);
+			}
+			bool never = i >= p->nexpects;
+			if (!found)
+				emit_other(o, pass ? '+' : '-', never ? "never" : "expect", buf_as_str(&t),
+					   never ? (pass ? "narrows" : "widens") : "changes");
+			buf_free(&t);
+		}
+	}
 }
 
 static void diff_others(Out *o, const Policy *a, const Policy *b)
@@ -334,9 +381,9 @@ static void diff_others(Out *o, const Policy *a, const Policy *b)
 }
 
 int diff_policies(FILE *f, const Policy *a, const Policy *b, Arena *ar, DiffFormat fmt, const char *old_label,
-		  const char *new_label)
+		  const char *new_label, int *widens)
 {
-	Out o = { f, fmt, ar, 0 };
+	Out o = { f, fmt, ar, 0, 0 };
 	if (fmt == DIFF_JSON)
 		fputs("{\"changes\": [", f);
 	else if (fmt == DIFF_MARKDOWN)
@@ -360,6 +407,9 @@ int diff_policies(FILE *f, const Policy *a, const Policy *b, Arena *ar, DiffForm
 		}
 	}
 	diff_others(&o, a, b);
+	diff_checks(&o, a, b);
+	if (widens)
+		*widens = o.widens;
 	if (fmt == DIFF_JSON) {
 		fprintf(f, "], \"same\": %s, \"old\": ", o.n ? "false" : "true");
 		fput_json_str(f, str_c(old_label));
@@ -396,6 +446,12 @@ void diff_textconv(FILE *f, const Policy *p, Arena *ar)
 		Buf u = { 0 };
 		accept_text(&u, &p->accepts[i]);
 		fprintf(f, "%.*s because \"%.*s\"\n", (int)u.n, u.p, STRF(p->accepts[i].because));
+		buf_free(&u);
+	}
+	for (int i = 0; i < p->nexpects + p->nnevers; i++) {
+		Buf u = { 0 };
+		check_text(&u, p, i);
+		fprintf(f, "%.*s\n", (int)u.n, u.p);
 		buf_free(&u);
 	}
 	const Rule **v = sorted(p, ar);

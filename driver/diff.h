@@ -18,9 +18,10 @@
 typedef enum DiffFormat { DIFF_TEXT, DIFF_JSON, DIFF_MARKDOWN } DiffFormat;
 
 /* Writes the diff of a -> b to f in the given format; returns the number of
- * changes. Labels name the two sides (file names, "REV:path"). */
+ * changes and, if widens is not NULL, how many of them widen. Labels name
+ * the two sides (file names, "REV:path"). */
 int diff_policies(FILE *f, const Policy *a, const Policy *b, Arena *ar, DiffFormat fmt, const char *old_label,
-		  const char *new_label);
+		  const char *new_label, int *widens);
 
 /* One line per semantic element (default, params, accepts, rules with their
  * per-target fidelity), no locations: the text `git diff` compares when

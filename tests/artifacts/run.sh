@@ -325,6 +325,23 @@ cp "$tmp/out" "$tmp/g.md" && python3 "$HERE/strip_notes.py" "$tmp/g.md" md
 golden diff/markdown-golden "$tmp/g.md" new.md
 has diff/markdown-table "$tmp/out" "^| + | \`allow connect tcp example.com:443\` | widens | wider"
 t diff/format-bad 64 "$S" diff --format yaml old.sbx new.sbx
+# Checks removed or added show, in every format; --exit-code says "widens".
+printf 'sbx 1\npolicy c\nallow read /a\nnever write /etc\nexpect deny read /b\n' >"$tmp/c1.sbx"
+printf 'sbx 1\npolicy c\nallow read /a\nexpect deny read /c\n' >"$tmp/c2.sbx"
+t diff/checks 0 "$S" diff "$tmp/c1.sbx" "$tmp/c2.sbx"
+has diff/never-removed "$tmp/out" "^- never write /etc  (widens)"
+has diff/expect-removed "$tmp/out" "^- expect deny read /b .*(changes)"
+has diff/expect-added "$tmp/out" "^+ expect deny read /c .*(changes)"
+t diff/checks-json 0 "$S" diff --format json "$tmp/c1.sbx" "$tmp/c2.sbx"
+has diff/checks-json-never "$tmp/out" '"kind": "never", "text": "never write /etc"'
+t diff/checks-markdown 0 "$S" diff --format markdown "$tmp/c1.sbx" "$tmp/c2.sbx"
+has diff/checks-markdown-never "$tmp/out" '| − | `never write /etc` | widens'
+t diff/exit-code-widens 1 "$S" diff --exit-code "$tmp/c1.sbx" "$tmp/c2.sbx"
+t diff/exit-code-narrows 0 "$S" diff --exit-code "$tmp/c2.sbx" "$tmp/c1.sbx"
+t diff/exit-code-allow-added 1 "$S" diff --exit-code old.sbx new.sbx
+t diff/exit-code-same 0 "$S" diff --exit-code old.sbx reordered.sbx
+t diff/textconv-checks 0 "$S" diff --textconv "$tmp/c1.sbx"
+has diff/textconv-never "$tmp/out" "^never write /etc$"
 t diff/same-json 0 "$S" diff --format json old.sbx reordered.sbx
 has diff/same-json-true "$tmp/out" '"same": true'
 # --git REV: the committed policy (with its relative `use`) against the working tree.
