@@ -450,8 +450,7 @@ report:
 	}
 	close_inherited(o);
 	execvp(argv[0], argv);
-	int ee = errno;
-	fprintf(stderr, "%s: cannot execute %s: %s\n", prog, argv[0], strerror(ee));
+	rt_exec_failed(prog, argv[0], errno);
 	/* The process is already confined: end it here (no atexit work, which
 	 * may need files the policy denies, such as LSan's /proc reads). */
 	fflush(stderr);

@@ -16,7 +16,10 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static _Noreturn void rt_oom(void)
@@ -226,4 +229,46 @@ void rt_report_free(RtReport *r)
 	free(r->v);
 	free(r->seccomp_what);
 	memset(r, 0, sizeof *r);
+}
+
+/* The file execvp would have run: cmd itself if it names a path, else the
+ * first regular file of that name on PATH (stat needs no read right). */
+static bool find_command(const char *cmd, char *out, size_t cap)
+{
+	struct stat st;
+	if (strchr(cmd, '/'))
+		return snprintf(out, cap, "%s", cmd) < (int)cap;
+	const char *path = getenv("PATH");
+	for (const char *d = path ? path : "/usr/local/bin:/usr/bin:/bin"; *d;) {
+		size_t n = strcspn(d, ":");
+		if (n && snprintf(out, cap, "%.*s/%s", (int)n, d, cmd) < (int)cap && stat(out, &st) == 0 &&
+		    S_ISREG(st.st_mode))
+			return true;
+		d += n + (d[n] == ':');
+	}
+	return false;
+}
+
+void rt_exec_failed(const char *prog, const char *cmd, int err)
+{
+	char file[4096], head[512];
+	fprintf(stderr, "%s: cannot execute %s: %s\n", prog, cmd, strerror(err));
+	if (err != EACCES && err != ENOENT)
+		return;
+	if (!find_command(cmd, file, sizeof file))
+		return;
+	int fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK); /* a FIFO must not block */
+	if (fd < 0)
+		return; /* not readable under the policy: nothing more is known */
+	ssize_t n = read(fd, head, sizeof head - 1);
+	close(fd);
+	if (n < 3 || head[0] != '#' || head[1] != '!')
+		return;
+	head[n] = 0;
+	char *p = head + 2;
+	p += strspn(p, " \t");
+	size_t len = strcspn(p, " \t\r\n");
+	if (!len)
+		return;
+	fprintf(stderr, "%s: %s is a script for %.*s: the policy must allow exec of both\n", prog, file, (int)len, p);
 }

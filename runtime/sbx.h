@@ -66,6 +66,9 @@ void rt_printf(RtBuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 
 void *rt_alloc(size_t n); /* zeroed */
 void *rt_realloc(void *p, size_t n);
 char *rt_strdup(const char *s);
+/* exec failed with err: say so, and when the command is a script, name the
+ * interpreter its #! line needs (it must be allowed to run too). */
+void rt_exec_failed(const char *prog, const char *cmd, int err);
 #define RT_PUSH(v, n, cap) \
 	(((n) == (cap) ? ((v) = rt_realloc((v), sizeof(*(v)) * (size_t)((cap) = (cap) ? (cap) * 2 : 8))) : (v)), &(v)[(n)++])
 

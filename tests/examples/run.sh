@@ -540,6 +540,22 @@ have git && stdrun git '' 'user.name=Example' -- git config --global --list
 have ssh && stdrun ssh-agent 'accept wider connect on landlock because "t"' 'OpenSSH' -- ssh -V
 [ -x "$PY" ] && stdrun python '' '^py ok 3$' PYTHONDONTWRITEBYTECODE=1 -- "$PY" -c 'import json, sqlite3, ssl; print("py ok", json.loads("3"))'
 [ -n "$NODE" ] && stdrun node '' '^node ok$' -- "$NODE" -e 'console.log("node ok")'
+# npm is a script (#!/usr/bin/env node): std/node lets it start, and without
+# env allowed the refusal names the interpreter the script needs.
+if [ -n "$NODE" ] && have npm; then
+	printf 'sbx 1\npolicy std-npm\nuse std/base\nuse std/node\n' >"$T/npm.sbx"
+	(cd "$T" && env -i PATH="$BASEPATH" HOME="$H" TMPDIR="$TM" "$SBXC" run -D PROJECT="$T" npm.sbx -- npm --version) \
+		>"$T/npm.out" 2>"$T/npm.err" </dev/null
+	rc=$?
+	want npm run/std/node/npm '^[0-9]+\.[0-9]+\.[0-9]+'
+	printf 'sbx 1\npolicy no-env\nuse std/base\nallow read exec %s /usr/lib/node_modules\n' "$NODE" >"$T/no-env.sbx"
+	(cd "$T" && env -i PATH="$BASEPATH" HOME="$H" TMPDIR="$TM" "$SBXC" run -D PROJECT="$T" no-env.sbx -- npm --version) \
+		>"$T/no-env.out" 2>"$T/no-env.err" </dev/null
+	rc=$?
+	if [ $rc = 127 ] && grep -q "is a script for /usr/bin/env: the policy must allow exec of both" "$T/no-env.err"; then
+		pass run/std/node/interpreter-named
+	else fail run/std/node/interpreter-named "exit $rc: $(oneline <"$T/no-env.err")"; fi
+fi
 have java && stdrun java '' 'openjdk version|java version' -- java -Xshare:auto -version
 if [ -x "$PY" ] && [ -n "$LPORT" ]; then
 	stdrun loopback "use std/python
