@@ -340,6 +340,11 @@ t diff/exit-code-widens 1 "$S" diff --exit-code "$tmp/c1.sbx" "$tmp/c2.sbx"
 t diff/exit-code-narrows 0 "$S" diff --exit-code "$tmp/c2.sbx" "$tmp/c1.sbx"
 t diff/exit-code-allow-added 1 "$S" diff --exit-code old.sbx new.sbx
 t diff/exit-code-same 0 "$S" diff --exit-code old.sbx reordered.sbx
+# A NEW whose expect fails: the diff that broke it is shown, then the failure.
+printf 'sbx 1\npolicy e\nallow read /a\nexpect deny read /a/x\n' >"$tmp/e2.sbx"
+t diff/failing-expect 1 "$S" diff "$tmp/c2.sbx" "$tmp/e2.sbx"
+has diff/failing-expect-diff "$tmp/out" "^- expect deny read /c"
+has diff/failing-expect-error "$tmp/err" "expect failed: read /a/x is allowed"
 t diff/textconv-checks 0 "$S" diff --textconv "$tmp/c1.sbx"
 has diff/textconv-never "$tmp/out" "^never write /etc$"
 t diff/same-json 0 "$S" diff --format json old.sbx reordered.sbx
