@@ -41,6 +41,7 @@ typedef struct Opts {
 	const char *outdir;
 	const char *arch;
 	const char *on;
+	const char *resolved; /* explain --resolved ADDR */
 	bool accept_wider, check, dump_ir, write, help;
 	bool no_cache, explain_cache, textconv, exit_code;
 	const char *git_rev;

@@ -3,6 +3,7 @@
  * with the reference evaluator and name the rule that decided, and with -t
  * what that target's artifact makes the kernel do.
  */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,6 +108,51 @@ static TargetView target_view(const char *target, const Policy *p, const Decisio
 	return v;
 }
 
+/* --resolved ADDR: one address, IPv6 with or without brackets. */
+static bool parse_resolved(const char *s, NetObj *out)
+{
+	memset(out, 0, sizeof *out);
+	char buf[64];
+	size_t n = strlen(s);
+	if (n >= 2 && s[0] == '[' && s[n - 1] == ']')
+		s++, n -= 2;
+	if (n == 0 || n >= sizeof buf)
+		return false;
+	memcpy(buf, s, n);
+	buf[n] = 0;
+	if (inet_pton(AF_INET, buf, out->addr) == 1) {
+		out->host_kind = HOST_IP4;
+		out->prefix = 32;
+	} else if (inet_pton(AF_INET6, buf, out->addr) == 1) {
+		out->host_kind = HOST_IP6;
+		out->prefix = 128;
+	} else
+		return false;
+	return true;
+}
+
+/* The two steps of a connection by name, when it is one. */
+static void text_steps(const Policy *p, const Decision *d, const char *resolved)
+{
+	printf("  by name: ");
+	if (d->by_name) {
+		printf("%s, ", d->by_name->effect == EFF_ALLOW ? "allow" : "deny");
+		text_rule(stdout, p, d->by_name);
+		printf("\n");
+	} else
+		printf("no name rule matches: the address rules decide\n");
+	if (resolved)
+		printf("  by address %s: ", resolved);
+	else
+		printf("  by address (not resolved: only rules on every host; see --resolved): ");
+	if (d->by_addr) {
+		printf("%s, ", d->by_addr->effect == EFF_ALLOW ? "allow" : "deny");
+		text_rule(stdout, p, d->by_addr);
+		printf("%s\n", d->addr_veto ? " (an explicit deny on addresses holds for names too)" : "");
+	} else
+		printf("no address rule matches\n");
+}
+
 int cmd_explain(const Opts *o)
 {
 	unsigned plat = PLAT_LINUX;
@@ -164,6 +210,16 @@ int cmd_explain(const Opts *o)
 		return finish(&c, EXIT_POLICY);
 	}
 	buf_free(&opb);
+	bool by_name = (op.right == R_CONNECT || op.right == R_BIND) && op.net.proto != PROTO_UNIX &&
+		       eval_host_is_name(&op.net);
+	if (o->resolved) {
+		if (!by_name)
+			return finish(&c, usage_error(o->usage, "--resolved applies to a connection by name (connect tcp NAME:PORT), not '%.*s'",
+						      STRF(op.text)));
+		if (!parse_resolved(o->resolved, &op.resolved))
+			return finish(&c, usage_error(o->usage, "--resolved takes an IPv4 or IPv6 address, not '%s'", o->resolved));
+		op.has_resolved = true;
+	}
 	const Policy *p = c.policy;
 	Decision d = eval_op(p, &op, plat);
 	if (opts_json(o)) {
@@ -171,6 +227,18 @@ int cmd_explain(const Opts *o)
 		fput_json_str(stdout, op.text);
 		printf(", \"platform\": \"%s\", \"rule\": ", ir_platform_names(plat));
 		json_rule(stdout, p, d.rule);
+		if (by_name) {
+			printf(", \"resolved\": ");
+			if (o->resolved)
+				fput_json_str(stdout, str_c(o->resolved));
+			else
+				printf("null");
+			printf(", \"by_name\": ");
+			json_rule(stdout, p, d.by_name);
+			printf(", \"by_address\": ");
+			json_rule(stdout, p, d.by_addr);
+			printf(", \"address_veto\": %s", d.addr_veto ? "true" : "false");
+		}
 		if (op.right == R_SYSCALL) {
 			Buf b = { 0 };
 			ir_put_action(&b, &d.act);
@@ -187,7 +255,12 @@ int cmd_explain(const Opts *o)
 		}
 		json_end(stdout, "", "sbxc-explain 1");
 	} else {
-		printf("%s: %.*s\n", d.effect == EFF_ALLOW ? "allow" : "deny", STRF(op.text));
+		printf("%s: %.*s", d.effect == EFF_ALLOW ? "allow" : "deny", STRF(op.text));
+		if (o->resolved)
+			printf(" (resolved %s)", o->resolved);
+		printf("\n");
+		if (by_name)
+			text_steps(p, &d, o->resolved);
 		if (d.rule) {
 			printf("  decided by ");
 			text_rule(stdout, p, d.rule);

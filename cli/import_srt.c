@@ -31,8 +31,9 @@
  *     Seatbelt and AppContainer neither), so these rules are wider
  *     everywhere: the importer writes `accept wider connect because ...`
  *     commented out, for the user to decide, or live with --accept-wider.
- *     Wildcard names (`*.example.com`) and a bare `*` deny have no sbx form
- *     (reported). srt resolves names in its proxy; a program under sbx
+ *     A wildcard name `*.example.com` (every subdomain, not the name
+ *     itself, in both) is written as it is; other wildcards and a bare `*`
+ *     deny have no sbx form (reported). srt resolves names in its proxy; a program under sbx
  *     resolves them itself, which needs DNS (a comment says so).
  *   network.allowUnixSockets / allowAllUnixSockets: `allow connect unix`.
  *   network.allowLocalBinding: `allow bind tcp` on the loopback addresses.
@@ -291,10 +292,13 @@ static int domains(json_t *arr, const char *where, bool allow, Buf *out, Report 
 			imp_report(r, "%s[%zu]: %s: not a host[:port] sbx can read; left out", where, i, s ? s : "not a string");
 			continue;
 		}
-		if (strchr(host, '*')) {
+		/* srt's `*.example.com` is every subdomain, not example.com itself:
+		 * sbx's wildcard name means the same. */
+		bool wild = host[0] == '*' && host[1] == '.' && host[2] && !strchr(host + 1, '*');
+		if (strchr(host, '*') && !wild) {
 			imp_report(r, "%s[%zu]: '%s': %s; left out (%s)", where, i, s,
 				   !strcmp(host, "*") ? "a deny of every host ranks below every allow in sbx"
-						      : "wildcard names have no sbx form",
+						      : "only *.NAME is a wildcard name in sbx",
 				   allow ? "stricter: those hosts are refused" : "wider: allowed names under it stay allowed");
 			buf_printf(out, "# not translated: %s connect %s\n", allow ? "allow" : "deny", s);
 			continue;

@@ -15,6 +15,7 @@ static const char usage_head[] =
 	"            [--accept-wider] [--check] [--no-cache] [--explain-cache] [--dump=ir]\n"
 	"       sbxc check [-D NAME=VALUE]... [-t TARGETS] [--accept-wider] [--format text|json] POLICY.sbx\n"
 	"       sbxc explain [-D NAME=VALUE]... [--on PLATFORM | -t TARGET] [--format text|json] POLICY.sbx OPERATION...\n"
+	"                    [--resolved ADDR]\n"
 	"       sbxc diff [--format text|json|markdown] OLD.sbx NEW.sbx | --git REV POLICY.sbx | --textconv POLICY.sbx\n"
 	"       sbxc fmt [-w] POLICY.sbx...\n"
 	"       sbxc run [-D NAME=VALUE]... POLICY.sbx -- COMMAND [ARGS...]\n"
@@ -46,7 +47,7 @@ static const char usage_check[] =
 	"Exit status: 0 the policy is valid, 1 it is not, 64 bad usage.\n";
 
 static const char usage_explain[] =
-	"usage: sbxc explain [-D NAME=VALUE]... [--on PLATFORM | -t TARGET] [--format text|json] POLICY.sbx OPERATION...\n"
+	"usage: sbxc explain [-D NAME=VALUE]... [--on PLATFORM | -t TARGET] [--format text|json] POLICY.sbx OPERATION... [--resolved ADDR]\n"
 	"\n"
 	"Decide one operation the way the language defines it and name the rule\n"
 	"that decided. OPERATION is written as in an expect: `read /etc/passwd`,\n"
@@ -59,6 +60,11 @@ static const char usage_explain[] =
 	"-t TARGET (linux, landlock, seccomp, macos, windows) also says what that\n"
 	"target's artifact makes the kernel do: the deciding rule's fidelity there\n"
 	"(exact, stricter, wider, n/a) and why.\n"
+	"A connection by name (`connect tcp api.github.com:443`) is decided by the\n"
+	"name rules when one matches, else by the address rules; --resolved ADDR\n"
+	"(an IPv4 or IPv6 address) is the address the name resolved to, so an\n"
+	"explicit deny on addresses (other than *:*) is shown deciding too. Without\n"
+	"it, only the address rules on every host (`*`) take part.\n"
 	"JSON output: {\"decision\": \"allow\"|\"deny\", \"rule\": {...}|null, ...}\n"
 	"(docs/review.md has the schema).\n"
 	"Exit status: 0 decided (allow or deny), 1 an error in the policy or the\n"

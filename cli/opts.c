@@ -59,6 +59,7 @@ static const OptDef table[] = {
 	{ 0, "--textconv", NULL, K_FLAG, G_NONE, CMD_DIFF, F(textconv), NULL },
 	{ 0, "--exit-code", NULL, K_FLAG, G_NONE, CMD_DIFF, F(exit_code), NULL },
 	{ 0, "--on", "PLATFORM", K_VALUE, G_NONE, CMD_ANY, F(on), NULL },
+	{ 0, "--resolved", "ADDR", K_VALUE, G_EQ, CMD_EXPLAIN, F(resolved), NULL },
 	{ 'w', NULL, NULL, K_FLAG, G_NONE, CMD_ANY, F(write), NULL },
 };
 #undef F

@@ -144,16 +144,82 @@ static bool prefix_eq(const uint8_t *a, const uint8_t *b, int bits)
 	return true;
 }
 
+static bool is_loopback_addr(const NetObj *q)
+{
+	static const uint8_t one[16] = { [15] = 1 };
+	if (q->host_kind == HOST_IP4)
+		return q->addr[0] == 127;
+	return q->host_kind == HOST_IP6 && memcmp(q->addr, one, 16) == 0;
+}
+
+/* "a.b.example.com" is under "*.example.com"; "example.com" is not. */
+static bool wild_matches(Str pat, Str name)
+{
+	Str suffix = { pat.p + 1, pat.n - 1 }; /* ".example.com" */
+	return name.n > suffix.n && memcmp(name.p + name.n - suffix.n, suffix.p, suffix.n) == 0;
+}
+
+static NetObj loopback_addr(const NetObj *q, bool v6)
+{
+	NetObj a = *q;
+	memset(a.addr, 0, sizeof a.addr);
+	a.host_kind = v6 ? HOST_IP6 : HOST_IP4;
+	a.prefix = v6 ? 128 : 32;
+	a.addr[v6 ? 15 : 0] = v6 ? 1 : 127;
+	a.addr[3] = v6 ? 0 : 1;
+	return a;
+}
+
 static bool host_matches(const NetObj *r, const NetObj *q)
 {
+	if (q->host_kind == HOST_LOCALHOST) { /* either loopback address */
+		NetObj a4 = loopback_addr(q, false), a6 = loopback_addr(q, true);
+		return host_matches(r, &a4) || host_matches(r, &a6);
+	}
 	switch (r->host_kind) {
 	case HOST_ANY:
 		return true;
 	case HOST_NAME:
 		return q->host_kind == HOST_NAME && str_eq(r->host, q->host);
+	case HOST_WILD:
+		return q->host_kind == HOST_NAME && wild_matches(r->host, q->host);
+	case HOST_LOCALHOST:
+		return is_loopback_addr(q);
 	default:
 		return q->host_kind == r->host_kind && prefix_eq(r->addr, q->addr, r->prefix);
 	}
+}
+
+bool eval_host_matches(const NetObj *r, const NetObj *q) { return host_matches(r, q); }
+
+bool eval_host_is_name(const NetObj *n) { return n->host_kind == HOST_NAME || n->host_kind == HOST_WILD; }
+
+int eval_host_rank(const NetObj *n)
+{
+	switch (n->host_kind) {
+	case HOST_NAME:
+		return 1000;
+	case HOST_WILD: {
+		int labels = 0;
+		for (size_t i = 0; i < n->host.n; i++)
+			labels += n->host.p[i] == '.';
+		return 1 + labels; /* "*.b.example.com" 4 beats "*.example.com" 3 */
+	}
+	case HOST_LOCALHOST:
+		return 1 + 8; /* as 127.0.0.0/8, its wider part */
+	case HOST_IP4:
+		return n->prefix == 32 ? 1000 : 1 + n->prefix;
+	case HOST_IP6:
+		return n->prefix == 128 ? 1000 : 1 + n->prefix;
+	default:
+		return 0;
+	}
+}
+
+static bool net_matches(const NetObj *r, const NetObj *q)
+{
+	return r->proto == q->proto && host_matches(r, q) &&
+	       (r->port_any || (q->port_lo >= r->port_lo && q->port_lo <= r->port_hi));
 }
 
 bool eval_rule_matches(const Rule *r, const Op *op)
@@ -168,9 +234,7 @@ bool eval_rule_matches(const Rule *r, const Op *op)
 			return path_matches(&r->net.path, &op->net.path);
 		NetObj q = op->net;
 		v4_from_mapped(&q);
-		if (!host_matches(&r->net, &q))
-			return false;
-		return r->net.port_any || (q.port_lo >= r->net.port_lo && q.port_lo <= r->net.port_hi);
+		return net_matches(&r->net, &q);
 	}
 	case OBJ_NONE:
 		return true;
@@ -216,17 +280,7 @@ static Spec specificity(const Rule *r)
 	case OBJ_NET:
 		if (r->net.proto == PROTO_UNIX)
 			return (Spec){ r->net.path.literal_prefix, glob_rank[r->net.path.glob] };
-		{
-			int h = 0;
-			if (r->net.host_kind == HOST_NAME)
-				h = 1000;
-			else if (r->net.host_kind == HOST_IP4)
-				h = r->net.prefix == 32 ? 1000 : 1 + r->net.prefix;
-			else if (r->net.host_kind == HOST_IP6)
-				h = r->net.prefix == 128 ? 1000 : 1 + r->net.prefix;
-			int p = r->net.port_any ? 0 : r->net.port_lo == r->net.port_hi ? 2 : 1;
-			return (Spec){ h, p };
-		}
+		return (Spec){ eval_host_rank(&r->net), r->net.port_any ? 0 : r->net.port_lo == r->net.port_hi ? 2 : 1 };
 	case OBJ_TARGET:
 		return (Spec){ r->target == TGT_ANY ? 0 : 1, 0 };
 	case OBJ_SYSCALL:
@@ -270,7 +324,7 @@ static Decision eval_derived(const Policy *p, const Op *op)
 			continue;
 		consider(r, &best, &bs);
 	}
-	Decision d = { EFF_ALLOW, best, { ACT_ALLOW, 0, { 0, 0 } }, true };
+	Decision d = { EFF_ALLOW, best, { ACT_ALLOW, 0, { 0, 0 } }, true, NULL, NULL, false };
 	if (best && best->effect == EFF_DENY) {
 		d.effect = EFF_DENY;
 		d.act = best->act.kind == ACT_DEFAULT ? p->default_action : best->act;
@@ -278,8 +332,94 @@ static Decision eval_derived(const Policy *p, const Op *op)
 	return d;
 }
 
+static Decision decided(const Policy *p, const Rule *best)
+{
+	Decision d = { EFF_DENY, best, p->default_action, false, NULL, NULL, false };
+	if (!best)
+		return d;
+	d.effect = best->effect;
+	if (best->effect == EFF_ALLOW)
+		d.act = best->act.kind == ACT_LOG ? best->act : (Action){ ACT_ALLOW, 0, { 0, 0 } };
+	else if (best->act.kind != ACT_DEFAULT && best->act.kind != ACT_ALLOW)
+		d.act = best->act;
+	return d;
+}
+
+/* ---- endpoints: names, then addresses (LANGUAGE.md 6) ---- */
+
+enum { SEL_NAMES = 1, SEL_ADDRS = 2, SEL_NET = 4 };
+
+/* The most specific rule of `right` for endpoint q among the rules sel
+ * admits (name rules, address rules, and `net` below every endpoint). */
+static const Rule *best_endpoint(const Policy *p, int right, const NetObj *q, unsigned platform, unsigned sel)
+{
+	const Rule *best = NULL;
+	Spec bs = { 0, 0 };
+	int lo, hi;
+	ir_right_range(p, right, &lo, &hi);
+	for (int i = lo; i < hi; i++) {
+		const Rule *r = &p->rules[i];
+		if (!(r->platforms & platform) || !(sel & (eval_host_is_name(&r->net) ? SEL_NAMES : SEL_ADDRS)) ||
+		    !net_matches(&r->net, q))
+			continue;
+		consider(r, &best, &bs);
+	}
+	if (best || !(sel & SEL_NET))
+		return best;
+	ir_right_range(p, R_NET, &lo, &hi);
+	for (int i = lo; i < hi; i++) {
+		const Rule *r = &p->rules[i];
+		if ((r->platforms & platform) && (!best || (r->effect == EFF_DENY && best->effect == EFF_ALLOW)))
+			best = r;
+	}
+	return best;
+}
+
+/* A connection by name goes through the egress proxy: the name rules
+ * decide it when one matches, and the proxy's own connection to the
+ * address is then still refused by an explicit deny on addresses (not the
+ * catch-all `*:*`, which would otherwise undo every name rule). Without a
+ * resolved address only the rules on every address (`*`) can take part. */
+static Decision eval_endpoint(const Policy *p, const Op *op, unsigned platform)
+{
+	NetObj q = op->net;
+	v4_from_mapped(&q);
+	if (q.host_kind == HOST_LOCALHOST) {
+		/* The loopback addresses: allowed only if both are. */
+		NetObj a4 = loopback_addr(&q, false), a6 = loopback_addr(&q, true);
+		Decision d4 = decided(p, best_endpoint(p, op->right, &a4, platform, SEL_ADDRS | SEL_NET));
+		Decision d6 = decided(p, best_endpoint(p, op->right, &a6, platform, SEL_ADDRS | SEL_NET));
+		return d4.effect == EFF_DENY ? d4 : d6;
+	}
+	if (!eval_host_is_name(&q))
+		return decided(p, best_endpoint(p, op->right, &q, platform, SEL_ADDRS | SEL_NET));
+	NetObj a = q;
+	if (op->has_resolved) {
+		a = op->resolved;
+		a.proto = q.proto;
+		a.port_any = false;
+		a.port_lo = a.port_hi = q.port_lo;
+		v4_from_mapped(&a);
+	}
+	const Rule *by_name = best_endpoint(p, op->right, &q, platform, SEL_NAMES);
+	if (!by_name) {
+		Decision d = decided(p, best_endpoint(p, op->right, &a, platform, SEL_ADDRS | SEL_NET));
+		d.by_addr = d.rule;
+		return d;
+	}
+	const Rule *by_addr = best_endpoint(p, op->right, &a, platform, SEL_ADDRS);
+	bool veto = by_addr && by_addr->effect == EFF_DENY && !(by_addr->net.host_kind == HOST_ANY && by_addr->net.port_any);
+	Decision d = decided(p, veto ? by_addr : by_name);
+	d.by_name = by_name;
+	d.by_addr = by_addr;
+	d.addr_veto = veto;
+	return d;
+}
+
 Decision eval_op(const Policy *p, const Op *op, unsigned platform)
 {
+	if ((op->right == R_CONNECT || op->right == R_BIND) && op->net.proto != PROTO_UNIX)
+		return eval_endpoint(p, op, platform);
 	if (op->right == R_SYSCALL && !p->has_syscall_rules && p->derived)
 		return eval_derived(p, op);
 	const Rule *best = NULL;
@@ -305,13 +445,5 @@ Decision eval_op(const Policy *p, const Op *op, unsigned platform)
 				best = r;
 		}
 	}
-	Decision d = { EFF_DENY, best, p->default_action, false };
-	if (!best)
-		return d;
-	d.effect = best->effect;
-	if (best->effect == EFF_ALLOW)
-		d.act = best->act.kind == ACT_LOG ? best->act : (Action){ ACT_ALLOW, 0, { 0, 0 } };
-	else if (best->act.kind != ACT_DEFAULT && best->act.kind != ACT_ALLOW)
-		d.act = best->act;
-	return d;
+	return decided(p, best);
 }

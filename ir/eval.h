@@ -13,6 +13,10 @@ typedef struct Decision {
 	const Rule *rule;  /* the deciding rule; NULL when no rule matched (denied) */
 	Action act;        /* syscalls: what the filter does (ACT_ALLOW, or how the deny fails) */
 	bool derived;      /* decided by the derived filter (no syscall rules); rule may be NULL */
+	/* endpoints (LANGUAGE.md 6): a connection by name is decided in two steps */
+	const Rule *by_name; /* the name rule that matched, or NULL (then the address rules decided) */
+	const Rule *by_addr; /* the address rule deciding the address step, or NULL when none matched */
+	bool addr_veto;      /* by_addr, an explicit deny, overrode by_name */
 } Decision;
 
 /* Decide op on platform (one PLAT_* bit). Paths are matched symbolically:
@@ -20,6 +24,14 @@ typedef struct Decision {
  * taken to be an absolute path beneath no literal path of the policy other
  * than "/" and patterns starting with "**". */
 Decision eval_op(const Policy *p, const Op *op, unsigned platform);
+
+/* Endpoints: the host's rank in specificity (exact name or address 1000 >
+ * longer wildcard suffix or CIDR prefix > `*` 0; localhost as 127.0.0.0/8),
+ * and whether a rule's host is a name (exact or wildcard), decided by name. */
+int eval_host_rank(const NetObj *n);
+bool eval_host_is_name(const NetObj *n);
+/* Does rule host r take the host of endpoint q (one name or address)? */
+bool eval_host_matches(const NetObj *r, const NetObj *q);
 
 /* Does one path component s match pattern component p (`*` within it)? */
 bool eval_wild(Str p, Str s);

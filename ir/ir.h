@@ -86,6 +86,8 @@ enum HostKind {
 	HOST_NAME, /* a DNS name, lower-cased, no trailing dot */
 	HOST_IP4,  /* an address or CIDR; prefix 32 = one address */
 	HOST_IP6,  /* an address or CIDR; prefix 128 = one address */
+	HOST_LOCALHOST, /* "localhost": the loopback addresses 127.0.0.0/8 and ::1, never looked up */
+	HOST_WILD, /* "*.example.com": every subdomain at any depth, not the name itself */
 };
 
 typedef struct NetObj {
@@ -93,7 +95,7 @@ typedef struct NetObj {
 	uint8_t host_kind; /* enum HostKind; unused for unix */
 	uint8_t prefix;    /* CIDR prefix length for IP hosts */
 	uint8_t addr[16];  /* network byte order, host bits cleared; IPv4 in addr[0..3] */
-	Str host;          /* canonical text: "*", "api.github.com", "10.0.0.0/8", "[::1]" */
+	Str host;          /* canonical text: "*", "api.github.com", "*.github.com", "10.0.0.0/8", "[::1]" */
 	bool port_any;     /* "*" */
 	uint16_t port_lo, port_hi; /* inclusive; lo == hi for one port */
 	PathObj path;      /* PROTO_UNIX: the socket's path */
@@ -187,6 +189,8 @@ typedef struct Op {
 	uint8_t right;
 	PathObj path;   /* file rights, unix sockets */
 	NetObj net;
+	bool has_resolved; /* a connection by name with the address it resolved to (explain --resolved) */
+	NetObj resolved;   /* HOST_IP4 or HOST_IP6, one address; proto and port as net's */
 	uint8_t target;
 	Str sysname;    /* syscall */
 	int nargs;

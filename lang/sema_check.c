@@ -209,6 +209,57 @@ static bool never_witness(Sema *sm, const PathObj *rule, const PathObj *sub, Pat
 	return false;
 }
 
+/* One concrete host (a name or an address) of h, or two for localhost. */
+static int host_samples(Sema *sm, const NetObj *h, NetObj out[2])
+{
+	out[0] = out[1] = *h;
+	switch (h->host_kind) {
+	case HOST_ANY:
+		out[0].host_kind = HOST_NAME;
+		out[0].host = STR("example.invalid");
+		return 1;
+	case HOST_WILD:
+		out[0].host_kind = HOST_NAME;
+		out[0].host = arena_printf(sm->a, "a%.*s", (int)h->host.n - 1, h->host.p + 1);
+		return 1;
+	case HOST_LOCALHOST:
+		for (int k = 0; k < 2; k++) {
+			memset(out[k].addr, 0, sizeof out[k].addr);
+			out[k].host_kind = k ? HOST_IP6 : HOST_IP4;
+			out[k].prefix = k ? 128 : 32;
+		}
+		out[0].addr[0] = 127, out[0].addr[3] = 1;
+		out[1].addr[15] = 1;
+		out[0].host = STR("127.0.0.1");
+		out[1].host = STR("[::1]");
+		return 2;
+	case HOST_IP4:
+	case HOST_IP6:
+		out[0].prefix = h->host_kind == HOST_IP4 ? 32 : 128; /* the network's first address */
+		return 1;
+	default:
+		return 1;
+	}
+}
+
+/* A host that both rule host r and never's host n take, into *w: a sample
+ * of one that the other matches. False when they share none (two names,
+ * disjoint networks), so a rule on another host is never blamed. */
+static bool host_meet(Sema *sm, const NetObj *r, const NetObj *n, NetObj *w)
+{
+	const NetObj *side[2] = { r, n };
+	for (int s = 0; s < 2; s++) {
+		NetObj c[2];
+		int nc = host_samples(sm, side[s], c);
+		for (int k = 0; k < nc; k++)
+			if (eval_host_matches(side[1 - s], &c[k])) {
+				*w = c[k];
+				return true;
+			}
+	}
+	return false;
+}
+
 bool check_nevers(Sema *sm)
 {
 	bool ok = true;
@@ -235,22 +286,13 @@ bool check_nevers(Sema *sm)
 			} else if (kind == OBJ_NET && r->right != R_NET) {
 				if (r->net.proto != nv->op.net.proto)
 					continue;
-				/* The more specific of the two endpoints, at the overlapping port. */
-				NetObj e = nv->op.net;
-				if (e.host_kind == HOST_ANY || (r->net.host_kind != HOST_ANY && r->net.prefix >= e.prefix && r->net.host_kind == e.host_kind))
-					e = r->net;
+				/* A host both take, at the overlapping port. */
 				uint16_t lo = r->net.port_lo > nv->op.net.port_lo ? r->net.port_lo : nv->op.net.port_lo;
 				uint16_t hi = r->net.port_hi < nv->op.net.port_hi ? r->net.port_hi : nv->op.net.port_hi;
-				if (lo > hi)
+				if (lo > hi || !host_meet(sm, &r->net, &nv->op.net, &w.net))
 					continue;
-				e.port_any = false;
-				e.port_lo = e.port_hi = lo;
-				if (e.host_kind == HOST_ANY) {
-					e.host_kind = HOST_NAME;
-					e.host = STR("example.invalid");
-				} else if (e.host_kind == HOST_IP4 || e.host_kind == HOST_IP6)
-					e.prefix = e.host_kind == HOST_IP4 ? 32 : 128;
-				w.net = e;
+				w.net.port_any = false;
+				w.net.port_lo = w.net.port_hi = lo;
 			}
 			for (unsigned pl = 1; pl <= 4; pl <<= 1) {
 				if (!(pl & nv->platforms & r->platforms))

@@ -397,13 +397,37 @@ static bool parse_endpoint(Sema *sm, Tok t, uint8_t proto, bool single, NetObj *
 			ERR(sm, loc, "a host name takes no prefix ('%s')", cs(sm, host));
 			return false;
 		}
+		/* `*.` then a name: every subdomain of that name (LANGUAGE.md 2). */
+		bool wild = addr.n >= 2 && addr.p[0] == '*' && addr.p[1] == '.';
+		size_t from = wild ? 2 : 0;
 		Str name = addr;
-		if (name.n && name.p[name.n - 1] == '.')
+		if (name.n > from && name.p[name.n - 1] == '.')
 			name.n--;
-		bool okn = name.n > 0 && name.n <= 253;
+		const char *star = memchr(name.p + from, '*', name.n - from);
+		if (star || (name.n && name.p[0] == '*' && !wild) || (wild && name.n <= from)) {
+			SrcLoc at = loc;
+			if (!wild && name.p[0] == '*') {
+				at.col += 1;
+				ERR(sm, at, "malformed wildcard host '%s': expected '.' after '*' (*.example.com is every subdomain of example.com)",
+				    cs(sm, addr));
+			} else if (star) {
+				at.col += (uint32_t)(star - s.p);
+				ERR(sm, at, "malformed wildcard host '%s': '*' may only be the whole first label, as in *.example.com", cs(sm, addr));
+			} else {
+				at.col += 2;
+				ERR(sm, at, "malformed wildcard host '%s': expected a domain name after '*.'", cs(sm, addr));
+			}
+			return false;
+		}
+		if (single && wild) {
+			ERR(sm, loc, "an operation names one host, not a wildcard name ('%s')", cs(sm, addr));
+			return false;
+		}
+		Str dom = { name.p + from, name.n - from };
+		bool okn = dom.n > 0 && name.n <= 253;
 		size_t label = 0;
-		for (size_t i = 0; okn && i < name.n; i++) {
-			char c = name.p[i];
+		for (size_t i = 0; okn && i < dom.n; i++) {
+			char c = dom.p[i];
 			if (c == '.') {
 				okn = label > 0;
 				label = 0;
@@ -414,18 +438,17 @@ static bool parse_endpoint(Sema *sm, Tok t, uint8_t proto, bool single, NetObj *
 		}
 		okn = okn && label > 0;
 		if (!okn) {
-			if (memchr(name.p, '*', name.n))
-				ERR(sm, loc, "malformed host '%s': wildcard names are not supported (use * or an exact name)", cs(sm, addr));
-			else
-				ERR(sm, loc, "malformed host name '%s'", cs(sm, addr));
+			ERR(sm, loc, "malformed host name '%s'", cs(sm, addr));
 			return false;
 		}
 		char *lc = arena_cstr(sm->a, name);
 		for (char *q = lc; *q; q++)
 			if (*q >= 'A' && *q <= 'Z')
 				*q = (char)(*q + 32);
-		out->host_kind = HOST_NAME;
 		out->host = str_c(lc);
+		/* Not a name at all: the loopback addresses, so no resolver (and no
+		 * /etc/hosts entry) can point it elsewhere. */
+		out->host_kind = wild ? HOST_WILD : str_eqc(out->host, "localhost") ? HOST_LOCALHOST : HOST_NAME;
 	}
 	if (out->host_kind == HOST_IP4 || out->host_kind == HOST_IP6) {
 		int bits = out->host_kind == HOST_IP4 ? 32 : 128;

@@ -205,8 +205,11 @@ static unsigned host_class(const NetObj *n)
 	static const uint8_t lo6[1][16] = { { [15] = 1 } }, pv6[2][16] = { { 0xfc }, { 0xfe, 0x80 } };
 	static const int lo6b[1] = { 128 }, pv6b[2] = { 7, 10 };
 	switch (n->host_kind) {
+	case HOST_LOCALHOST:
+		return HC_LOOPBACK;
 	case HOST_NAME:
-		if (str_eqc(n->host, "localhost") || (n->host.n > 10 && memcmp(n->host.p + n->host.n - 10, ".localhost", 10) == 0))
+	case HOST_WILD:
+		if (n->host.n > 10 && memcmp(n->host.p + n->host.n - 10, ".localhost", 10) == 0)
 			return HC_LOOPBACK;
 		return HC_ALL; /* a name may resolve to any address */
 	case HOST_IP4:

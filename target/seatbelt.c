@@ -35,8 +35,10 @@
  * Network: connect is network-outbound matched by (remote ...), bind is
  * network-bind and network-inbound matched by (local ...); srt once swapped
  * them and opened egress, and the checker's strict mode refuses that.
- * Seatbelt addresses are only `*` or `localhost` with one port or `*`: a
- * host name or another address is wider for an allow, stricter for a deny
+ * Seatbelt addresses are only `*` or `localhost` with one port or `*`:
+ * `localhost` is exact (the language's localhost is the loopback addresses,
+ * as Seatbelt's is); a host name, a wildcard name, one loopback address or
+ * another address is wider for an allow, stricter for a deny
  * (the fidelity answer says which, rule by rule). Unix sockets are matched
  * by path filters on the same operations.
  *
@@ -50,6 +52,7 @@
 #include <strings.h>
 
 #include "seatbelt.h"
+#include "../ir/eval.h"
 #include "../lib/esc.h"
 
 /* ---- SBPL operations ---- */
@@ -273,8 +276,8 @@ static void moveblock(Sb *sb, const Rule *r, Str own)
 
 static bool is_loopback(const NetObj *n)
 {
-	if (n->host_kind == HOST_NAME)
-		return str_eqc(n->host, "localhost");
+	if (n->host_kind == HOST_LOCALHOST)
+		return true;
 	if (n->host_kind == HOST_IP4)
 		return n->prefix >= 8 && n->addr[0] == 127;
 	if (n->host_kind == HOST_IP6) {
@@ -294,13 +297,7 @@ static bool port_range_too_wide(const NetObj *n)
 
 static long net_key(const NetObj *n)
 {
-	long h = 0;
-	if (n->host_kind == HOST_NAME)
-		h = 1000;
-	else if (n->host_kind == HOST_IP4)
-		h = n->prefix == 32 ? 1000 : 1 + n->prefix;
-	else if (n->host_kind == HOST_IP6)
-		h = n->prefix == 128 ? 1000 : 1 + n->prefix;
+	long h = eval_host_rank(n); /* the evaluator's order, so the last match is its most specific */
 	int port = n->port_any ? 0 : n->port_lo == n->port_hi ? 2 : 1;
 	return 1 + h * 3 + port; /* `net` rules are 0: below every endpoint */
 }
@@ -697,8 +694,8 @@ Fidelity seatbelt_fidelity(const Policy *p, const Rule *r, Arena *a, Str *note)
 						     n->port_lo, n->port_hi);
 			return allow ? FID_WIDER : FID_STRICTER;
 		}
-		if (n->host_kind != HOST_ANY) {
-			*note = arena_printf(a, "Seatbelt's localhost is every loopback address and the name (127.0.0.0/8, ::1, localhost): %s all of them",
+		if (n->host_kind != HOST_ANY && n->host_kind != HOST_LOCALHOST) {
+			*note = arena_printf(a, "Seatbelt names loopback only as localhost (127.0.0.0/8 and ::1): %s all of them",
 					     what);
 			return allow ? FID_WIDER : FID_STRICTER;
 		}

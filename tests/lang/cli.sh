@@ -105,6 +105,25 @@ has explain-windows-posix-na-deny "$tmp/out" '"decision": "deny", .*"rule": null
 t define-windows-value 0 "$S" ir/baked.sbx --dump=ir -D 'PROJECT=D:\src'
 # several operations on the command line are one operation's words: an error, not a crash
 t explain-two-ops 1 "$S" explain eval/paths.sbx "write /a" "write /b"; has explain-two-ops-msg "$tmp/err" "unexpected 'write' after the operation"
+# names against addresses (LANGUAGE.md 6): --resolved shows both steps
+r=eval/resolved.sbx
+t resolved-veto 0 "$S" explain $r connect tcp a.example.com:443 --resolved 169.254.169.254
+has resolved-veto-decision "$tmp/out" "^deny: connect tcp a.example.com:443 (resolved 169.254.169.254)"
+has resolved-veto-name "$tmp/out" "^  by name: allow, eval/resolved.sbx:8: allow connect tcp \*.example.com:443"
+has resolved-veto-addr "$tmp/out" "^  by address 169.254.169.254: deny, eval/resolved.sbx:10: deny connect tcp 169.254.0.0/16:\* (an explicit deny"
+t resolved-catchall 0 "$S" explain --format json $r connect tcp a.example.com:443 --resolved 93.184.216.34
+has resolved-catchall-allow "$tmp/out" '^{"decision": "allow".*"by_address": {"effect": "deny", "right": "connect", "object": "tcp \*:\*".*"address_veto": false'
+t resolved-mapped 0 "$S" explain --format json $r connect tcp a.example.com:443 --resolved '[::ffff:169.254.0.1]'
+has resolved-mapped-deny "$tmp/out" '^{"decision": "deny".*"address_veto": true'
+t resolved-no-name-rule 0 "$S" explain --format json $r connect tcp github.com:443 --resolved=140.82.1.1
+has resolved-no-name-rule-allow "$tmp/out" '^{"decision": "allow".*"resolved": "140.82.1.1", "by_name": null, "by_address": {"effect": "allow"'
+t resolved-unresolved 0 "$S" explain $r connect tcp github.com:443
+has resolved-unresolved-text "$tmp/out" "by address (not resolved: only rules on every host; see --resolved): deny"
+t resolved-bad-addr 64 "$S" explain $r connect tcp a.example.com:443 --resolved example.org
+has resolved-bad-addr-msg "$tmp/err" "--resolved takes an IPv4 or IPv6 address, not 'example.org'"
+t resolved-not-a-name 64 "$S" explain $r connect tcp 1.2.3.4:443 --resolved 1.2.3.4
+has resolved-not-a-name-msg "$tmp/err" "--resolved applies to a connection by name"
+t resolved-help 0 "$S" explain --help; has resolved-help-text "$tmp/out" "resolved ADDR"
 # a block head may carry the reason
 printf 'sbx 1\npolicy b\ndeny write because "kept" {\n  /a\n  /b\n}\naccept wider connect on oci because "x"\n' >"$tmp/bh.sbx"
 t block-head-because 0 "$S" "$tmp/bh.sbx" --dump=ir; has block-head-because-ir "$tmp/out" 'deny write /b \[all\] because "kept"'

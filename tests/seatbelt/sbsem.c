@@ -465,7 +465,7 @@ static void check_op(const char *text)
 			q.port = op.net.port_lo;
 			const NetObj *n = &op.net;
 			static const uint8_t one[16] = { [15] = 1 };
-			q.loopback = (n->host_kind == HOST_NAME && str_eqc(n->host, "localhost")) ||
+			q.loopback = n->host_kind == HOST_LOCALHOST ||
 				     (n->host_kind == HOST_IP4 && n->addr[0] == 127) ||
 				     (n->host_kind == HOST_IP6 && memcmp(n->addr, one, 16) == 0);
 		}
@@ -598,6 +598,8 @@ static void net_samples(const Rule *r)
 	int nh = 5;
 	if (n->host_kind == HOST_NAME)
 		snprintf(hosts[nh++], sizeof hosts[0], "%.*s", STRF(n->host));
+	else if (n->host_kind == HOST_WILD)
+		snprintf(hosts[nh++], sizeof hosts[0], "a%.*s", (int)n->host.n - 1, n->host.p + 1);
 	else if (n->host_kind == HOST_IP4)
 		snprintf(hosts[nh++], sizeof hosts[0], "%u.%u.%u.%u", n->addr[0], n->addr[1], n->addr[2],
 			 n->addr[3] | (n->prefix < 32 ? 1 : 0));
