@@ -270,5 +270,10 @@ void rt_exec_failed(const char *prog, const char *cmd, int err)
 	size_t len = strcspn(p, " \t\r\n");
 	if (!len)
 		return;
-	fprintf(stderr, "%s: %s is a script for %.*s: the policy must allow exec of both\n", prog, file, (int)len, p);
+	p[len] = 0;
+	struct stat st;
+	if (err == ENOENT && stat(p, &st) != 0)
+		fprintf(stderr, "%s: %s is a script for %s, which does not exist\n", prog, file, p);
+	else if (err == EACCES)
+		fprintf(stderr, "%s: %s is a script for %s: the policy must allow exec of both\n", prog, file, p);
 }

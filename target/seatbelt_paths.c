@@ -87,6 +87,16 @@ static void cat_render(Sb *sb, const Cat *c, Buf *out)
 	}
 }
 
+/* The expression as a string in the profile's arena. */
+static Str cat_str(Sb *sb, const Cat *c)
+{
+	Buf b = { 0 };
+	cat_render(sb, c, &b);
+	Str s = arena_strdup(sb->a, buf_as_str(&b));
+	buf_free(&b);
+	return s;
+}
+
 /* ---- params ---- */
 
 const Param *sb_find_param(const Policy *p, Str name)
@@ -221,11 +231,7 @@ Str sb_path_expr(Sb *sb, const Path *pa, int n)
 	}
 	if (c.n == 0)
 		cat_lit(sb, &c, STR("/"));
-	Buf b = { 0 };
-	cat_render(sb, &c, &b);
-	Str s = arena_strdup(sb->a, buf_as_str(&b));
-	buf_free(&b);
-	return s;
+	return cat_str(sb, &c);
 }
 
 /* The first n components as an anchored regex: `*` stays in a component,
@@ -258,11 +264,7 @@ Str sb_path_regex(Sb *sb, const Path *pa, int n, bool subtree, bool private_opt)
 		cat_lit(sb, &c, STR("$"));
 	else
 		cat_lit(sb, &c, STR("(/.*)?$"));
-	Buf b = { 0 };
-	cat_render(sb, &c, &b);
-	Str s = arena_strdup(sb->a, buf_as_str(&b));
-	buf_free(&b);
-	return s;
+	return cat_str(sb, &c);
 }
 
 /* Helpers evaluated when the profile is applied. libsandbox's interpreter

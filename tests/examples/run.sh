@@ -556,6 +556,15 @@ if [ -n "$NODE" ] && have npm; then
 		pass run/std/node/interpreter-named
 	else fail run/std/node/interpreter-named "exit $rc: $(oneline <"$T/no-env.err")"; fi
 fi
+# A script whose interpreter does not exist says so, not "allow exec".
+printf '#!/nonexistent/interp\n' >"$T/noint.sh" && chmod +x "$T/noint.sh"
+printf 'sbx 1\npolicy no-interp\nuse std/base\nallow read exec %s\n' "$T/noint.sh" >"$T/no-interp.sbx"
+(cd "$T" && env -i PATH="$BASEPATH" HOME="$H" TMPDIR="$TM" "$SBXC" run -D PROJECT="$T" no-interp.sbx -- "$T/noint.sh") \
+	>"$T/no-interp.out" 2>"$T/no-interp.err" </dev/null
+rc=$?
+if [ $rc = 127 ] && grep -q "is a script for /nonexistent/interp, which does not exist" "$T/no-interp.err"; then
+	pass run/missing-interpreter-named
+else fail run/missing-interpreter-named "exit $rc: $(oneline <"$T/no-interp.err")"; fi
 have java && stdrun java '' 'openjdk version|java version' -- java -Xshare:auto -version
 if [ -x "$PY" ] && [ -n "$LPORT" ]; then
 	stdrun loopback "use std/python

@@ -68,7 +68,8 @@ def main(root):
                     elif where != "shared" and where not in ALLOWED[layer]:
                         bad.append(f"{rel}:{line}: #include \"{inc}\": {layer}/ may not use {where}/")
     for d, _, files in os.walk(root):
-        if "/build" in d or "/." in d:
+        top = os.path.relpath(d, root).split(os.sep)[0]
+        if top == "build" or (top.startswith(".") and top != "."):
             continue
         for f in files:
             if f.endswith(".ninja"):

@@ -30,3 +30,8 @@ tree; printf 'build x: link y\n  ldflags = -Wl,--start-group\n' >"$tmp/t/targets
 breach start-group 'targets.ninja:2: --start-group'
 tree; printf '#include "../lib/base.h"\n#include "../runtime/ll_abi.h"\n' >"$tmp/t/target/ok.c"; echo >"$tmp/t/runtime/ll_abi.h"
 if out=$(python3 $L "$tmp/t" 2>&1); then pass allows/downward-and-abi; else fail allows/downward-and-abi "$(echo "$out" | oneline)"; fi
+# The checker must not skip a tree because the path above it says "build".
+mkdir -p "$tmp/build/t/lib"; printf 'build x: link y\n  ldflags = -Wl,--start-group\n' >"$tmp/build/t/targets.ninja"
+if out=$(python3 $L "$tmp/build/t" 2>&1); then fail finds/under-build-dir "found nothing in $tmp/build/t"
+elif echo "$out" | grep -q 'targets.ninja:2: --start-group'; then pass finds/under-build-dir
+else fail finds/under-build-dir "$(echo "$out" | oneline)"; fi
