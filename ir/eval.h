@@ -21,8 +21,9 @@ typedef struct Decision {
  * than "/" and patterns starting with "**". */
 Decision eval_op(const Policy *p, const Op *op, unsigned platform);
 
-/* Does one path component s match pattern component p (`*` within it)? */
-bool eval_wild(Str p, Str s);
+/* Does one path component s match pattern component p (`*` within it;
+ * esc: PathObj.esc, where `\\*` is a literal `*`)? */
+bool eval_wild(Str p, Str s, bool esc);
 
 /* Does rule r's object match op? (Same right assumed.) */
 bool eval_rule_matches(const Rule *r, const Op *op);
