@@ -35,12 +35,14 @@ typedef struct Comps {
 	Str v[MAX_COMPS];
 	int n;
 	bool opaque0; /* v[0] is a parameter root (symbolic) */
+	bool esc;     /* PathObj.esc */
 } Comps;
 
 static void split(const PathObj *p, Comps *c)
 {
 	c->n = 0;
 	c->opaque0 = p->root == ROOT_PARAM;
+	c->esc = p->esc;
 	Str t = p->text;
 	char sep = p->root == ROOT_WIN ? '\\' : '/';
 	size_t i = 0;
@@ -57,29 +59,38 @@ static void split(const PathObj *p, Comps *c)
 		c->v[c->n++] = comp;
 }
 
-/* `*` within one component; everything else literal. */
-bool eval_wild(Str p, Str s)
+/* `*` within one component; everything else literal (esc: PathObj.esc). */
+bool eval_wild(Str p, Str s, bool esc)
 {
 	size_t pi = 0, si = 0, star = (size_t)-1, mark = 0;
 	while (si < s.n) {
-		if (pi < p.n && p.p[pi] == '*') {
-			star = pi++;
+		size_t next = pi;
+		bool wild = false;
+		char ch = pi < p.n ? ir_comp_byte(p, &next, esc, &wild) : 0;
+		if (pi < p.n && wild) {
+			star = pi = next;
 			mark = si;
-		} else if (pi < p.n && p.p[pi] == s.p[si]) {
-			pi++;
+		} else if (pi < p.n && ch == s.p[si]) {
+			pi = next;
 			si++;
 		} else if (star != (size_t)-1) {
-			pi = star + 1;
+			pi = star;
 			si = ++mark;
 		} else
 			return false;
 	}
-	while (pi < p.n && p.p[pi] == '*')
-		pi++;
+	while (pi < p.n) {
+		size_t next = pi;
+		bool wild;
+		ir_comp_byte(p, &next, esc, &wild);
+		if (!wild)
+			break;
+		pi = next;
+	}
 	return pi == p.n;
 }
 
-static bool is_starstar(Str c) { return c.n == 2 && c.p[0] == '*' && c.p[1] == '*'; }
+static bool is_starstar(Str c) { return ir_comp_starstar(c); }
 
 /* Does pattern P[i..] match exactly Q[j..k)? */
 static bool match_at(const Comps *P, int i, const Comps *Q, int j, int k, bool cross)
@@ -101,7 +112,7 @@ static bool match_at(const Comps *P, int i, const Comps *Q, int j, int k, bool c
 		/* A parameter root is opaque to literals of a pattern rooted elsewhere. */
 		if (j == 0 && Q->opaque0 && cross)
 			return false;
-		if (!eval_wild(pc, Q->v[j]))
+		if (!eval_wild(pc, Q->v[j], P->esc))
 			return false;
 		i++;
 		j++;

@@ -33,8 +33,9 @@ bool eval_host_is_name(const NetObj *n);
 /* Does rule host r take the host of endpoint q (one name or address)? */
 bool eval_host_matches(const NetObj *r, const NetObj *q);
 
-/* Does one path component s match pattern component p (`*` within it)? */
-bool eval_wild(Str p, Str s);
+/* Does one path component s match pattern component p (`*` within it;
+ * esc: PathObj.esc, where `\\*` is a literal `*`)? */
+bool eval_wild(Str p, Str s, bool esc);
 
 /* Does rule r's object match op? (Same right assumed.) */
 bool eval_rule_matches(const Rule *r, const Op *op);

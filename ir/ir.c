@@ -53,7 +53,7 @@ static int rule_key_cmp(const Rule *a, const Rule *b)
 	int c;
 	if ((c = cmp_u(a->right, b->right)) || (c = str_cmp(a->obj, b->obj)) ||
 	    (c = cmp_u(a->platforms, b->platforms)) || (c = cmp_u(a->effect, b->effect)) ||
-	    (c = cmp_u(a->act.kind, b->act.kind)))
+	    (c = cmp_u(a->act.kind, b->act.kind)) || (c = cmp_u(a->path.esc, b->path.esc)))
 		return c;
 	return a->act.errno_val < b->act.errno_val ? -1 : a->act.errno_val > b->act.errno_val;
 }
@@ -64,6 +64,30 @@ int ir_rule_cmp(const Rule *a, const Rule *b)
 	if ((c = rule_key_cmp(a, b)) || (c = cmp_u(a->flags, b->flags)) || (c = str_cmp(a->group, b->group)))
 		return c;
 	return cmp_loc(a->loc, b->loc);
+}
+
+bool ir_comp_starstar(Str c) { return c.n == 2 && c.p[0] == '*' && c.p[1] == '*'; }
+
+char ir_comp_byte(Str c, size_t *i, bool esc, bool *wild)
+{
+	char ch = c.p[(*i)++];
+	*wild = ch == '*';
+	if (esc && ch == '\\' && *i < c.n) {
+		ch = c.p[(*i)++];
+		*wild = false;
+	}
+	return ch;
+}
+
+bool ir_comp_glob(Str c, bool esc)
+{
+	bool wild;
+	for (size_t i = 0; i < c.n;) {
+		ir_comp_byte(c, &i, esc, &wild);
+		if (wild)
+			return true;
+	}
+	return false;
 }
 
 static bool is_sep(const PathIter *it, char ch)

@@ -76,7 +76,16 @@ typedef struct PathObj {
 	uint16_t literal_prefix;/* leading components without '*' (the root param counts as one) */
 	uint8_t root;           /* enum PathRoot */
 	uint8_t glob;           /* enum PathGlob: the strongest wildcard used */
+	uint8_t esc;            /* a param's value put a `*` or `${` into text: there `\X` is the character X
+	                         * (`\*`, `\$`, `\\`; section 6: a value is literal); otherwise every `*` is a glob */
 } PathObj;
+
+/* Pattern components as the IR keeps them (esc: PathObj.esc). */
+bool ir_comp_glob(Str comp, bool esc);        /* holds a `*` that is a wildcard */
+bool ir_comp_starstar(Str comp);              /* is exactly `**` */
+/* The byte at comp[*i] as a character, advancing *i past it; *wild tells a
+ * wildcard `*` from a literal one. */
+char ir_comp_byte(Str comp, size_t *i, bool esc, bool *wild);
 
 /* ---- network ---- */
 

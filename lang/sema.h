@@ -88,7 +88,7 @@ Param *decl_param(Sema *sm, Str name);
 bool decl_param_abs(Sema *sm, Str name);
 GroupDef *decl_group(Sema *sm, Tok t);
 Str decl_expand_tilde(Sema *sm, Str s);
-Str decl_bake(Sema *sm, Str s);
+Str decl_bake(Sema *sm, Str s, bool *esc);
 typedef bool (*RefFn)(Sema *sm, Str name, size_t off, void *ctx);
 bool decl_each_ref(Sema *sm, Str s, RefFn fn, void *ctx);
 

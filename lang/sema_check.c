@@ -137,6 +137,17 @@ bool check_expects(Sema *sm)
 }
 
 /* Splits a normalised path (not Windows) into its components. */
+/* One component of the witness, as the plain text of an operation (where
+ * every character is literal). */
+static void put_comp(Buf *b, Str c, bool esc)
+{
+	if (b->n && b->p[b->n - 1] != '/')
+		buf_putc(b, '/');
+	bool wild;
+	for (size_t k = 0; k < c.n;)
+		buf_putc(b, ir_comp_byte(c, &k, esc, &wild));
+}
+
 static int path_comps(const PathObj *p, Str *out, int max)
 {
 	int n = 0;
@@ -179,23 +190,26 @@ static bool never_witness(Sema *sm, const PathObj *rule, const PathObj *sub, Pat
 	while (i < np && j < ns) {
 		if (str_eqc(P[i], "**")) {
 			for (; j < ns; j++)
-				buf_printf(&b, "%s%.*s", b.n && b.p[b.n - 1] != '/' ? "/" : "", STRF(S[j]));
+				put_comp(&b, S[j], sub->esc);
 			i++;
 			break;
 		}
-		if (!eval_wild(P[i], S[j])) {
+		if (!eval_wild(P[i], S[j], rule->esc)) {
 			ok = false;
 			break;
 		}
-		buf_printf(&b, "%s%.*s", b.n && b.p[b.n - 1] != '/' ? "/" : "", STRF(S[j]));
+		put_comp(&b, S[j], sub->esc);
 		i++, j++;
 	}
 	for (; ok && j < ns; j++) /* the pattern is an ancestor: sub itself */
-		buf_printf(&b, "%s%.*s", b.n && b.p[b.n - 1] != '/' ? "/" : "", STRF(S[j]));
+		put_comp(&b, S[j], sub->esc);
 	for (; ok && i < np; i++) {
 		buf_puts(&b, b.n && b.p[b.n - 1] != '/' ? "/" : "");
-		for (size_t k = 0; k < P[i].n; k++)
-			buf_putc(&b, P[i].p[k] == '*' ? 'x' : P[i].p[k]);
+		bool wild;
+		for (size_t k = 0; k < P[i].n;) {
+			char ch = ir_comp_byte(P[i], &k, rule->esc, &wild);
+			buf_putc(&b, wild ? 'x' : ch);
+		}
 		while (i + 1 < np && str_eqc(P[i + 1], "**"))
 			i++;
 	}

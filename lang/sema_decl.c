@@ -111,13 +111,12 @@ Str decl_expand_tilde(Sema *sm, Str s)
 	return s;
 }
 
-/* Substitutes -D values: they are final and become part of the path. */
-Str decl_bake(Sema *sm, Str s)
+/* One substitution into b; escape writes the result in the escaped form.
+ * Returns whether a substituted value holds a `*` or a `${`, which would
+ * otherwise be read as a wildcard or as a param. */
+static bool bake_into(Sema *sm, Str s, bool escape, Buf *b)
 {
-	if (!memchr(s.p, '$', s.n))
-		return s;
-	Buf b = { 0 };
-	bool changed = false;
+	bool star = false;
 	for (size_t i = 0; i < s.n; i++) {
 		if (s.p[i] == '$' && i + 1 < s.n && s.p[i + 1] == '{') {
 			size_t j = i + 2;
@@ -125,15 +124,42 @@ Str decl_bake(Sema *sm, Str s)
 				j++;
 			Param *p = decl_param(sm, (Str){ s.p + i + 2, j - i - 2 });
 			if (p && p->baked) {
-				buf_str(&b, p->def);
-				changed = true;
+				for (size_t k = 0; k < p->def.n; k++) {
+					char ch = p->def.p[k];
+					star |= ch == '*' || (ch == '$' && k + 1 < p->def.n && p->def.p[k + 1] == '{');
+					if (escape && (ch == '*' || ch == '\\' || ch == '$'))
+						buf_putc(b, '\\');
+					buf_putc(b, ch);
+				}
 				i = j;
 				continue;
 			}
 		}
-		buf_putc(&b, s.p[i]);
+		if (escape && s.p[i] == '\\')
+			buf_putc(b, '\\');
+		buf_putc(b, s.p[i]);
 	}
-	Str out = changed ? arena_strdup(sm->a, buf_as_str(&b)) : s;
+	return star;
+}
+
+/* Substitutes -D values: they are final and become part of the path. A
+ * value is literal (LANGUAGE.md 6): in a pattern (esc non-NULL) a `*` that
+ * a value brings must not become a wildcard (nor its `${X}` a param), so then the whole path is
+ * written escaped (ir.h, PathObj.esc) and *esc is set. Values substituted
+ * into a value or an operation are plain text, whose `*` is literal anyway. */
+Str decl_bake(Sema *sm, Str s, bool *esc)
+{
+	if (esc)
+		*esc = false;
+	if (!memchr(s.p, '$', s.n))
+		return s;
+	Buf b = { 0 };
+	if (bake_into(sm, s, false, &b) && esc) {
+		b.n = 0;
+		bake_into(sm, s, true, &b);
+		*esc = true;
+	}
+	Str out = arena_strdup(sm->a, buf_as_str(&b));
 	buf_free(&b);
 	return out;
 }
@@ -149,7 +175,7 @@ static void resolve_defaults(Sema *sm)
 			Param *p = &sm->params[i];
 			if (!p->has_default || p->baked)
 				continue;
-			Str v = decl_bake(sm, decl_expand_tilde(sm, p->def));
+			Str v = decl_bake(sm, decl_expand_tilde(sm, p->def), NULL);
 			if (memchr(v.p, '$', v.n) || (v.n && v.p[0] != '/' && !str_eqc(p->name, "UID")))
 				continue; /* still names an unresolved param, or not a path */
 			p->def = v;
@@ -224,6 +250,13 @@ bool decl_params(Sema *sm, const char *const *defines, int ndefines)
 		}
 		if (!str_eqc(name, "UID") && v.p[0] != '/' && !obj_is_win_path(v)) {
 			diag_plain(sm->d, DIAG_ERROR, "-D %s: the value must be an absolute path (POSIX or Windows)", defines[i]);
+			ok = false;
+			continue;
+		}
+		if (obj_is_win_path(v) && strpbrk(eq + 1, "*?")) {
+			/* Windows file names cannot hold them, so as literal
+			 * characters the value would name nothing. */
+			diag_plain(sm->d, DIAG_ERROR, "-D %s: a Windows path cannot hold '*' or '?'", defines[i]);
 			ok = false;
 			continue;
 		}

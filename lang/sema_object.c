@@ -134,7 +134,8 @@ bool obj_path_make(Sema *sm, Str raw, SrcLoc loc, uint8_t plat, bool is_query, P
 	decl_each_ref(sm, s, path_ref, &pc);
 	if (!pc.ok)
 		return false;
-	s = decl_bake(sm, s);
+	bool esc = false;
+	s = decl_bake(sm, s, is_query ? NULL : &esc);
 	if (obj_is_win_path(s)) /* a Windows value given with -D: a Windows path, wherever written */
 		return win_path(sm, s, loc, out);
 	uint8_t root;
@@ -193,9 +194,14 @@ bool obj_path_make(Sema *sm, Str raw, SrcLoc loc, uint8_t plat, bool is_query, P
 			ERR(sm, loc, "path has more than %zu components", ARRAY_LEN(comps));
 			return false;
 		}
-		if (!is_query) {
-			const char *ss = memmem(c.p, c.n, "**", 2);
-			if (ss && c.n != 2) {
+		if (!is_query && !ir_comp_starstar(c) && ir_comp_glob(c, esc)) {
+			bool wild, prev = false, twice = false;
+			for (size_t k = 0; k < c.n && !twice;) {
+				ir_comp_byte(c, &k, esc, &wild);
+				twice = prev && wild;
+				prev = wild;
+			}
+			if (twice) {
 				ERR(sm, loc, "'**' must be a whole path component (in '%s')", cs(sm, raw));
 				return false;
 			}
@@ -210,10 +216,10 @@ bool obj_path_make(Sema *sm, Str raw, SrcLoc loc, uint8_t plat, bool is_query, P
 		if (k > 0 || root == ROOT_ABS)
 			buf_putc(&b, '/');
 		buf_str(&b, comps[k]);
-		bool has_star = !is_query && memchr(comps[k].p, '*', comps[k].n) != NULL;
+		bool has_star = !is_query && ir_comp_glob(comps[k], esc);
 		if (has_star) {
 			in_lit = false;
-			uint8_t g = str_eqc(comps[k], "**") ? GLOB_STARSTAR : GLOB_STAR;
+			uint8_t g = ir_comp_starstar(comps[k]) ? GLOB_STARSTAR : GLOB_STAR;
 			glob = g > glob ? g : glob;
 		} else if (in_lit)
 			lit++;
@@ -227,6 +233,7 @@ bool obj_path_make(Sema *sm, Str raw, SrcLoc loc, uint8_t plat, bool is_query, P
 	out->ncomp = (uint16_t)n;
 	out->literal_prefix = (uint16_t)lit;
 	out->glob = glob;
+	out->esc = esc;
 	return true;
 }
 

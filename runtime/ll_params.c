@@ -12,7 +12,9 @@
  * Patterns are split into components after substitution. A param's value
  * is always literal: a `*` inside HOME is a character, never a glob, so a
  * value cannot widen a rule. Components that are globs are kept as
- * fnmatch patterns with every literal character escaped.
+ * fnmatch patterns with every literal character escaped. A value baked in
+ * with -D comes inside the pattern, escaped (`\\*`) on a line marked
+ * `escaped`, and is as literal as one given here.
  */
 #include "sbx.h"
 
@@ -186,7 +188,7 @@ char *ll_pat_text(const LlPat *p)
 	return b.p;
 }
 
-bool ll_pattern(const char *pattern, LlParamVal *vals, int nvals, LlPat *out, RtBuf *err)
+bool ll_pattern(const char *pattern, bool escaped, LlParamVal *vals, int nvals, LlPat *out, RtBuf *err)
 {
 	memset(out, 0, sizeof *out);
 	/* Substitute, remembering which bytes came from the pattern itself
@@ -206,6 +208,11 @@ bool ll_pattern(const char *pattern, LlParamVal *vals, int nvals, LlPat *out, Rt
 			for (size_t i = 0; v->value[i]; i++)
 				rt_put(&from_pat, "0", 1);
 			p = end + 1;
+		} else if (escaped && p[0] == '\\' && p[1]) {
+			/* A value baked in at compile time: its `*` is a character. */
+			rt_put(&s, p + 1, 1);
+			rt_put(&from_pat, "0", 1);
+			p += 2;
 		} else {
 			rt_put(&s, p, 1);
 			rt_put(&from_pat, "1", 1);

@@ -144,6 +144,8 @@ static bool parse_fs(Cursor *c, LlArtifact *a)
 			slot->flags |= LLF_REQUIRED;
 		else if (strcmp(w, "create") == 0)
 			slot->flags |= LLF_CREATE;
+		else if (strcmp(w, "escaped") == 0)
+			slot->flags |= LLF_ESCAPED;
 		else
 			return fail(c, "fs: unknown flag");
 	}

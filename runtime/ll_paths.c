@@ -572,7 +572,7 @@ int ll_grant_fs(LlGrantCtx *g, const LlArtifact *a, LlParamVal *vals, int nvals)
 		if (r->kind != LLR_CARVE)
 			continue;
 		LlPat p;
-		if (!ll_pattern(r->pattern, vals, nvals, &p, &err)) {
+		if (!ll_pattern(r->pattern, (r->flags & LLF_ESCAPED) != 0, vals, nvals, &p, &err)) {
 			rt_note(g->rep, RT_ERROR, "carve line %d: %s", r->line, err.p);
 			status = SBX_EXIT_CANNOT_ENFORCE;
 			goto out;
@@ -597,7 +597,7 @@ int ll_grant_fs(LlGrantCtx *g, const LlArtifact *a, LlParamVal *vals, int nvals)
 		if (r->kind != LLR_ALLOW || !(r->flags & LLF_CREATE) || g->ruleset_fd < 0)
 			continue; /* a dry run changes nothing */
 		err.n = 0;
-		if (!ll_pattern(r->pattern, vals, nvals, &p, &err))
+		if (!ll_pattern(r->pattern, (r->flags & LLF_ESCAPED) != 0, vals, nvals, &p, &err))
 			continue; /* reported below */
 		if (p.lit == p.n) {
 			char *t = ll_pat_text(&p), *real;
@@ -618,7 +618,7 @@ int ll_grant_fs(LlGrantCtx *g, const LlArtifact *a, LlParamVal *vals, int nvals)
 			continue;
 		LlPat p;
 		err.n = 0;
-		if (!ll_pattern(r->pattern, vals, nvals, &p, &err)) {
+		if (!ll_pattern(r->pattern, (r->flags & LLF_ESCAPED) != 0, vals, nvals, &p, &err)) {
 			rt_note(g->rep, RT_ERROR, "fs line %d: %s", r->line, err.p);
 			status = SBX_EXIT_CANNOT_ENFORCE;
 			goto out;

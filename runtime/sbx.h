@@ -106,7 +106,7 @@ typedef struct LlParamDecl {
 enum { LLP_BUILTIN, LLP_REQUIRED, LLP_DEFAULT, LLP_BAKED };
 
 enum { LLR_ALLOW, LLR_CARVE };
-enum { LLF_REQUIRED = 1, LLF_CREATE = 2 };
+enum { LLF_REQUIRED = 1, LLF_CREATE = 2, LLF_ESCAPED = 4 }; /* ESCAPED: `\\X` in the pattern is the character X */
 
 typedef struct LlFsRule {
 	uint8_t kind;    /* LLR_ALLOW / LLR_CARVE */
@@ -192,7 +192,7 @@ typedef struct LlPat {
 } LlPat;
 /* Substitutes params into pattern (their values are literal, never globs),
  * normalises lexically; false if it is not absolute afterwards. */
-bool ll_pattern(const char *pattern, LlParamVal *vals, int nvals, LlPat *out, RtBuf *err);
+bool ll_pattern(const char *pattern, bool escaped, LlParamVal *vals, int nvals, LlPat *out, RtBuf *err);
 void ll_pat_free(LlPat *p);
 char *ll_pat_text(const LlPat *p); /* "/a/b" */
 

@@ -349,13 +349,14 @@ typedef struct FsLine {
 	uint8_t kind; /* 0 allow, 1 carve */
 	uint8_t flags;
 	uint64_t access;
+	uint8_t esc; /* PathObj.esc */
 } FsLine;
 
 static int fsline_cmp(const void *a, const void *b)
 {
 	const FsLine *x = a, *y = b;
 	int c = str_cmp(x->path, y->path);
-	return c ? c : x->kind - y->kind;
+	return c ? c : x->kind != y->kind ? x->kind - y->kind : x->esc - y->esc;
 }
 
 static int str_pcmp(const void *a, const void *b) { return str_cmp(*(const Str *)a, *(const Str *)b); }
@@ -409,11 +410,12 @@ static void emit_fs(Buf *b, const Policy *p, Arena *ar)
 		const Rule *r = &p->rules[i];
 		if (!on_linux(r) || !is_file_right(r->right) || r->path.root == ROOT_WIN)
 			continue;
-		FsLine l = { r->path.text, r->effect == EFF_DENY, r->effect == EFF_ALLOW ? r->flags : 0, ll_access(r->right) };
+		FsLine l = { r->path.text, r->effect == EFF_DENY, r->effect == EFF_ALLOW ? r->flags : 0, ll_access(r->right),
+			     r->path.esc };
 		/* One line per (path, kind): merge rights and flags. */
 		int j;
 		for (j = 0; j < n; j++)
-			if (v[j].kind == l.kind && str_eq(v[j].path, l.path))
+			if (v[j].kind == l.kind && v[j].esc == l.esc && str_eq(v[j].path, l.path))
 				break;
 		if (j < n) {
 			v[j].access |= l.access;
@@ -431,6 +433,8 @@ static void emit_fs(Buf *b, const Policy *p, Arena *ar)
 			buf_puts(b, " required");
 		if (v[i].flags & RF_CREATE)
 			buf_puts(b, " create");
+		if (v[i].esc) /* a baked value's `*` is written `\\*` */
+			buf_puts(b, " escaped");
 		buf_putc(b, '\n');
 	}
 }

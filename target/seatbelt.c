@@ -186,7 +186,8 @@ static Lit lit_of(Arena *a, const PathObj *po)
 		while (j < t.n && t.p[j] != '/')
 			j++;
 		Str c = { t.p + i, j - i };
-		if (memchr(c.p, '*', c.n) || memchr(c.p, '$', c.n))
+		/* An escaped byte (PathObj.esc) ends it too: shorter is the safe side. */
+		if (memchr(c.p, '*', c.n) || memchr(c.p, '$', c.n) || (po->esc && memchr(c.p, '\\', c.n)))
 			break;
 		end = j;
 		i = j;

@@ -43,6 +43,7 @@ typedef struct Path {
 	int n;
 	int first_glob;  /* index of the first component with '*', or n */
 	bool private_added; /* "private" was put in front (a /tmp, /var, /etc path) */
+	bool esc;        /* PathObj.esc: `\\*` in a component is a `*` character */
 } Path;
 
 const Param *sb_find_param(const Policy *p, Str name);

@@ -150,8 +150,7 @@ bool sb_needs_private(Str s)
 
 /* ---- paths: split into a root and components ---- */
 
-static bool has_star(Str c) { return memchr(c.p, '*', c.n) != NULL; }
-bool sb_is_starstar(Str c) { return c.n == 2 && c.p[0] == '*' && c.p[1] == '*'; }
+bool sb_is_starstar(Str c) { return ir_comp_starstar(c); }
 
 void sb_split_path(const PathObj *po, Path *out)
 {
@@ -160,6 +159,7 @@ void sb_split_path(const PathObj *po, Path *out)
 	out->n = 0;
 	out->param = (Str){ "", 0 };
 	out->private_added = false;
+	out->esc = po->esc;
 	if (po->root == ROOT_PARAM) {
 		size_t j = 2;
 		while (j < t.n && t.p[j] != '}')
@@ -175,7 +175,7 @@ void sb_split_path(const PathObj *po, Path *out)
 		out->comp[out->n++] = comp;
 	out->first_glob = out->n;
 	for (int k = 0; k < out->n; k++)
-		if (has_star(out->comp[k])) {
+		if (ir_comp_glob(out->comp[k], po->esc)) {
 			out->first_glob = k;
 			break;
 		}
@@ -191,33 +191,40 @@ static void cat_root(Sb *sb, Cat *c, const Path *pa, bool regex)
 	cat_expr(sb, c, regex ? arena_printf(sb->a, "(regex-quote %.*s)", STRF(v)) : v);
 }
 
-/* One component's bytes, with `${X}` as that param's value (one component). */
-static void cat_comp(Sb *sb, Cat *c, Str comp, bool regex)
+/* One component's bytes, with `${X}` as that param's value (one component).
+ * esc (Path.esc): `\\X` is the byte X, whatever X is (a baked value's `*`). */
+static void cat_comp(Sb *sb, Cat *c, Str comp, bool regex, bool esc)
 {
-	size_t i = 0, lit = 0;
-	while (i < comp.n) {
+	Buf run = { 0 };
+	for (size_t i = 0; i < comp.n;) {
 		if (comp.p[i] == '$' && i + 1 < comp.n && comp.p[i + 1] == '{') {
 			size_t j = i + 2;
 			while (j < comp.n && comp.p[j] != '}')
 				j++;
-			Str run = { comp.p + lit, i - lit };
-			regex ? cat_relit(sb, c, run) : cat_lit(sb, c, run);
+			Str r = arena_strdup(sb->a, buf_as_str(&run));
+			regex ? cat_relit(sb, c, r) : cat_lit(sb, c, r);
+			run.n = 0;
 			Str name = { comp.p + i + 2, j - i - 2 };
 			use_param(sb, name, false);
 			Str v = sb_param_var(sb, name);
 			cat_expr(sb, c, regex ? arena_printf(sb->a, "(regex-quote %.*s)", STRF(v)) : v);
-			i = lit = j + 1;
-		} else if (regex && comp.p[i] == '*') {
-			cat_relit(sb, c, (Str){ comp.p + lit, i - lit });
+			i = j + 1;
+			continue;
+		}
+		bool wild;
+		char ch = ir_comp_byte(comp, &i, esc, &wild);
+		if (regex && wild) {
+			cat_relit(sb, c, arena_strdup(sb->a, buf_as_str(&run)));
+			run.n = 0;
 			while (i < comp.n && comp.p[i] == '*')
 				i++;
 			cat_lit(sb, c, STR("[^/]*"));
-			lit = i;
 		} else
-			i++;
+			buf_putc(&run, ch);
 	}
-	Str run = { comp.p + lit, comp.n - lit };
-	regex ? cat_relit(sb, c, run) : cat_lit(sb, c, run);
+	Str r = arena_strdup(sb->a, buf_as_str(&run));
+	regex ? cat_relit(sb, c, r) : cat_lit(sb, c, r);
+	buf_free(&run);
 }
 
 /* The first n components as a plain path expression. */
@@ -227,7 +234,7 @@ Str sb_path_expr(Sb *sb, const Path *pa, int n)
 	cat_root(sb, &c, pa, false);
 	for (int k = 0; k < n; k++) {
 		cat_lit(sb, &c, STR("/"));
-		cat_comp(sb, &c, pa->comp[k], false);
+		cat_comp(sb, &c, pa->comp[k], false, pa->esc);
 	}
 	if (c.n == 0)
 		cat_lit(sb, &c, STR("/"));
@@ -256,7 +263,7 @@ Str sb_path_regex(Sb *sb, const Path *pa, int n, bool subtree, bool private_opt)
 			continue;
 		}
 		cat_lit(sb, &c, STR("/"));
-		cat_comp(sb, &c, pa->comp[k], true);
+		cat_comp(sb, &c, pa->comp[k], true, pa->esc);
 	}
 	if (n == 0 && pa->param.n == 0)
 		cat_lit(sb, &c, STR("/"));

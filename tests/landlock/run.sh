@@ -322,6 +322,45 @@ else
 	fail "scenario/param-value-is-literal" "sbxc failed: $(head -3 "$T/cc.err")"
 fi
 
+# ... and so is one baked in at compile time (-D): for each glob and regex
+# metacharacter, the value's own directory is writable and no sibling that
+# a glob or a regex reading of it would name is; explain agrees.
+cat >"$T/meta.sbx" <<EOF
+sbx 1
+policy meta
+use std/base
+param BIN
+param DATA
+allow read exec \${BIN}
+allow write \${DATA}
+EOF
+mkdir -p "$T/meta"
+for sib in mZx mx mmx mZZx m 'm\x' mZ; do mkdir -p "$T/meta/$sib" && : >"$T/meta/$sib/f"; done
+compile "$T/meta.sbx" "$T/meta-sym" || fail "scenario/param-meta" "sbxc failed: $(head -3 "$T/cc.err")"
+for c in '*' '?' '[' ']' '{' '}' '.' '+' '(' ')' '|' '^' '$' '\'; do
+	v="$T/meta/m${c}x"
+	[ "$c" = '[' ] && v="$T/meta/m[Z]x"
+	[ "$c" = '{' ] && v="$T/meta/m{Z,}x"
+	mkdir -p "$v" && : >"$v/f"
+	okb=1 okp=1 oke=1 why=
+	"$SBXC" "$T/meta.sbx" -t linux --arch x86_64 -D "DATA=$v" -o "$T/meta-baked" >"$T/cc.err" 2>&1 || { okb=0; why="sbxc: $(head -1 "$T/cc.err")"; }
+	for f in "$v/f" "$T"/meta/*/f; do
+		want=deny
+		[ "$f" = "$v/f" ] && want=allow
+		b=$("$EXEC" "${RUNPARAMS[@]}" "$T/meta-baked/meta.landlock" -- "$T/bin/probe" write "$f" 2>/dev/null)
+		p=$("$EXEC" "${RUNPARAMS[@]}" --param "DATA=$v" "$T/meta-sym/meta.landlock" -- "$T/bin/probe" write "$f" 2>/dev/null)
+		qf=${f//\\/\\\\}
+		e=$("$SBXC" explain -D "DATA=$v" -D "BIN=$T/bin" "$T/meta.sbx" "write \"$qf\"" 2>/dev/null | head -1)
+		[ "${b%% *}" = $want ] || { okb=0; why="$why baked:$f=$b"; }
+		[ "${p%% *}" = $want ] || { okp=0; why="$why param:$f=$p"; }
+		[ "${e%%:*}" = $want ] || { oke=0; why="$why explain:$f=$e"; }
+	done
+	[ $okb = 1 ] && pass "scenario/param-meta-baked/$c" || fail "scenario/param-meta-baked/$c" "$why"
+	[ $okp = 1 ] && pass "scenario/param-meta-param/$c" || fail "scenario/param-meta-param/$c" "$why"
+	[ $oke = 1 ] && pass "scenario/param-meta-explain/$c" || fail "scenario/param-meta-explain/$c" "$why"
+	rm -rf "$v"
+done
+
 # Files created after the start: allowed inside a granted tree, denied in
 # a carved directory and inside the carved path.
 rm -f "$T/proj/go" "$T/home/late" "$T/home/.ssh/late" "$T/proj/src/late"

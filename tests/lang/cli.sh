@@ -103,6 +103,22 @@ has explain-default-chain-deny "$tmp/out" '"decision": "deny"'
 t explain-windows-posix-na 0 "$S" explain --on windows --format json eval/root.sbx read /usr/bin/env
 has explain-windows-posix-na-deny "$tmp/out" '"decision": "deny", .*"rule": null'
 t define-windows-value 0 "$S" ir/baked.sbx --dump=ir -D 'PROJECT=D:\src'
+t define-windows-star 1 "$S" ir/baked.sbx --dump=ir -D 'PROJECT=D:\src*'; has define-windows-star-msg "$tmp/err" "cannot hold '\*' or '?'"
+# a param's value is literal (6): a '*' or '${X}' baked in is a character in
+# explain, expect and never, whatever else the path holds
+printf 'sbx 1\npolicy lit\nallow read /\nallow write ${PROJECT} ${PROJECT}/*.o\ndeny write ${PROJECT}/keep\nexpect allow write ${PROJECT}/x\nexpect deny write ${PROJECT}/keep/x\n' >"$tmp/lit.sbx"
+for v in '/w*' '/w?' '/w[a]' '/w\' '/w${HOME}' '/w.+(|)^$'; do
+	n=$(printf %s "$v" | od -An -tx1 | tr -d ' \n')
+	t "literal-value-check-$n" 0 "$S" check -D "PROJECT=$v" "$tmp/lit.sbx"
+	t "literal-value-sibling-$n" 0 "$S" explain -D "PROJECT=$v" "$tmp/lit.sbx" write /wother/x
+	has "literal-value-sibling-$n-deny" "$tmp/out" "^deny: "
+	q=${v//\\/\\\\}
+	t "literal-value-own-$n" 0 "$S" explain -D "PROJECT=$v" "$tmp/lit.sbx" write "\"$q/a.o\""
+	has "literal-value-own-$n-allow" "$tmp/out" "^allow: "
+done
+printf 'sbx 1\npolicy lit\nallow read /\nallow write /wother\nnever write ${PROJECT}\n' >"$tmp/never.sbx"
+t literal-value-never 0 "$S" check -D 'PROJECT=/w*' "$tmp/never.sbx"
+t literal-value-never-named 1 "$S" check -D 'PROJECT=/wother' "$tmp/never.sbx"
 # several operations on the command line are one operation's words: an error, not a crash
 t explain-two-ops 1 "$S" explain eval/paths.sbx "write /a" "write /b"; has explain-two-ops-msg "$tmp/err" "unexpected 'write' after the operation"
 # names against addresses (LANGUAGE.md 6): --resolved shows both steps

@@ -336,6 +336,31 @@ if [ $have_checker = 1 ] && [ -f "$tmp/corpus/out/cargo-build-script.sb" ]; then
 	else fail "relative-param-fails-closed" "$out"; fi
 fi
 
+# ---- a param's value is literal, baked (-D) or given when evaluated ----
+# For each glob and regex metacharacter: the policy's expects say the
+# siblings a glob or regex reading of the value would name are denied
+# (checked against the evaluator when compiled), and sbsem has SBPL decide
+# them, and samples around every rule, the same way.
+sibs=(mZx mx mmx mZZx m 'm\\x' mZ)
+for c in '*' '?' '[' ']' '{' '}' '.' '+' '(' ')' '|' '^' '$' '\'; do
+	v="/Users/u/m${c}x"
+	[ "$c" = '[' ] && v="/Users/u/m[Z]x"
+	[ "$c" = '{' ] && v="/Users/u/m{Z,}x"
+	{
+		printf 'sbx 1\npolicy meta\nallow read /\nallow write ${PROJECT} ${PROJECT}/*.o\ndeny write ${PROJECT}/keep\n'
+		for s in "${sibs[@]}"; do [ "$c$s" = '\m\\x' ] || printf 'expect deny write "/Users/u/%s/f"\n' "$s"; done
+	} >"$tmp/meta.sbx"
+	ops=()
+	for s in "${sibs[@]}"; do [ "$c$s" = '\m\\x' ] || ops+=(-s "write \"/Users/u/$s/f\"" -s "write \"/Users/u/$s/a.o\""); done
+	if [ $have_checker = 0 ]; then skip_or_fail "param-literal-baked/$c"; skip_or_fail "param-literal-applied/$c"; continue; fi
+	for how in baked applied; do
+		flag=-D
+		[ $how = applied ] && flag=-p
+		out=$(ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" "$sbsem" $flag "PROJECT=$v" "${ops[@]}" "$tmp/meta.sbx" 2>&1)
+		if [ $? = 0 ]; then pass "param-literal-$how/$c"; else fail "param-literal-$how/$c" "$(echo "$out" | head -3 | tr '\n' ' ')"; fi
+	done
+done
+
 # ---- deterministic bytes ----
 mkdir -p "$tmp/again" && cp "$tmp/corpus"/*.sbx "$tmp/again/"
 (cd "$tmp/again" && "$SBXC" globs.sbx -t macos -o out >/dev/null 2>&1)

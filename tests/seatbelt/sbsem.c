@@ -1,8 +1,10 @@
 /*
  * sbsem.c: does the emitted Seatbelt profile decide like the language?
  *
- *   sbsem [-v] POLICY.sbx
+ *   sbsem [-v] [-D NAME=VALUE]... [-p NAME=VALUE]... [-s OPERATION]... POLICY.sbx
  *
+ * -D bakes a value in at compile time, -p gives the profile a value when it
+ * is evaluated (instead of /sbxp/NAME), -s adds an operation to the samples.
  * Compiles the policy for macos (wider rules accepted, so every rule is
  * emitted), has TinyScheme evaluate the profile with a value for every
  * param (tests/seatbelt/sbcheck --strict --dump prints each rule with its
@@ -263,6 +265,17 @@ static bool sb_allows(const Query *q, int *which)
 
 static Compile c;
 static const Policy *pol;
+static const char *defines[32], *pvals[32], *extra[64];
+static int ndefines, npvals, nextra;
+
+/* A param's value when the profile is evaluated: -p, else /sbxp/NAME. */
+static const char *pval(const char *name, size_t len)
+{
+	for (int i = 0; i < npvals; i++)
+		if (!strncmp(pvals[i], name, len) && pvals[i][len] == '=')
+			return pvals[i] + len + 1;
+	return NULL;
+}
 
 /* A symbolic path as the kernel would report it. */
 static char *concrete(const char *sym)
@@ -275,7 +288,9 @@ static char *concrete(const char *sym)
 			if (!e)
 				break;
 			int len = (int)(e - s - 2);
-			if (len == 3 && !strncmp(s + 2, "UID", 3))
+			if (pval(s + 2, (size_t)len))
+				n += (size_t)snprintf(buf + n, sizeof buf - n, "%s", pval(s + 2, (size_t)len));
+			else if (len == 3 && !strncmp(s + 2, "UID", 3))
 				n += (size_t)snprintf(buf + n, sizeof buf - n, "501");
 			else
 				n += (size_t)snprintf(buf + n, sizeof buf - n, "/sbxp/%.*s", len, s + 2);
@@ -540,11 +555,16 @@ static void add_path_ops(const char *const *rights, int nr, const char *prefix, 
 
 /* Fill a pattern's wildcards: variant 0 "x" and one directory, 1 empty `*`
  * and two directories, 2 a dotted name and no directory for a middle `**`. */
-static void fill(const char *pat, int variant, char *out, size_t cap)
+static void fill(const char *pat, bool esc, int variant, char *out, size_t cap)
 {
 	size_t n = 0;
 	const char *s = pat;
 	while (*s && n + 16 < cap) {
+		if (esc && s[0] == '\\' && s[1]) { /* PathObj.esc: a literal byte */
+			out[n++] = s[1];
+			s += 2;
+			continue;
+		}
 		if (s[0] == '*' && s[1] == '*' && (s == pat || s[-1] == '/') && (s[2] == '/' || s[2] == 0)) {
 			const char *rep = variant == 0 ? "d" : variant == 1 ? "d/e" : s[2] ? "" : ".h";
 			if (!*rep && n > 0 && out[n - 1] == '/') {
@@ -566,13 +586,13 @@ static void fill(const char *pat, int variant, char *out, size_t cap)
 	out[n] = 0;
 }
 
-static void path_samples(const char *const *rights, int nr, const char *prefix, Str text)
+static void path_samples(const char *const *rights, int nr, const char *prefix, Str text, bool esc)
 {
 	char pat[4096];
 	snprintf(pat, sizeof pat, "%.*s", STRF(text));
 	for (int v = 0; v < 3; v++) {
 		char p[4200], q[4300];
-		fill(pat, v, p, sizeof p);
+		fill(pat, esc, v, p, sizeof p);
 		if (strstr(p, "//") || (strlen(p) > 1 && p[strlen(p) - 1] == '/'))
 			continue; /* an empty `*` made an empty component */
 		add_path_ops(rights, nr, prefix, p);
@@ -643,6 +663,8 @@ static void make_samples(void)
 		add_sample(line);
 	}
 	add_sample("fork");
+	for (int i = 0; i < nextra; i++)
+		add_sample(extra[i]);
 	add_sample("connect tcp 93.184.216.34:80");
 	add_sample("connect udp 10.0.0.1:53");
 	add_sample("bind tcp 127.0.0.1:8080");
@@ -660,12 +682,12 @@ static void make_samples(void)
 		switch (ir_right_obj[r->right]) {
 		case OBJ_PATH:
 			if (r->path.root != ROOT_WIN)
-				path_samples(file_rights, 3, "", r->path.text);
+				path_samples(file_rights, 3, "", r->path.text, r->path.esc);
 			break;
 		case OBJ_NET:
 			if (r->net.proto == PROTO_UNIX) {
 				static const char *const sock_rights[] = { "connect", "bind" };
-				path_samples(sock_rights, 2, " unix", r->net.path.text);
+				path_samples(sock_rights, 2, " unix", r->net.path.text, r->net.path.esc);
 			} else
 				net_samples(r);
 			break;
@@ -698,8 +720,11 @@ static char *run_checker(const char *profile)
 		const Param *p = &pol->params[i];
 		if (p->baked)
 			continue;
-		char *d = xmalloc(p->name.n * 2 + 32);
-		if (str_eqc(p->name, "UID"))
+		const char *v = pval(p->name.p, p->name.n);
+		char *d = xmalloc(p->name.n * 2 + 32 + (v ? strlen(v) : 0));
+		if (v)
+			sprintf(d, "-D%.*s=%s", STRF(p->name), v);
+		else if (str_eqc(p->name, "UID"))
 			sprintf(d, "-DUID=501");
 		else
 			sprintf(d, "-D%.*s=/sbxp/%.*s", STRF(p->name), STRF(p->name));
@@ -747,16 +772,26 @@ static char *run_checker(const char *profile)
 int main(int argc, char **argv)
 {
 	int a = 1;
-	if (a < argc && !strcmp(argv[a], "-v"))
-		verbose = 1, a++;
+	for (; a + 1 < argc && argv[a][0] == '-'; a++) {
+		if (!strcmp(argv[a], "-v"))
+			verbose = 1;
+		else if (!strcmp(argv[a], "-D") && ndefines < 32)
+			defines[ndefines++] = argv[++a];
+		else if (!strcmp(argv[a], "-p") && npvals < 32)
+			pvals[npvals++] = argv[++a];
+		else if (!strcmp(argv[a], "-s") && nextra < 64)
+			extra[nextra++] = argv[++a];
+		else
+			break;
+	}
 	if (a + 1 != argc) {
-		fprintf(stderr, "usage: sbsem [-v] POLICY.sbx\n");
+		fprintf(stderr, "usage: sbsem [-v] [-D NAME=VALUE]... [-p NAME=VALUE]... [-s OPERATION]... POLICY.sbx\n");
 		return 64;
 	}
 	compile_init(&c);
 	const Backend *sel[] = { &backend_seatbelt };
 	EmitOpts o = { .accept_wider = true, .source = str_c(argv[a]), .regen = STR("sbsem") };
-	if (!compile_load(&c, argv[a], NULL, 0) || !compile_emit(&c, sel, 1, &o)) {
+	if (!compile_load(&c, argv[a], defines, ndefines) || !compile_emit(&c, sel, 1, &o)) {
 		diag_print(stdout, &c.diags);
 		return 2;
 	}
