@@ -21,6 +21,10 @@ typedef struct Decision {
  * than "/" and patterns starting with "**". */
 Decision eval_op(const Policy *p, const Op *op, unsigned platform);
 
+/* The specificity of a path pattern (LANGUAGE.md 6 point 3) as one
+ * number, larger more specific; backends order their rules by it. */
+int64_t eval_path_rank(const PathObj *p);
+
 /* Does one path component s match pattern component p (`*` within it)? */
 bool eval_wild(Str p, Str s);
 

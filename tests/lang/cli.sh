@@ -86,11 +86,16 @@ t use-diamond 0 "$S" check "$tmp/dia.sbx"; has use-diamond-once "$tmp/out" "ok: 
 # a policy without `policy NAME` compiles for check (a fragment) but not to artifacts
 t fragment-check 0 "$S" check "$tmp/base.sbx"
 t fragment-compile 1 "$S" "$tmp/base.sbx" --dump=ir; has fragment-msg "$tmp/err" "missing 'policy NAME'"
-# a glob rule that can never decide (section 6's literal-beats-glob) is a warning, not an error
-t warn-shadowed 0 "$S" check inc/shadowed.sbx
-has warn-shadowed-env "$tmp/err" "warning: 'deny write \${PROJECT}/\*\*/.env' never decides anything"
-has warn-shadowed-hint "$tmp/err" "write this one as \${PROJECT}/\*\*"
-has warn-shadowed-root "$tmp/err" "write this one as /\*\* "
+# a rule that can never decide (another outranks it on every path it matches) is a warning, naming that rule
+t warn-shadowed 0 "$S" check inc/shadowed-true.sbx
+has warn-shadowed-tie "$tmp/err" "warning: 'allow read /tie' never decides anything: 'deny read /tie' matches every path it matches and is as specific (deny wins the tie)"
+has warn-shadowed-other "$tmp/err" "warning: 'deny write \${PROJECT}/\*/\*\*' never decides anything: 'allow write \${PROJECT}/\*/\*' matches"
+has warn-shadowed-same "$tmp/err" "warning: 'allow exec /opt/\*/bin/\*\*' never decides anything: 'allow exec /opt/\*/bin/\*' matches"
+has warn-shadowed-note "$tmp/err" "note: this rule decides instead"
+[ "$(grep -c 'warning:' "$tmp/err")" = 3 ] && pass warn-shadowed-count || fail warn-shadowed-count "expected 3 warnings"
+# globs that carve out of a literal of equal prefix decide (section 6): no warning
+t warn-shadowed-none 0 "$S" check inc/shadowed.sbx
+grep -q 'warning:' "$tmp/err" && fail warn-shadowed-none-quiet "$(grep warning: "$tmp/err" | head -1)" || pass warn-shadowed-none-quiet
 # without syscall rules, syscalls are decided by the derived filter (5.4), as the seccomp blob does
 t explain-derived-deny 0 "$S" explain --format json eval/none.sbx syscall socket 2 1 0
 has explain-derived-deny-json "$tmp/out" '"decision": "deny".*"derived": true'
