@@ -363,7 +363,6 @@ bool imp_srt(json_t *root, const ImportOpts *o, Buf *out, Report *r)
 		put_rule(out, "deny read", dr.v[i].text, "");
 	for (int i = 0; i < ar.n; i++) {
 		Path *a = &ar.v[i];
-		bool rerooted = false;
 		for (int j = 0; j < dr.n; j++) {
 			Path *d = &dr.v[j];
 			if (!d->glob && !a->glob && !strcmp(d->text, a->text))
@@ -371,17 +370,12 @@ bool imp_srt(json_t *root, const ImportOpts *o, Buf *out, Report *r)
 					   a->text);
 			if (a->glob || !d->glob || !d->starstar_rest || !beneath(a->text, strlen(a->text), d->text, d->lit, true))
 				continue;
+			/* The allow's literal prefix is longer than the deny's, so the
+			 * deny is repeated beneath it, where a glob beats the literal. */
 			if (strlen(a->text) != d->lit) /* the pattern itself is already there */
 				put_rule(out, "deny read", a->text, d->text + d->lit);
-			rerooted = true;
 		}
-		if (rerooted) {
-			put_rule(out, "allow read", a->text, "/**");
-			imp_report(r, "filesystem.allowRead: '%s': granted beneath only (not the directory itself), so that "
-				      "denyRead patterns inside it still win (stricter)", a->text);
-		} else {
-			put_rule(out, "allow read", a->text, "");
-		}
+		put_rule(out, "allow read", a->text, "");
 	}
 
 	/* ---- writes ---- */
@@ -395,10 +389,10 @@ bool imp_srt(json_t *root, const ImportOpts *o, Buf *out, Report *r)
 			}
 		}
 	if (aw.n)
-		buf_puts(out, "\n# filesystem.allowWrite: as globs, so that deny patterns of equal rank win\n");
+		buf_puts(out, "\n# filesystem.allowWrite\n");
 	for (int i = 0; i < aw.n; i++)
 		if (!aw.v[i].drop)
-			put_rule(out, "allow write", aw.v[i].text, aw.v[i].glob ? "" : "/**");
+			put_rule(out, "allow write", aw.v[i].text, "");
 	if (dw.n)
 		buf_puts(out, "\n# filesystem.denyWrite (srt: a deny wins over any allow)\n");
 	for (int j = 0; j < dw.n; j++) {

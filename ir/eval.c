@@ -6,7 +6,10 @@
  * no candidate the operation is denied. Specificity is a pair compared
  * lexicographically, larger wins:
  *
- *   paths      (literal prefix in components, literal 2 > `*` 1 > `**` 0)
+ *   paths      (eval_path_rank, 0): literal prefix in components; at equal
+ *              prefix a glob beats the literal (which names everything the
+ *              glob could and more); between globs more literal components,
+ *              then more components, then fewer `**`
  *   endpoints  (host: exact 1000 > CIDR 1+prefix > `*` 0; port: exact 2 > range 1 > `*` 0)
  *              `net` rules rank below every endpoint: (-1, -1)
  *   targets    (self or children 1 > any 0)
@@ -279,18 +282,33 @@ bool eval_rule_matches(const Rule *r, const Op *op)
 }
 
 typedef struct Spec {
-	int a, b;
+	int64_t a;
+	int b;
 } Spec;
+
+static uint64_t clamp(unsigned v, unsigned max) { return v < max ? v : max; }
+
+/* Packed so that backends can sort by one number: 15 bits of literal
+ * prefix (keeps the value positive as a long), the glob bit, 15 bits of
+ * literal components, 16 of components, 16 of "few `**`". A literal has
+ * nothing below its prefix to compare: its prefix is all of it. */
+int64_t eval_path_rank(const PathObj *p)
+{
+	uint64_t lp = clamp(p->literal_prefix, 0x7fff);
+	uint64_t g = p->glob != GLOB_NONE;
+	uint64_t nl = clamp(p->nlit, 0x7fff), nc = clamp(p->ncomp, 0xffff);
+	uint64_t few = 0xffff - clamp(p->nstarstar, 0xffff);
+	return (int64_t)(lp << 48 | g << 47 | nl << 32 | nc << 16 | few);
+}
 
 static Spec specificity(const Rule *r)
 {
-	static const int glob_rank[] = { 2, 1, 0 };
 	switch (ir_right_obj[r->right]) {
 	case OBJ_PATH:
-		return (Spec){ r->path.literal_prefix, glob_rank[r->path.glob] };
+		return (Spec){ eval_path_rank(&r->path), 0 };
 	case OBJ_NET:
 		if (r->net.proto == PROTO_UNIX)
-			return (Spec){ r->net.path.literal_prefix, glob_rank[r->net.path.glob] };
+			return (Spec){ eval_path_rank(&r->net.path), 0 };
 		return (Spec){ eval_host_rank(&r->net), r->net.port_any ? 0 : r->net.port_lo == r->net.port_hi ? 2 : 1 };
 	case OBJ_TARGET:
 		return (Spec){ r->target == TGT_ANY ? 0 : 1, 0 };

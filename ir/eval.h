@@ -36,6 +36,10 @@ bool eval_host_matches(const NetObj *r, const NetObj *q);
 /* Does one path component s match pattern component p (`*` within it;
  * esc: PathObj.esc, where `\\*` is a literal `*`)? */
 bool eval_wild(Str p, Str s, bool esc);
+/* The specificity of a path pattern (LANGUAGE.md 6 point 3) as one
+ * number, larger more specific; backends order their rules by it. */
+int64_t eval_path_rank(const PathObj *p);
+
 
 /* Does rule r's object match op? (Same right assumed.) */
 bool eval_rule_matches(const Rule *r, const Op *op);

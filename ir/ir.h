@@ -74,6 +74,8 @@ typedef struct PathObj {
 	Str param;              /* ROOT_PARAM: the root's name ("HOME"), else empty */
 	uint16_t ncomp;         /* components after the root ("/" has 0; "${HOME}/.ssh" has 2) */
 	uint16_t literal_prefix;/* leading components without '*' (the root param counts as one) */
+	uint16_t nlit;          /* all components without '*', counted as literal_prefix is */
+	uint16_t nstarstar;     /* `**` components */
 	uint8_t root;           /* enum PathRoot */
 	uint8_t glob;           /* enum PathGlob: the strongest wildcard used */
 	uint8_t esc;            /* a param's value put a `*` or `${` into text: there `\X` is the character X

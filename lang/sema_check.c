@@ -7,10 +7,11 @@
  * is only known after every rule is merged and ordered. An expect states
  * one operation's outcome; a never forbids a subtree, checked by building,
  * for each allow rule that might overlap it, a concrete witness inside both
- * and asking the evaluator about it. The shadowing warning (a glob rule
- * that a literal of the other effect always beats) runs on the canonical
+ * and asking the evaluator about it. The shadowing warning (a rule that
+ * another always outranks on every path it matches) runs on the canonical
  * rules too. Nothing is handed on: the diagnostics are the output.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "sema.h"
@@ -328,57 +329,128 @@ bool check_nevers(Sema *sm)
 	return ok;
 }
 
-/* A glob rule whose literal prefix is exactly the path of a literal rule of
- * the other effect never decides anything: everything it matches lies
- * beneath that path, and at equal literal prefix the literal rule is more
- * specific (section 6): `allow write ${PROJECT}` with a deny of every
- * .env below it (a `**` glob) leaves .env writable. Legal, but almost
- * always a mistake: warn, and say how to write it. */
+/* The text of a path's first literal_prefix components ("/" for none). */
+static Str lit_text(const PathObj *rp)
+{
+	Str t = rp->text;
+	int comps = 0;
+	size_t k = rp->root == ROOT_ABS ? 1 : 0;
+	size_t end = k;
+	while (k <= t.n && comps < rp->literal_prefix) {
+		size_t j = k;
+		while (j < t.n && t.p[j] != '/')
+			j++;
+		comps++;
+		end = j;
+		k = j + 1;
+	}
+	return (Str){ t.p, rp->root == ROOT_ABS && rp->literal_prefix == 0 ? 1 : end };
+}
+
+static bool is_ss(Str c) { return str_eqc(c, "**"); }
+
+static bool all_stars(Str c)
+{
+	for (size_t k = 0; k < c.n; k++)
+		if (c.p[k] != '*')
+			return false;
+	return true;
+}
+
+/* Does component pattern q match every name that r matches? */
+static bool comp_covers(Str q, Str r)
+{
+	if (!memchr(r.p, '*', r.n))
+		return eval_wild(q, r, false);
+	return str_eqc(q, "*") || str_eq(q, r);
+}
+
+/* Does Q[i..] match a leading run of every path that R[j..] matches?
+ * Sound, not complete: "no" when unsure or out of budget, since a
+ * warning that is missed costs less than one that is wrong. */
+static bool covers(const Str *Q, int nq, int i, const Str *R, int nr, int j, int *budget)
+{
+	if (--*budget < 0)
+		return false;
+	if (i == nq)
+		return true;
+	if (is_ss(Q[i])) {
+		if (i == nq - 1) /* a trailing `**` needs one component or more */
+			return j < nr && (!is_ss(R[j]) || j == nr - 1 || covers(Q, nq, i, R, nr, j + 1, budget));
+		return covers(Q, nq, i + 1, R, nr, j, budget) || (j < nr && covers(Q, nq, i, R, nr, j + 1, budget));
+	}
+	if (j < nr && is_ss(R[j]) && j == nr - 1) /* one or more: a last `*` takes the first */
+		return i == nq - 1 && all_stars(Q[i]);
+	return j < nr && !is_ss(R[j]) && comp_covers(Q[i], R[j]) && covers(Q, nq, i + 1, R, nr, j + 1, budget);
+}
+
+typedef struct Group {
+	Str lit;
+	int right, idx;
+} Group;
+
+static int group_cmp(const void *x, const void *y)
+{
+	const Group *a = x, *b = y;
+	if (a->right != b->right)
+		return a->right < b->right ? -1 : 1;
+	int c = str_cmp(a->lit, b->lit);
+	return c ? c : (a->idx > b->idx) - (a->idx < b->idx);
+}
+
+/* Does q decide every path r matches, so that r never decides anything?
+ * It must match all of them and outrank r (or tie it as a deny of an
+ * allow). Outranking needs an equal literal prefix (a longer one cannot
+ * match all of r's paths, a shorter one loses), hence the groups. */
+static bool shadows(const Rule *q, const Rule *r)
+{
+	if (q == r || (q->platforms & r->platforms) != r->platforms)
+		return false;
+	/* An escaped `*` (a param's value) is left out: no warning is better
+	 * than a wrong one. */
+	if (q->path.esc || r->path.esc)
+		return false;
+	int64_t kq = eval_path_rank(&q->path), kr = eval_path_rank(&r->path);
+	if (kq < kr || (kq == kr && !(q->effect == EFF_DENY && r->effect == EFF_ALLOW)))
+		return false;
+	Str Q[520], R[520];
+	int nq = path_comps(&q->path, Q, 520), nr = path_comps(&r->path, R, 520);
+	int budget = 4096;
+	return covers(Q, nq, 0, R, nr, 0, &budget);
+}
+
+/* A path rule that another rule always outranks never decides anything:
+ * legal, but the author meant something by it. Warn, naming the rule
+ * that decides instead. */
 void check_shadowed(Sema *sm)
 {
 	Policy *p = sm->p;
+	Group *g = arena_alloc(sm->a, sizeof *g * (size_t)(p->nrules ? p->nrules : 1));
+	int n = 0;
 	for (int i = 0; i < p->nrules; i++) {
 		const Rule *r = &p->rules[i];
-		const PathObj *rp = ir_right_obj[r->right] == OBJ_PATH ? &r->path : NULL;
-		if (!rp || rp->glob == GLOB_NONE || rp->root == ROOT_WIN)
-			continue;
-		/* The text of the literal prefix: the first literal_prefix components. */
-		Str t = rp->text;
-		int comps = 0;
-		size_t k = rp->root == ROOT_ABS ? 1 : 0;
-		size_t end = k;
-		while (k <= t.n && comps < rp->literal_prefix) {
-			size_t j = k;
-			while (j < t.n && t.p[j] != '/')
-				j++;
-			comps++;
-			end = j;
-			k = j + 1;
-		}
-		Str prefix = { t.p, rp->root == ROOT_ABS && rp->literal_prefix == 0 ? 1 : end };
-		/* Rules are sorted by (right, object): binary search the literal one. */
-		int lo = 0, hi = p->nrules;
-		while (lo < hi) {
-			int m = (lo + hi) / 2;
-			const Rule *q = &p->rules[m];
-			int c = q->right != r->right ? (q->right < r->right ? -1 : 1) : str_cmp(q->obj, prefix);
-			if (c < 0)
-				lo = m + 1;
-			else
-				hi = m;
-		}
-		for (int m = lo; m < p->nrules && p->rules[m].right == r->right && str_eq(p->rules[m].obj, prefix); m++) {
-			const Rule *q = &p->rules[m];
-			if (q->effect == r->effect || q->path.glob != GLOB_NONE || (q->platforms & r->platforms) != r->platforms)
-				continue;
-			diag_at(sm->d, DIAG_WARNING, r->loc,
-				"'%s %s %s' never decides anything: '%s %s %s' is more specific for every path it matches "
-				"(equal literal prefix, and a literal beats a glob)",
-				r->effect == EFF_ALLOW ? "allow" : "deny", ir_right_name[r->right], cs(sm, r->obj),
-				q->effect == EFF_ALLOW ? "allow" : "deny", ir_right_name[q->right], cs(sm, q->obj));
-			diag_at(sm->d, DIAG_NOTE, q->loc, "write this one as %s** (then both are globs of equal prefix and deny wins the tie), or name the paths literally",
-				q->obj.n == 1 ? "/" : arena_printf(sm->a, "%.*s/", STRF(q->obj)).p);
-			break;
+		if (ir_right_obj[r->right] == OBJ_PATH && r->path.root != ROOT_WIN)
+			g[n++] = (Group){ lit_text(&r->path), r->right, i };
+	}
+	qsort(g, (size_t)n, sizeof *g, group_cmp);
+	for (int lo = 0, hi; lo < n; lo = hi) {
+		for (hi = lo + 1; hi < n && g[hi].right == g[lo].right && str_eq(g[hi].lit, g[lo].lit); hi++)
+			;
+		for (int a = lo; a < hi; a++) {
+			const Rule *r = &p->rules[g[a].idx];
+			for (int b = lo; b < hi; b++) {
+				const Rule *q = &p->rules[g[b].idx];
+				if (!shadows(q, r))
+					continue;
+				bool tie = eval_path_rank(&q->path) == eval_path_rank(&r->path);
+				diag_at(sm->d, DIAG_WARNING, r->loc,
+					"'%s %s %s' never decides anything: '%s %s %s' matches every path it matches and %s",
+					r->effect == EFF_ALLOW ? "allow" : "deny", ir_right_name[r->right], cs(sm, r->obj),
+					q->effect == EFF_ALLOW ? "allow" : "deny", ir_right_name[q->right], cs(sm, q->obj),
+					tie ? "is as specific (deny wins the tie)" : "is more specific (section 6)");
+				diag_at(sm->d, DIAG_NOTE, q->loc, "this rule decides instead");
+				break;
+			}
 		}
 	}
 }

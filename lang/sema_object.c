@@ -76,7 +76,7 @@ static bool win_path(Sema *sm, Str s, SrcLoc loc, PathObj *out)
 		buf_puts(&b, ":\\");
 		i = 3;
 	}
-	int ncomp = 0, lit = 0;
+	int ncomp = 0, lit = 0, nlit = 0, nss = 0;
 	uint8_t glob = GLOB_NONE;
 	bool in_lit = true;
 	PathIter it = ir_path_iter(s, i, '\\');
@@ -94,14 +94,19 @@ static bool win_path(Sema *sm, Str s, SrcLoc loc, PathObj *out)
 			in_lit = false;
 			uint8_t g = str_eqc(c, "**") ? GLOB_STARSTAR : GLOB_STAR;
 			glob = g > glob ? g : glob;
-		} else if (in_lit)
-			lit++;
+			nss += g == GLOB_STARSTAR;
+		} else {
+			nlit++;
+			lit += in_lit;
+		}
 	}
 	out->text = arena_strdup(sm->a, buf_as_str(&b));
 	buf_free(&b);
 	out->root = ROOT_WIN;
 	out->ncomp = (uint16_t)ncomp;
 	out->literal_prefix = (uint16_t)lit;
+	out->nlit = (uint16_t)nlit;
+	out->nstarstar = (uint16_t)nss;
 	out->glob = glob;
 	return true;
 }
@@ -209,7 +214,7 @@ bool obj_path_make(Sema *sm, Str raw, SrcLoc loc, uint8_t plat, bool is_query, P
 		comps[n++] = c;
 	}
 	Buf b = { 0 };
-	int lit = 0;
+	int lit = 0, nlit = 0, nss = 0;
 	bool in_lit = true;
 	uint8_t glob = GLOB_NONE;
 	for (int k = 0; k < n; k++) {
@@ -221,8 +226,11 @@ bool obj_path_make(Sema *sm, Str raw, SrcLoc loc, uint8_t plat, bool is_query, P
 			in_lit = false;
 			uint8_t g = ir_comp_starstar(comps[k]) ? GLOB_STARSTAR : GLOB_STAR;
 			glob = g > glob ? g : glob;
-		} else if (in_lit)
-			lit++;
+			nss += g == GLOB_STARSTAR;
+		} else {
+			nlit++;
+			lit += in_lit;
+		}
 	}
 	if (n == 0 && root == ROOT_ABS)
 		buf_putc(&b, '/');
@@ -232,6 +240,8 @@ bool obj_path_make(Sema *sm, Str raw, SrcLoc loc, uint8_t plat, bool is_query, P
 	out->root = root;
 	out->ncomp = (uint16_t)n;
 	out->literal_prefix = (uint16_t)lit;
+	out->nlit = (uint16_t)nlit;
+	out->nstarstar = (uint16_t)nss;
 	out->glob = glob;
 	out->esc = esc;
 	return true;

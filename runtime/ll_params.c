@@ -274,15 +274,19 @@ bool ll_pattern(const char *pattern, bool escaped, LlParamVal *vals, int nvals, 
 		i = j;
 	}
 	out->lit = out->n;
-	out->rank = 2;
+	int nlit = 0, nss = 0;
 	for (int i = 0; i < out->n; i++) {
 		if (out->c[i].glob && out->lit == out->n)
 			out->lit = i;
-		if (out->c[i].glob == 2)
-			out->rank = 0;
-		else if (out->c[i].glob == 1 && out->rank == 2)
-			out->rank = 1;
+		nlit += out->c[i].glob == 0;
+		nss += out->c[i].glob == 2;
 	}
+	/* Longer literal prefix; at equal prefix a glob beats the literal;
+	 * then more literal components, more components, fewer `**`. */
+	uint64_t lp = (uint64_t)(out->lit < 0x7fff ? out->lit : 0x7fff), g = out->lit < out->n;
+	uint64_t nl = (uint64_t)(nlit < 0x7fff ? nlit : 0x7fff), nc = (uint64_t)(out->n < 0xffff ? out->n : 0xffff);
+	uint64_t few = 0xffff - (uint64_t)(nss < 0xffff ? nss : 0xffff);
+	out->rank = (int64_t)(lp << 48 | g << 47 | nl << 32 | nc << 16 | few);
 	free(s.p);
 	free(from_pat.p);
 	return true;

@@ -14,7 +14,8 @@
  *
  * Specificity follows the language: a carve applies to an allow only when
  * it is at least as specific (longer literal prefix; at equal prefix a
- * literal beats `*` beats `**`; deny wins ties). Less specific denies do not
+ * glob beats the literal; between globs more literal components, more
+ * components, fewer `**`; deny wins ties). Less specific denies do not
  * touch a more specific allow (`allow` inside `deny`).
  *
  * Globs cannot be given to Landlock. An allow glob is expanded against the
@@ -271,7 +272,8 @@ static int pat_rel(const LlComp *d, int nd, char *const *p, int np)
 typedef struct Carve {
 	LlPat pat;       /* real (symlinks in the literal prefix resolved) or as written */
 	uint64_t access;
-	int lit, rank;   /* specificity of the pattern as written */
+	int lit;
+	int64_t rank;    /* specificity of the pattern as written */
 	int line;
 } Carve;
 
@@ -284,10 +286,8 @@ typedef struct Walk {
 	long symlinks_skipped;
 } Walk;
 
-static bool spec_ge(int lit_a, int rank_a, int lit_b, int rank_b)
-{
-	return lit_a > lit_b || (lit_a == lit_b && rank_a >= rank_b);
-}
+/* At least as specific: a deny wins a tie. */
+static bool spec_ge(int64_t rank_a, int64_t rank_b) { return rank_a >= rank_b; }
 
 /* isdir < 0: not known yet (the fast path did not stat): try the rights
  * as given and, when the kernel refuses directory rights on a file
@@ -446,7 +446,7 @@ static void allow_item(Walk *w, int fd, int isdir, const LlPat *pat, uint64_t ac
 	a.ds = rt_alloc(sizeof(int) * (size_t)(w->ncv + 1));
 	for (int i = 0; i < w->ncv; i++) {
 		Carve *c = &w->cv[i];
-		if (!(c->access & access) || !spec_ge(c->lit, c->rank, pat->lit, pat->rank))
+		if (!(c->access & access) || !spec_ge(c->rank, pat->rank))
 			continue;
 		int r = pat_rel(c->pat.c, c->pat.n, w->path.v, w->path.n);
 		if (r == REL_MATCH)

@@ -188,7 +188,7 @@ typedef struct LlPat {
 	LlComp *c;
 	int n;
 	int lit;      /* leading literal components */
-	int rank;     /* 2 literal, 1 '*', 0 '**': the language's tie-break */
+	int64_t rank; /* the language's specificity (LANGUAGE.md 6), larger wins; as ir/eval.c packs it */
 } LlPat;
 /* Substitutes params into pattern (their values are literal, never globs),
  * normalises lexically; false if it is not absolute afterwards. */

@@ -422,18 +422,19 @@ static bool allow_aliases_deny(const Policy *p, const Rule *r)
 }
 
 /* ACEs decide by depth (a nearer object's ACE first), then deny before
- * allow; the language decides by literal prefix, then literal before glob,
- * then deny. The one pair of emitted patterns where the two disagree is an
- * allow of `dir` with a deny of everything beneath it (dir and a trailing
- * double star) of the same right: both have the prefix `dir`, so the literal
- * allow decides beneath dir, while both ACEs sit on dir and the deny comes
- * first. */
-static bool allow_same_dir(const Policy *p, const Rule *r)
+ * allow; the language decides by literal prefix, then a glob before the
+ * literal, then deny. The one pair of emitted patterns where the two
+ * disagree is a deny of `dir` with an allow of everything beneath it (dir
+ * and a trailing double star) of the same right: both have the prefix
+ * `dir`, so the glob allow decides beneath dir, while both ACEs sit on dir
+ * and the deny comes first. (The other way round, the deny of everything
+ * beneath wins in both.) */
+static bool deny_same_dir(const Policy *p, const Rule *r)
 {
 	Str dir = { r->path.text.p, r->path.text.n - 3 };
 	for (int i = 0; i < p->nrules; i++) {
 		const Rule *o = &p->rules[i];
-		if (o->effect == EFF_ALLOW && o->right == r->right && concerns(o) && str_eq(o->path.text, dir) &&
+		if (o->effect == EFF_DENY && o->right == r->right && concerns(o) && str_eq(o->path.text, dir) &&
 		    path_shape(&o->path) == PS_PLAIN)
 			return true;
 	}
@@ -450,14 +451,14 @@ static Fidelity file_fidelity(const Policy *p, const Rule *r, Arena *a, Str *nt)
 			return note(a, nt, FID_STRICTER, "an ACL cannot express this glob: nothing is granted");
 		if (s == PS_BADNAME || s == PS_STREAM)
 			return note(a, nt, FID_STRICTER, "not a valid Windows file name: nothing is granted");
+		if (s == PS_BENEATH && deny_same_dir(p, r))
+			return note(a, nt, FID_STRICTER, "the language lets this allow decide beneath the directory a deny names; the deny's ACE on the directory still applies there");
 		if (allow_aliases_deny(p, r))
 			return note(a, nt, FID_WIDER, "Windows compares names without case (and drops trailing dots and spaces): this grants a path a deny protects under another spelling");
 		if (r->right == R_EXEC)
 			return note(a, nt, FID_WIDER, "AppContainer has no exec allowlist: the container may also run what Windows grants all application packages (System32)");
 		return note(a, nt, FID_EXACT, NULL);
 	}
-	if (s == PS_BENEATH && allow_same_dir(p, r))
-		return note(a, nt, FID_STRICTER, "the language lets the allow of the directory itself decide beneath it; the deny ACE still applies there");
 	if (s == PS_PLAIN || s == PS_BENEATH || s == PS_BADNAME)
 		return note(a, nt, FID_EXACT, NULL);
 	/* A glob or a stream name cannot be one deny ACE. */

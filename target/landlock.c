@@ -77,12 +77,29 @@ static bool may_contain(const PathObj *outer, const PathObj *inner)
 	return in.n >= o.n && memcmp(in.p, o.p, o.n) == 0 && (in.n == o.n || in.p[o.n] == '/');
 }
 
-static bool spec_ge(const PathObj *a, const PathObj *b)
+/* Does a `**` come before the pattern's last component? The runtime
+ * cuts such a carve there (ll_paths.c). */
+static bool ss_inside(const PathObj *po)
 {
-	static const int rank[] = { 2, 1, 0 };
-	return a->literal_prefix > b->literal_prefix ||
-	       (a->literal_prefix == b->literal_prefix && rank[a->glob] >= rank[b->glob]);
+	Str t = po->text;
+	for (size_t i = 0; i + 3 < t.n; i++)
+		if ((i == 0 || t.p[i - 1] == '/') && t.p[i] == '*' && t.p[i + 1] == '*' && t.p[i + 2] == '/')
+			return true;
+	return false;
 }
+
+/* The pattern up to its first `**` component, without the slash. */
+static Str ss_prefix(Arena *a, const PathObj *po)
+{
+	Str t = po->text;
+	size_t i = 0;
+	while (i + 2 < t.n && !((i == 0 || t.p[i - 1] == '/') && t.p[i] == '*' && t.p[i + 1] == '*' && t.p[i + 2] == '/'))
+		i++;
+	return arena_strdup(a, (Str){ t.p, i > 1 ? i - 1 : i });
+}
+
+/* At least as specific (the runtime's test too): a deny wins a tie. */
+static bool spec_ge(const PathObj *a, const PathObj *b) { return eval_path_rank(a) >= eval_path_rank(b); }
 
 /* A deny of the same right, at least as specific, that may lie inside r. */
 static const Rule *carve_inside(const Policy *p, const Rule *r)
@@ -254,6 +271,13 @@ Fidelity landlock_fidelity(const Policy *p, const Rule *r, Arena *a, Str *note)
 			const Rule *d = carve_inside(p, r);
 			if (r->path.glob) {
 				*note = STR("Landlock has no globs: expanded when the policy is applied; matches created later are denied");
+				return FID_STRICTER;
+			}
+			if (d && ss_inside(&d->path)) {
+				*note = arena_printf(a,
+						     "%.*s is carved out at apply time, cut at its `**` (the runtime does not walk "
+						     "whole trees): nothing beneath %.*s gets %s, existing files included",
+						     STRF(d->path.text), STRF(ss_prefix(a, &d->path)), ir_right_name[r->right]);
 				return FID_STRICTER;
 			}
 			if (d) {

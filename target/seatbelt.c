@@ -54,6 +54,7 @@
 #include "seatbelt.h"
 #include "../ir/eval.h"
 #include "../lib/esc.h"
+#include "../ir/eval.h"
 
 /* ---- SBPL operations ---- */
 
@@ -128,7 +129,6 @@ static Str join_lines(Sb *sb, Str a, Str b)
 	return arena_printf(sb->a, "%.*s\n%.*s", STRF(a), STRF(b));
 }
 
-static const int glob_rank[] = { 2, 1, 0 }; /* literal > `*` > `**`, as eval.c */
 
 /* The filters matching a path rule's object (and everything beneath it). */
 static Str path_filters(Sb *sb, const PathObj *po, int effect, bool symlink_too)
@@ -150,14 +150,18 @@ static Str path_filters(Sb *sb, const PathObj *po, int effect, bool symlink_too)
 	return f;
 }
 
-/* Specificity of a path: literal components (counting /private when added,
- * so that the key follows the path the kernel sees), then the glob rank. */
+/* Specificity of a path (eval_path_rank), counting /private when added so
+ * that the key follows the path the kernel sees: SBPL's last match wins,
+ * so atoms sorted by it put the rule the evaluator picks last. */
 static long path_key(const PathObj *po)
 {
-	int lp = po->literal_prefix;
-	if (po->root == ROOT_ABS && sb_needs_private(po->text))
-		lp++;
-	return (long)lp * 4 + glob_rank[po->glob];
+	PathObj k = *po;
+	if (po->root == ROOT_ABS && sb_needs_private(po->text)) {
+		k.literal_prefix++;
+		k.nlit++;
+		k.ncomp++;
+	}
+	return (long)eval_path_rank(&k);
 }
 
 /* ---- move-blocking ---- */

@@ -180,7 +180,10 @@ decide() { # policy, op words...: prints allow or deny
 
 # Fresh files for each operation that changes them.
 reset_fixture() {
-	rm -rf "$T/proj/new" "$T/proj/newdir" "$T/proj/d" "$T/outside/e" "$T/home/new" "$T/proj/.git/new" "$T/proj/.git/hooks/pre-commit"
+	rm -rf "$T/proj/new" "$T/proj/newdir" "$T/proj/d" "$T/outside/e" "$T/home/new" "$T/proj/.git/new" "$T/proj/.git/hooks/pre-commit" \
+		"$T/proj/.git/.env" "$T/proj/src/d"
+	echo E >"$T/proj/.env"
+	echo E >"$T/proj/src/.env"
 	echo a >"$T/proj/src/a"
 	echo b >"$T/proj/src/b"
 	echo c >"$T/proj/src/c"
