@@ -93,17 +93,21 @@ static Str regen_line(const Opts *o, const Selection *sel, Str source, Arena *a)
 {
 	Buf b = { 0 };
 	buf_puts(&b, "sbxc ");
-	if (source.n)
-		put_word(&b, source);
-	else
-		buf_puts(&b, o->pos[0]);
-	buf_printf(&b, " -t %s", sel->names);
-	if (!source.n && o->outdir)
-		buf_printf(&b, " -o %s", o->outdir);
-	if (o->arch)
-		buf_printf(&b, " --arch %s", o->arch);
-	for (int i = 0; i < o->ndefines; i++)
-		buf_printf(&b, " -D %s", o->defines[i]);
+	put_word(&b, source.n ? source : str_c(o->pos[0]));
+	buf_puts(&b, " -t ");
+	put_word(&b, str_c(sel->names));
+	if (!source.n && o->outdir) {
+		buf_puts(&b, " -o ");
+		put_word(&b, str_c(o->outdir));
+	}
+	if (o->arch) {
+		buf_puts(&b, " --arch ");
+		put_word(&b, str_c(o->arch));
+	}
+	for (int i = 0; i < o->ndefines; i++) {
+		buf_puts(&b, " -D ");
+		put_word(&b, str_c(o->defines[i]));
+	}
 	if (o->accept_wider)
 		buf_puts(&b, " --accept-wider");
 	Str s = arena_strdup(a, buf_as_str(&b));

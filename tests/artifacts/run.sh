@@ -123,6 +123,13 @@ hasnt spell/locations-not-spelled "$tmp/sp.ref/agent-tool.sb" ';; pol/'
 mkdir -p "$tmp/sp2/a b" && cp -r "$tmp/sp2/pol/." "$tmp/sp2/a b/"
 (cd "$tmp/sp2" && "$S" "a b/policy.sbx" -t macos -o o3 --no-cache) 2>/dev/null
 has spell/regen-quoted "$tmp/sp2/o3/agent-tool.sb" "^;; regenerate: sbxc '../a b/policy.sbx' -t macos$"
+# So is a -D value the shell would expand, and the command still reproduces the bytes.
+(cd "$tmp/sp2" && "$S" "a b/policy.sbx" -t macos -o o4 -D 'PROJECT=/tmp/x* y' --no-cache) 2>/dev/null
+has spell/regen-define-quoted "$tmp/sp2/o4/agent-tool.sb" "^;; regenerate: sbxc '../a b/policy.sbx' -t macos -D 'PROJECT=/tmp/x\* y'$"
+cp -r "$tmp/sp2/o4" "$tmp/sp2/o4.ref"
+cmd=$(sed -n 's/^;; regenerate: sbxc //p' "$tmp/sp2/o4/agent-tool.sb")
+(cd "$tmp/sp2/o4" && rm -f ./* && eval "\"\$S\" $cmd --no-cache") 2>/dev/null
+ok_if spell/regen-define-runs 'diff -r "$tmp/sp2/o4.ref" "$tmp/sp2/o4" >/dev/null'
 
 # ---------------------------------------------------------------- headers
 out=$tmp/a/deep/er/p/out
