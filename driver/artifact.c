@@ -233,26 +233,23 @@ static bool path_resolved(const char *path, char *out, size_t n)
 		snprintf(cur, sizeof cur, "/");
 	else if (!getcwd(cur, sizeof cur))
 		return false;
-	bool real = true;
 	const char *p = path;
-	while (*p) {
-		size_t len = strcspn(p, "/");
-		if (len == 0 || (len == 1 && p[0] == '.')) {
-		} else if (len == 2 && p[0] == '.' && p[1] == '.') {
+	for (size_t len; *p; p += len + (p[len] == '/')) {
+		len = strcspn(p, "/");
+		if (len == 0 || (len == 1 && p[0] == '.'))
+			continue;
+		if (len == 2 && p[0] == '.' && p[1] == '.') {
 			char *slash = strrchr(cur, '/');
-			slash[slash == cur] = 0;
-		} else {
-			size_t cl = strlen(cur);
-			if (cl + 1 + len >= sizeof cur)
-				return false;
-			snprintf(cur + cl, sizeof cur - cl, "%s%.*s", cl > 1 ? "/" : "", (int)len, p);
-			char r[PATH_MAX];
-			if (real && realpath(cur, r))
-				memcpy(cur, r, strlen(r) + 1);
-			else
-				real = false;
+			slash[slash == cur] = 0; /* cur has no symlinks left: the parent is lexical */
+			continue;
 		}
-		p += len + (p[len] == '/');
+		size_t cl = strlen(cur);
+		if (cl + 1 + len >= sizeof cur)
+			return false;
+		snprintf(cur + cl, sizeof cur - cl, "%s%.*s", cl > 1 ? "/" : "", (int)len, p);
+		char r[PATH_MAX];
+		if (realpath(cur, r)) /* fails from the first component not made yet */
+			memcpy(cur, r, strlen(r) + 1);
 	}
 	return (size_t)snprintf(out, n, "%s", cur) < n;
 }
