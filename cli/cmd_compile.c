@@ -44,18 +44,48 @@ static bool arches_parse(const char *list, Arches *a)
 	return a->n > 0;
 }
 
-/* The command as a user would retype it, for the artifacts' headers and
- * --check's advice. */
-static Str regen_line(const Opts *o, const Selection *sel, Arena *a)
+/* A word the shell reads back as itself, quoted when it would not. */
+static void put_word(Buf *b, Str w)
+{
+	bool plain = w.n > 0;
+	for (size_t i = 0; i < w.n; i++)
+		plain &= strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./,:=+@%-", w.p[i]) != NULL &&
+			 w.p[i] != 0;
+	if (plain) {
+		buf_str(b, w);
+		return;
+	}
+	buf_putc(b, '\'');
+	for (size_t i = 0; i < w.n; i++)
+		if (w.p[i] == '\'')
+			buf_puts(b, "'\\''");
+		else
+			buf_putc(b, w.p[i]);
+	buf_putc(b, '\'');
+}
+
+/* The command as written for headers (source names the policy as seen from
+ * the output directory, so it runs from there, without -o), or as the user
+ * typed it, for --check's advice (it runs from where they are). */
+static Str regen_line(const Opts *o, const Selection *sel, Str source, Arena *a)
 {
 	Buf b = { 0 };
-	buf_printf(&b, "sbxc %s -t %s", o->pos[0], sel->names);
-	if (o->outdir)
-		buf_printf(&b, " -o %s", o->outdir);
-	if (o->arch)
-		buf_printf(&b, " --arch %s", o->arch);
-	for (int i = 0; i < o->ndefines; i++)
-		buf_printf(&b, " -D %s", o->defines[i]);
+	buf_puts(&b, "sbxc ");
+	put_word(&b, source.n ? source : str_c(o->pos[0]));
+	buf_puts(&b, " -t ");
+	put_word(&b, str_c(sel->names));
+	if (!source.n && o->outdir) {
+		buf_puts(&b, " -o ");
+		put_word(&b, str_c(o->outdir));
+	}
+	if (o->arch) {
+		buf_puts(&b, " --arch ");
+		put_word(&b, str_c(o->arch));
+	}
+	for (int i = 0; i < o->ndefines; i++) {
+		buf_puts(&b, " -D ");
+		put_word(&b, str_c(o->defines[i]));
+	}
 	if (o->accept_wider)
 		buf_puts(&b, " --accept-wider");
 	Str s = arena_strdup(a, buf_as_str(&b));
@@ -63,13 +93,20 @@ static Str regen_line(const Opts *o, const Selection *sel, Arena *a)
 	return s;
 }
 
+/* What the headers say, the same for every spelling of the command line. */
+typedef struct Header {
+	Str source; /* the policy, relative to the output directory */
+	Str regen;  /* runnable from the output directory */
+	Str typed;  /* the command as typed, for --check's advice */
+} Header;
+
 /* The key of one compilation: everything the artifacts' bytes depend on
  * that is known before parsing. The policy's own files are covered by the
  * main file's hash here and by the entry's dependency list (every file the
  * compilation read, re-hashed on a hit); the standard library by its
  * digest; the backends by the output-format version and the compiler's
  * identity. */
-static bool compile_key(CacheKey *k, const Opts *o, const Selection *sel, const Arches *ar, Str regen, const Compile *c)
+static bool compile_key(CacheKey *k, const Opts *o, const Selection *sel, const Arches *ar, const Header *h, const Compile *c)
 {
 	uint64_t mainh;
 	if (!cache_hash_file(o->pos[0], c->max_file_size, &mainh))
@@ -88,8 +125,8 @@ static bool compile_key(CacheKey *k, const Opts *o, const Selection *sel, const 
 	cache_key_addu(k, "accept-wider", o->accept_wider);
 	for (int i = 0; i < o->ndefines; i++)
 		cache_key_addc(k, "define", o->defines[i]);
-	cache_key_addc(k, "source", o->pos[0]);
-	cache_key_add(k, "regenerate", regen);
+	cache_key_add(k, "source", h->source);
+	cache_key_add(k, "regenerate", h->regen);
 	cache_key_addu(k, "max-file-size", c->max_file_size);
 	cache_key_addu(k, "max-rules", (uint64_t)c->max_rules);
 	char hex[17];
@@ -118,7 +155,7 @@ static void explain_cache_line(const Opts *o, const char *what, const Buf *why, 
 }
 
 /* Before any parsing: the key needs only the inputs' bytes. */
-static void cache_open(Cache *k, const Opts *o, const Selection *sel, const Arches *ar, Str regen, const Compile *c)
+static void cache_open(Cache *k, const Opts *o, const Selection *sel, const Arches *ar, const Header *h, const Compile *c)
 {
 	memset(k, 0, sizeof *k);
 	bool wanted = o->targets && !o->dump_ir;
@@ -127,7 +164,7 @@ static void cache_open(Cache *k, const Opts *o, const Selection *sel, const Arch
 		buf_puts(&k->why, o->no_cache ? "disabled by --no-cache" : "no cache directory (set XDG_CACHE_HOME or HOME)");
 		explain_cache_line(o, "off", &k->why, NULL);
 	}
-	if (k->on && !compile_key(&k->key, o, sel, ar, regen, c))
+	if (k->on && !compile_key(&k->key, o, sel, ar, h, c))
 		k->on = false; /* the policy cannot be read: the compile says so */
 }
 
@@ -152,7 +189,10 @@ static int cache_replay(Cache *k, const Opts *o, const char *dir, Str regen, Com
 	if (!k->on)
 		return -1;
 	CacheEntry e;
-	CacheResult res = cache_get(k->root, &k->key, &e, &k->why);
+	const char *slash = strrchr(o->pos[0], '/');
+	char base[4096];
+	snprintf(base, sizeof base, "%.*s", slash ? (int)(slash - o->pos[0] + (slash == o->pos[0])) : 1, slash ? o->pos[0] : ".");
+	CacheResult res = cache_get(k->root, &k->key, base, &e, &k->why);
 	explain_cache_line(o, cache_result_name[res], &k->why, &k->key);
 	if (res != CACHE_HIT)
 		return -1;
@@ -182,7 +222,7 @@ static void cache_store(Cache *k, const Opts *o, const Compile *c)
 	const Policy *p = c->policy;
 	CacheDep *deps = calloc((size_t)p->nfiles + 1, sizeof *deps);
 	for (int i = 0; deps && i < p->nfiles; i++)
-		deps[i] = (CacheDep){ p->files[i].name, p->files[i].hash };
+		deps[i] = (CacheDep){ p->files[i].id, p->files[i].hash };
 	char ih[33], sh[33];
 	ir_digest_hex(p->input_digest, ih);
 	ir_digest_hex(p->digest, sh);
@@ -199,7 +239,7 @@ static void cache_store(Cache *k, const Opts *o, const Compile *c)
 }
 
 /* Load, print the IR if asked, emit. -1 to go on to the artifacts. */
-static int build(Compile *c, const Opts *o, const Selection *sel, const Arches *ar, Str regen)
+static int build(Compile *c, const Opts *o, const Selection *sel, const Arches *ar, const Header *h)
 {
 	if (!compile_load(c, o->pos[0], o->defines, o->ndefines))
 		return EXIT_POLICY;
@@ -215,8 +255,8 @@ static int build(Compile *c, const Opts *o, const Selection *sel, const Arches *
 		.arches = (const char *const *)ar->v,
 		.narches = ar->n,
 		.accept_wider = o->accept_wider,
-		.source = str_c(o->pos[0]),
-		.regen = regen,
+		.source = h->source,
+		.regen = h->regen,
 	};
 	return compile_emit(c, sel->v, sel->n, &eo) ? -1 : EXIT_POLICY;
 }
@@ -254,13 +294,16 @@ int cmd_compile(const Opts *o)
 	compile_init(&c);
 	limits_from_env(&c);
 	const char *dir = o->outdir ? o->outdir : ".";
-	Str regen = regen_line(o, &sel, &c.arena);
+	Header h;
+	h.source = artifact_relative(&c.arena, o->pos[0], dir);
+	h.regen = regen_line(o, &sel, h.source, &c.arena);
+	h.typed = regen_line(o, &sel, (Str){ 0, 0 }, &c.arena);
 	Cache cache;
-	cache_open(&cache, o, &sel, &ar, regen, &c);
-	int status = cache_replay(&cache, o, dir, regen, &c);
-	if (status < 0 && (status = build(&c, o, &sel, &ar, regen)) < 0) {
+	cache_open(&cache, o, &sel, &ar, &h, &c);
+	int status = cache_replay(&cache, o, dir, h.typed, &c);
+	if (status < 0 && (status = build(&c, o, &sel, &ar, &h)) < 0) {
 		cache_store(&cache, o, &c);
-		status = deliver(o, &c.out, dir, regen, &c);
+		status = deliver(o, &c.out, dir, h.typed, &c);
 	}
 	cache_close(&cache);
 	return finish(&c, status);

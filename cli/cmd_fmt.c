@@ -22,7 +22,7 @@ static int fmt_one(const char *path, bool write)
 		compile_free(&c);
 		return EXIT_POLICY;
 	}
-	SrcFile sf = { str_c(path), arena_strdup(&c.arena, buf_as_str(&src)), 0 };
+	SrcFile sf = { .name = str_c(path), .text = arena_strdup(&c.arena, buf_as_str(&src)) };
 	buf_free(&src);
 	c.diags.files = &sf;
 	c.diags.nfiles = 1;

@@ -106,13 +106,16 @@ int cmd_run(int argc, char **argv)
 	int nsel = 0;
 	while (sel[nsel])
 		nsel++;
+	/* The directory is named by the input digest, which every spelling of
+	 * the policy's path shares: so must the bytes (only the file's name). */
+	Str id = c.policy->files[0].id;
 	Buf regen = { 0 };
-	buf_printf(&regen, "sbxc run %s", policy);
+	buf_printf(&regen, "sbxc run %.*s", STRF(id));
 	EmitOpts eo = {
 		.arches = arches,
 		.narches = 1,
 		.accept_wider = ra.accept_wider,
-		.source = str_c(policy),
+		.source = id,
 		.regen = arena_strdup(&c.arena, buf_as_str(&regen)),
 	};
 	buf_free(&regen);

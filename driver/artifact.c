@@ -24,6 +24,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -221,4 +222,67 @@ bool artifact_write_all(const Output *out, const char *dir, Diags *d)
 	if (!ok && d->nerrors == 0)
 		diag_plain(d, DIAG_ERROR, "out of memory writing artifacts");
 	return ok;
+}
+
+/* The absolute path without symlinks: each existing component resolved by
+ * realpath, the rest (an output directory not made yet) lexically. */
+static bool path_resolved(const char *path, char *out, size_t n)
+{
+	char cur[PATH_MAX];
+	if (path[0] == '/')
+		snprintf(cur, sizeof cur, "/");
+	else if (!getcwd(cur, sizeof cur))
+		return false;
+	const char *p = path;
+	for (size_t len; *p; p += len + (p[len] == '/')) {
+		len = strcspn(p, "/");
+		if (len == 0 || (len == 1 && p[0] == '.'))
+			continue;
+		if (len == 2 && p[0] == '.' && p[1] == '.') {
+			char *slash = strrchr(cur, '/');
+			slash[slash == cur] = 0; /* cur has no symlinks left: the parent is lexical */
+			continue;
+		}
+		size_t cl = strlen(cur);
+		if (cl + 1 + len >= sizeof cur)
+			return false;
+		snprintf(cur + cl, sizeof cur - cl, "%s%.*s", cl > 1 ? "/" : "", (int)len, p);
+		char r[PATH_MAX];
+		if (realpath(cur, r)) /* fails from the first component not made yet */
+			memcpy(cur, r, strlen(r) + 1);
+	}
+	return (size_t)snprintf(out, n, "%s", cur) < n;
+}
+
+/* Splits an absolute path in place into its components. */
+static int path_split(char *p, char **v, int max)
+{
+	int n = 0;
+	for (char *save, *t = strtok_r(p, "/", &save); t && n < max; t = strtok_r(NULL, "/", &save))
+		v[n++] = t;
+	return n;
+}
+
+Str artifact_relative(Arena *a, const char *file, const char *dir)
+{
+	const char *slash = strrchr(file, '/');
+	const char *base = slash ? slash + 1 : file;
+	char fdir[PATH_MAX], odir[PATH_MAX];
+	char *fd = slash ? arena_cstr(a, (Str){ file, slash == file ? 1 : (size_t)(slash - file) }) : ".";
+	if (!path_resolved(fd, fdir, sizeof fdir) || !path_resolved(dir, odir, sizeof odir))
+		return str_c(file); /* no better name: the spelling is all there is */
+	char *fv[PATH_MAX / 2], *ov[PATH_MAX / 2];
+	int fn = path_split(fdir, fv, (int)ARRAY_LEN(fv)), on = path_split(odir, ov, (int)ARRAY_LEN(ov));
+	int k = 0;
+	while (k < fn && k < on && !strcmp(fv[k], ov[k]))
+		k++;
+	Buf b = { 0 };
+	for (int i = k; i < on; i++)
+		buf_puts(&b, "../");
+	for (int i = k; i < fn; i++)
+		buf_printf(&b, "%s/", fv[i]);
+	buf_puts(&b, base);
+	Str s = arena_strdup(a, buf_as_str(&b));
+	buf_free(&b);
+	return s;
 }

@@ -224,7 +224,7 @@ bool cache_hash_file(const char *path, size_t limit, uint64_t *hash)
 	return ok;
 }
 
-static bool dep_current(Str name, uint64_t hash)
+static bool dep_current(const char *base, Str name, uint64_t hash)
 {
 	if (name.n > 4 && !memcmp(name.p, "std/", 4)) {
 		for (int i = 0; std_files[i].name; i++)
@@ -232,16 +232,15 @@ static bool dep_current(Str name, uint64_t hash)
 			    XXH3_64bits(std_files[i].text, std_files[i].len) == hash)
 				return true;
 	}
-	char path[4096];
-	if (name.n >= sizeof path)
+	char path[8192];
+	bool rel = name.n && name.p[0] != '/' && base && base[0];
+	if ((size_t)snprintf(path, sizeof path, "%s%s%.*s", rel ? base : "", rel ? "/" : "", STRF(name)) >= sizeof path)
 		return false;
-	memcpy(path, name.p, name.n);
-	path[name.n] = 0;
 	uint64_t h;
 	return cache_hash_file(path, SIZE_MAX, &h) && h == hash;
 }
 
-CacheResult cache_get(const char *root, const CacheKey *k, CacheEntry *e, Buf *why)
+CacheResult cache_get(const char *root, const CacheKey *k, const char *policy_dir, CacheEntry *e, Buf *why)
 {
 	memset(e, 0, sizeof *e);
 	if (!root) {
@@ -303,7 +302,7 @@ CacheResult cache_get(const char *root, const CacheKey *k, CacheEntry *e, Buf *w
 		get_lit(&c, " ");
 		Str dn = get_bytes(&c, nlen);
 		get_lit(&c, "\n");
-		if (!c.bad && !dep_current(dn, dh)) {
+		if (!c.bad && !dep_current(policy_dir, dn, dh)) {
 			why_set(why, "input '%.*s' changed since entry %s was made", STRF(dn), path);
 			cache_entry_free(e);
 			return CACHE_STALE;

@@ -14,7 +14,7 @@
  *   CacheKey k; cache_key_begin(&k, "compile");
  *   cache_key_add(&k, "target", str_c("landlock")); ...; cache_key_end(&k);
  *   CacheEntry e;
- *   if (cache_get(root, &k, &e, &why) == CACHE_HIT) { use e.art[i]; cache_entry_free(&e); }
+ *   if (cache_get(root, &k, base, &e, &why) == CACHE_HIT) { use e.art[i]; cache_entry_free(&e); }
  *   else { compile; cache_put(root, &k, deps, ndeps, diags_text, &out, &why); }
  *
  * `sbxc run` (cli/cmd_run.c) can use the same calls with its own kind
@@ -42,7 +42,7 @@ typedef struct CacheKey {
  * "std/NAME" that is an embedded standard library file is checked
  * against the embedded bytes. */
 typedef struct CacheDep {
-	Str name;      /* as the compiler opened it (relative to the working directory, or absolute) */
+	Str name;      /* the file's id (ir.h SrcFile): relative to the main policy's directory, or absolute */
 	uint64_t hash; /* XXH3-64 of its bytes */
 } CacheDep;
 
@@ -91,8 +91,10 @@ void cache_stdlib_digest(char out[33]);
  * regular file, or larger than limit. */
 bool cache_hash_file(const char *path, size_t limit, uint64_t *hash);
 
-/* why (may be NULL) gets one line saying what happened. */
-CacheResult cache_get(const char *root, const CacheKey *k, CacheEntry *e, Buf *why);
+/* why (may be NULL) gets one line saying what happened. base is the main
+ * policy's directory, where relative dependency names are looked up: the
+ * same entry serves every working directory. */
+CacheResult cache_get(const char *root, const CacheKey *k, const char *base, CacheEntry *e, Buf *why);
 void cache_entry_free(CacheEntry *e);
 bool cache_put(const char *root, const CacheKey *k, const CacheDep *deps, int ndeps, Str info, Str note,
 	       const Output *out, Buf *why);

@@ -19,7 +19,7 @@ typedef struct EmitOpts {
 	const char *const *arches; /* seccomp arches, sorted, deduplicated */
 	int narches;
 	bool accept_wider;         /* --accept-wider: wider rules are emitted with a warning */
-	Str source;                /* policy path as given, for headers */
+	Str source;                /* the policy as seen from the artifacts, for headers */
 	Str regen;                 /* regenerate command, for headers */
 } EmitOpts;
 
@@ -51,6 +51,10 @@ bool artifact_write_all(const Output *out, const char *dir, Diags *d);
 /* Does the file at path (not followed if a symlink) hold exactly b's bytes?
  * On an open failure *err (if given) is its errno. */
 bool artifact_same(const char *path, const Buf *b, int *err);
+/* The path of file as seen from dir (which need not exist yet), resolved
+ * through symlinks and the working directory, so that every spelling of
+ * the same two places gives the same answer; file's own name is kept. */
+Str artifact_relative(Arena *a, const char *file, const char *dir);
 /* mkdir -p with mode for what it creates. */
 bool artifact_mkdirs(const char *dir, unsigned mode);
 

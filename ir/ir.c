@@ -464,7 +464,7 @@ void ir_canonicalise(Arena *a, Policy *p)
 		FEED(p->nevers[i].op.text.p, p->nevers[i].op.text.n);
 	for (int i = 0; i < p->nfiles; i++) {
 		p->files[i].hash = XXH3_64bits(p->files[i].text.p, p->files[i].text.n);
-		FEED(p->files[i].name.p, p->files[i].name.n);
+		FEED(p->files[i].id.p, p->files[i].id.n);
 		XXH3_128bits_update(st, &p->files[i].hash, sizeof p->files[i].hash);
 	}
 #undef FEED

@@ -224,9 +224,12 @@ typedef struct Never {
 } Never;
 
 typedef struct SrcFile {
-	Str name;      /* as shown in messages: relative to the main policy's dir, or "std/NAME" */
+	Str name;      /* as shown in messages: the path the compiler opened (as the command line and the uses spelled it), or "std/NAME" */
 	Str text;      /* the file's bytes */
 	uint64_t hash; /* XXH3-64 of the bytes */
+	Str id;        /* relative to the main policy's directory (an absolute `use` as written, "std/NAME"):
+	                * what artifacts, the input digest and the cache see, so that they do not
+	                * depend on the working directory or the command line's spelling */
 } SrcFile;
 
 typedef struct Policy {

@@ -8,7 +8,9 @@
  * statements in sm->flat, each with the platforms its block gives it and
  * the file it came from. A file's identity is its real path, so two
  * spellings of one file are one file; the names in messages are the paths
- * as the uses wrote them, tidied.
+ * as the uses wrote them, tidied. Each file's id is the same path relative
+ * to the main policy's directory, composed from the uses alone, so that
+ * artifacts and digests name it the same from any working directory.
  */
 #include <errno.h>
 #include <limits.h>
@@ -20,7 +22,7 @@
 #include "parse.h"
 #include "grammar.h"
 
-static bool load_text(Sema *sm, Str name, Str key, Str text, SrcLoc from);
+static bool load_text(Sema *sm, Str name, Str id, Str key, Str text, SrcLoc from);
 static bool load_walk(Sema *sm, const StmtList *l, uint8_t plat, uint16_t file, bool in_on);
 
 static int load_find_key(Sema *sm, Str key)
@@ -80,7 +82,7 @@ static bool load_fail(Sema *sm, SrcLoc from, bool is_main, Str msg)
 	return false;
 }
 
-static bool load_path(Sema *sm, Str path, SrcLoc from, bool is_main)
+static bool load_path(Sema *sm, Str path, Str id, SrcLoc from, bool is_main)
 {
 	char *cpath = arena_cstr(sm->a, path);
 	const char *verb = is_main ? "read" : "use";
@@ -91,7 +93,7 @@ static bool load_path(Sema *sm, Str path, SrcLoc from, bool is_main)
 	}
 	Str key = arena_strdup(sm->a, str_c(real));
 	if (load_find_key(sm, key) >= 0)
-		return load_text(sm, path, key, (Str){ 0, 0 }, from);
+		return load_text(sm, path, id, key, (Str){ 0, 0 }, from);
 	Buf b = { 0 };
 	int e = read_file(cpath, sm->o->max_file_size, &b);
 	if (e) {
@@ -103,7 +105,7 @@ static bool load_path(Sema *sm, Str path, SrcLoc from, bool is_main)
 	}
 	Str text = arena_strdup(sm->a, buf_as_str(&b));
 	buf_free(&b);
-	return load_text(sm, path, key, text, from);
+	return load_text(sm, path, id, key, text, from);
 }
 
 bool load_std(Sema *sm, Str name, SrcLoc from)
@@ -111,7 +113,7 @@ bool load_std(Sema *sm, Str name, SrcLoc from)
 	for (const StdFile *f = std_files; f->name; f++) {
 		if (str_eqc(name, f->name)) {
 			Str disp = arena_printf(sm->a, "std/%s", f->name);
-			return load_text(sm, disp, disp, (Str){ f->text, f->len }, from);
+			return load_text(sm, disp, disp, disp, (Str){ f->text, f->len }, from);
 		}
 	}
 	const char *names[64];
@@ -126,7 +128,7 @@ bool load_std(Sema *sm, Str name, SrcLoc from)
 	return false;
 }
 
-static bool load_text(Sema *sm, Str name, Str key, Str text, SrcLoc from)
+static bool load_text(Sema *sm, Str name, Str id, Str key, Str text, SrcLoc from)
 {
 	int idx = load_find_key(sm, key);
 	if (idx >= 0) {
@@ -154,6 +156,7 @@ static bool load_text(Sema *sm, Str name, Str key, Str text, SrcLoc from)
 	idx = sm->nfiles;
 	SrcFile *f = VEC_PUSH(sm->a, sm->files, sm->nfiles, sm->capfiles);
 	f->name = arena_strdup(sm->a, name);
+	f->id = arena_strdup(sm->a, id);
 	f->text = text;
 	int kn = idx;
 	*VEC_PUSH(sm->a, sm->keys, kn, sm->capkeys) = key;
@@ -213,7 +216,7 @@ static bool load_walk(Sema *sm, const StmtList *l, uint8_t plat, uint16_t file, 
 					break;
 				}
 				Str from = sm->files[file].name;
-				Str path = rel;
+				Str path = rel, id = load_tidy_path(sm, rel);
 				if (rel.p[0] != '/') {
 					if (str_has_prefix(from, "std/")) {
 						ERR(sm, t.loc, "a standard library fragment may only use std/ fragments");
@@ -222,8 +225,10 @@ static bool load_walk(Sema *sm, const StmtList *l, uint8_t plat, uint16_t file, 
 					}
 					Str dir = load_dir_of(sm, from);
 					path = load_tidy_path(sm, arena_printf(sm->a, "%.*s%.*s", STRF(dir), STRF(rel)));
+					Str idir = load_dir_of(sm, sm->files[file].id);
+					id = load_tidy_path(sm, arena_printf(sm->a, "%.*s%.*s", STRF(idir), STRF(rel)));
 				}
-				ok &= load_path(sm, path, t.loc, false);
+				ok &= load_path(sm, path, id, t.loc, false);
 			}
 			break;
 		}
@@ -266,7 +271,10 @@ static bool load_walk(Sema *sm, const StmtList *l, uint8_t plat, uint16_t file, 
 
 bool load_main(Sema *sm, const char *path, const Str *text)
 {
+	/* The main file is its own directory's file: only its name is kept. */
+	const char *base = strrchr(path, '/');
+	Str id = str_c(base ? base + 1 : path);
 	if (text)
-		return load_text(sm, str_c(path), str_c(path), arena_strdup(sm->a, *text), (SrcLoc){ 0, 0, 0 });
-	return load_path(sm, str_c(path), (SrcLoc){ 0, 0, 0 }, true);
+		return load_text(sm, str_c(path), id, str_c(path), arena_strdup(sm->a, *text), (SrcLoc){ 0, 0, 0 });
+	return load_path(sm, str_c(path), id, (SrcLoc){ 0, 0, 0 }, true);
 }

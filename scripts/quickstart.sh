@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-ninja build/sbxc
+ninja   # sbxc, sbx-exec and (with mingw) the Windows launcher
 build/sbxc check examples/cargo-build-script.sbx
 build/sbxc examples/cargo-build-script.sbx -t all -o quickstart-out
 ls -l quickstart-out

@@ -540,7 +540,7 @@ Str ac_rule_text(Arena *a, const Rule *r)
 
 static Str rule_from(Arena *a, const Policy *p, const Rule *r)
 {
-	Str f = r->loc.file < p->nfiles ? p->files[r->loc.file].name : STR("?");
+	Str f = r->loc.file < p->nfiles ? p->files[r->loc.file].id : STR("?");
 	return arena_printf(a, "%.*s:%u", STRF(f), (unsigned)r->loc.line);
 }
 

@@ -489,7 +489,7 @@ static void put_where(Sb *sb, Buf *b, const Atom *a)
 			buf_puts(b, ", ...");
 			break;
 		}
-		Str file = r->loc.file < sb->p->nfiles ? sb->p->files[r->loc.file].name : STR("?");
+		Str file = r->loc.file < sb->p->nfiles ? sb->p->files[r->loc.file].id : STR("?");
 		buf_puts(b, shown ? ", " : " ");
 		esc_put(b, file, ESC_COMMENT);
 		buf_printf(b, ":%u", (unsigned)r->loc.line);
@@ -520,7 +520,7 @@ static void put_message(Sb *sb, Buf *b, const Atom *first, int count)
 			if (prev && prev->loc.file == r->loc.file && prev->loc.line == r->loc.line)
 				continue;
 			prev = r;
-			Str file = r->loc.file < sb->p->nfiles ? sb->p->files[r->loc.file].name : STR("?");
+			Str file = r->loc.file < sb->p->nfiles ? sb->p->files[r->loc.file].id : STR("?");
 			if (shown == 3) {
 				buf_puts(&m, " ...");
 				shown++;

@@ -39,8 +39,8 @@ typedef struct EmitCtx {
 	Output *out;
 	const char *const *arches; /* seccomp: libseccomp arch names ("x86_64", "aarch64"), sorted */
 	int narches;
-	Str source;            /* the policy's path as given on the command line, for headers */
-	Str regen;             /* the command that regenerates the artifacts, for headers */
+	Str source;            /* the policy relative to the artifacts' directory, for headers */
+	Str regen;             /* the command that regenerates them, run from that directory */
 	/* landlock: the seccomp manifest that completes its artifact, its name
 	 * (empty when the seccomp backend made none) and XXH3-64; the driver
 	 * sets them, so no backend runs another. */
