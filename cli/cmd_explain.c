@@ -23,7 +23,10 @@ static void text_rule(FILE *f, const Policy *p, const Rule *r)
 		ir_put_object(&b, r);
 	}
 	if (r->loc.line == 0)
-		fprintf(f, "the derived filter (the policy has no syscall rules; LANGUAGE.md 5.4): %.*s", (int)b.n, b.p);
+		fprintf(f, "%s: %.*s",
+			p->has_syscall_rules ? "the escape denials every filter adds to the syscall rules"
+					     : "the derived filter (the policy has no syscall rules; LANGUAGE.md 5.4)",
+			(int)b.n, b.p);
 	else
 		fprintf(f, "%.*s:%u: %.*s", STRF(p->files[r->loc.file].name), r->loc.line, (int)b.n, b.p);
 	if (r->platforms != PLAT_ALL)

@@ -12,6 +12,13 @@
  *     protocol 0 or the plain protocol, so MPTCP and SCTP, which Landlock's
  *     TCP rules do not see, are refused; a NETLINK_ROUTE socket with either,
  *     for getaddrinfo). `allow net` lifts all of it.
+ *   - socketpair without `allow net` or a unix rule: only AF_UNIX stream
+ *     and seqpacket pairs, which are connected to each other and can name
+ *     no other socket; a datagram pair can sendto any named or abstract
+ *     socket (also under ABI 5, where the abstract scope is missing).
+ *   - listen without `allow net` or a bind rule: listen() on an unbound
+ *     socket binds an ephemeral port (or an abstract unix name) without
+ *     bind(2), which is all Landlock checks.
  *   - sends with MSG_FASTOPEN unless `allow net`: a TCP Fast Open send
  *     connects without the connect hook Landlock checks.
  *   - process creation without `allow fork`: clone must carry CLONE_THREAD;
@@ -22,6 +29,12 @@
  *   - ptrace and its relatives unless some rule allows ptrace.
  *   - scmp_always_denied: calls no sandboxed program needs, each with the
  *     reason it is refused (docs/seccomp.md repeats the table).
+ *   - escapes (also added to a policy's own syscall rules, as conditional
+ *     denies, which beat every allow: LANGUAGE.md 6): ioctl TIOCSTI and
+ *     TIOCLINUX, which push input into the terminal the sandbox inherited
+ *     (a new session does not stop root), and mknod/mknodat of character
+ *     and block devices, which would reopen a device under a path the
+ *     policy lets the program write.
  *
  * Every derived deny fails with the policy's default action.
  */
@@ -100,7 +113,8 @@ static const char *const ptrace_calls[] = {
 
 enum {
 	AF_UNIX_ = 1, AF_INET_ = 2, AF_INET6_ = 10, AF_NETLINK_ = 16,
-	SOCK_STREAM_ = 1, SOCK_DGRAM_ = 2, SOCK_TYPE_MASK_ = 0xf,
+	SOCK_STREAM_ = 1, SOCK_DGRAM_ = 2, SOCK_SEQPACKET_ = 5, SOCK_TYPE_MASK_ = 0xf,
+	S_IFDEV_MASK_ = 0xb000, S_IFCHR_ = 0x2000,
 	IPPROTO_TCP_ = 6, IPPROTO_UDP_ = 17,
 	ENOSYS_ = 38,
 };
@@ -150,6 +164,8 @@ static ScmpNeeds needs_of(const Policy *p)
 		case R_BIND:
 			if (!allow)
 				break;
+			if (r->right == R_BIND)
+				n.bind = true;
 			if (r->net.proto == PROTO_TCP)
 				n.tcp = true;
 			else if (r->net.proto == PROTO_UDP)
@@ -215,6 +231,29 @@ static void deny(Gen *g, const char *name) { add(g, name, EFF_DENY, act_deny, 0,
 
 #define EQ(i, v) { (i), CMP_EQ, ~0ull, (v), 0 }
 #define MASKED(i, m, v) { (i), CMP_EQ, (m), (v), 0 }
+#define EQ32(i, v) { (i), CMP_EQ, 0xffffffffull, (v), 32 }
+#define MASKED32(i, m, v) { (i), CMP_EQ, (m), (v), 32 }
+
+/* The kernel reads ioctl's request as an unsigned int: compared on 32
+ * bits, so junk in the high half cannot slip past. TIOCSTI and TIOCLINUX
+ * are 0x5412 and 0x541C everywhere but mips (0x5472 and 0x5483,
+ * arch/mips/include/uapi/asm/ioctls.h); every filter denies all four, so
+ * that the evaluator's one answer holds on every arch (the other arch's
+ * numbers name no ioctl there). mknod's mode: S_IFCHR (0x2000) and
+ * S_IFBLK (0x6000) are the only file types with 0x2000 set and 0x9000
+ * clear, so one masked test catches both and no other type. */
+static void deny_escapes(Gen *g)
+{
+	static const uint64_t req[] = { 0x5412, 0x541C, 0x5472, 0x5483 };
+	for (size_t i = 0; i < ARRAY_LEN(req); i++) {
+		ArgCmp c[1] = { EQ32(1, req[i]) };
+		add(g, "ioctl", EFF_DENY, act_deny, 1, c);
+	}
+	ArgCmp c1[1] = { MASKED32(1, S_IFDEV_MASK_, S_IFCHR_) };
+	ArgCmp c2[1] = { MASKED32(2, S_IFDEV_MASK_, S_IFCHR_) };
+	add(g, "mknod", EFF_DENY, act_deny, 1, c1);
+	add(g, "mknodat", EFF_DENY, act_deny, 1, c2);
+}
 
 static void allow_socket(Gen *g, uint64_t family, uint64_t type, uint64_t proto)
 {
@@ -252,6 +291,15 @@ static void derive(Gen *g, const Policy *p, const ScmpArch *arch)
 		add(g, "sendto", EFF_DENY, act_deny, 1, fo3);
 		add(g, "sendmsg", EFF_DENY, act_deny, 1, fo2);
 		add(g, "sendmmsg", EFF_DENY, act_deny, 1, fo3);
+		if (!n.unix_) {
+			deny(g, "socketpair");
+			ArgCmp st[2] = { EQ32(0, AF_UNIX_), MASKED32(1, SOCK_TYPE_MASK_, SOCK_STREAM_) };
+			ArgCmp sp[2] = { EQ32(0, AF_UNIX_), MASKED32(1, SOCK_TYPE_MASK_, SOCK_SEQPACKET_) };
+			add(g, "socketpair", EFF_ALLOW, act_allow, 2, st);
+			add(g, "socketpair", EFF_ALLOW, act_allow, 2, sp);
+		}
+		if (!n.bind)
+			deny(g, "listen");
 	}
 	/* s390 passes clone's stack first (CLONE_BACKWARDS2). */
 	uint8_t flags_arg = !strncmp(arch->name, "s390", 4) ? 1 : 0;
@@ -277,6 +325,7 @@ static void derive(Gen *g, const Policy *p, const ScmpArch *arch)
 			deny(g, ptrace_calls[i]);
 	for (int i = 0; i < scmp_nalways_denied; i++)
 		deny(g, scmp_always_denied[i].name);
+	deny_escapes(g);
 }
 
 void scmp_rules(Arena *a, const Policy *p, const ScmpArch *arch, ScmpRules *out)
@@ -289,9 +338,15 @@ void scmp_rules(Arena *a, const Policy *p, const ScmpArch *arch, ScmpRules *out)
 			if (r->right == R_SYSCALL && (r->platforms & PLAT_LINUX))
 				*VEC_PUSH(a, g.v, g.n, g.cap) = r;
 		}
+		int own = g.n;
+		deny_escapes(&g);
+		out->added = g.v + own;
+		out->nadded = g.n - own;
 		out->fallback = p->default_action;
 	} else {
 		derive(&g, p, arch);
+		out->added = g.v;
+		out->nadded = g.n;
 		out->fallback = act_allow;
 		out->derived = true;
 	}

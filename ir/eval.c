@@ -463,6 +463,10 @@ Decision eval_op(const Policy *p, const Op *op, unsigned platform)
 			continue;
 		consider(r, &best, &bs);
 	}
+	if (op->right == R_SYSCALL && (platform & PLAT_LINUX))
+		for (int i = 0; i < p->nderived; i++)
+			if (eval_rule_matches(p->derived[i], op))
+				consider(p->derived[i], &best, &bs);
 	if (op->right == R_CONNECT || op->right == R_BIND) {
 		/* `net` ranks below every endpoint rule. */
 		ir_right_range(p, R_NET, &lo, &hi);

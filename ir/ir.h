@@ -252,7 +252,8 @@ typedef struct Policy {
 	bool has_syscall_rules; /* the policy wrote syscall rules (else Linux derives a filter) */
 	const Rule *const *derived; /* no syscall rules: the derived filter's rules (spec 5.4), as */
 	int nderived;               /* the seccomp backend builds them for x86_64; the evaluator */
-	                            /* decides syscalls with them, unmatched calls allowed */
+	                            /* decides syscalls with them, unmatched calls allowed. With */
+	                            /* syscall rules: the escape denials added to them */
 	uint64_t digest[2];     /* XXH3-128 of the canonical IR (semantic; no locations) */
 	uint64_t input_digest[2]; /* XXH3-128 of the canonical IR plus locations, reasons and the include closure */
 	bool fragment;            /* no `policy` statement (check, explain): not compiled alone */

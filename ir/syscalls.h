@@ -67,6 +67,7 @@ extern const int scmp_nalways_denied;
 typedef struct ScmpNeeds {
 	bool net_all;          /* allow net */
 	bool tcp, udp, unix_;  /* some allow connect/bind of that protocol */
+	bool bind;             /* some allow bind (of any protocol) */
 	bool fork;             /* allow fork */
 	bool exec;             /* some allow exec */
 	bool ptrace;           /* some allow ptrace */
@@ -74,11 +75,15 @@ typedef struct ScmpNeeds {
 ScmpNeeds scmp_needs(const Policy *p);
 
 /* The syscall rules the filter is made of: the policy's own, or the
- * derived ones (for one arch: clone's flags move to arg1 on s390). Names
- * without a rule get `fallback` (the default action, or allow when derived). */
+ * derived ones (for one arch: clone's flags move to arg1 on s390), with
+ * the escape denials every filter has. Names without a rule get `fallback`
+ * (the default action, or allow when derived). `added` is the tail of v
+ * that no one wrote: all of it when derived, else the escape denials. */
 typedef struct ScmpRules {
 	const Rule **v;
 	int n;
+	const Rule **added;
+	int nadded;
 	Action fallback;
 	bool derived;
 } ScmpRules;

@@ -69,15 +69,16 @@ bool lang_load(const LangOpts *o, const char *path, const Str *text, const char 
 			p->has_syscall_rules = true;
 	ir_canonicalise(sm->a, p);
 	*out = p;
-	if (!p->has_syscall_rules) {
-		/* The derived filter is part of the meaning (spec 5.4): let the
-		 * evaluator see it, from the one place that builds it. */
+	{
+		/* The derived filter, and the escape denials every filter has,
+		 * are part of the meaning (spec 5.4): let the evaluator see them,
+		 * from the one place that builds them. */
 		const ScmpArch *ref = scmp_arch_find(STR("x86_64"));
 		if (ref) {
 			ScmpRules rr;
 			scmp_rules(sm->a, p, ref, &rr);
-			p->derived = rr.v;
-			p->nderived = rr.n;
+			p->derived = rr.added;
+			p->nderived = rr.nadded;
 		}
 	}
 	check_shadowed(sm);

@@ -10,8 +10,9 @@
  *   3. read and verify the seccomp manifest and this arch's blob (XXH3-64)
  *      while the files are still readable;
  *   4. create the ruleset, open paths (ll_paths.c), add path and port rules;
- *   5. no_new_privs, landlock_restrict_self, install the seccomp filter;
- *   6. close inherited descriptors that are not kept, exec.
+ *   5. no_new_privs; close inherited descriptors that are not kept (before
+ *      the filter, which may deny close); landlock_restrict_self; drop every
+ *      capability; install the seccomp filter; exec.
  * Any failure before exec returns 126; an exec failure 127. Nothing runs
  * unconfined: no Landlock at all is a refusal even with --best-effort.
  */
@@ -19,7 +20,9 @@
 #include "ll_abi.h"
 
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <stdio.h>
@@ -276,27 +279,95 @@ static void put_ports(RtBuf *b, const LlNet *n)
 		rt_printf(b, " ... (%d ranges)", n->n);
 }
 
-/* Closes every descriptor above 2 except those kept. close_range may be
- * refused by the seccomp filter; plain close() is the fallback. */
-static void close_inherited(const SbxOpts *o)
+/* Closes every descriptor above 2 except those kept and `also` (the
+ * ruleset, still needed). Runs before the seccomp filter, which may deny
+ * close and close_range: descriptors must not outlive it by accident.
+ * close_range exists on every kernel with Landlock; when something still
+ * refuses it (a parent's filter), /proc/self/fd names what is open, and
+ * when that cannot be read either, nothing runs (false). */
+static bool is_kept(const SbxOpts *o, int also, unsigned fd)
 {
+	if (fd == (unsigned)also)
+		return true;
+	for (int i = 0; i < o->nkeep; i++)
+		if ((unsigned)o->keep_fds[i] == fd)
+			return true;
+	return false;
+}
+
+static bool close_inherited(const SbxOpts *o, int also)
+{
+	bool ok = true;
 	unsigned lo = 3;
 	for (;;) {
 		unsigned next = ~0u;
-		for (int i = 0; i < o->nkeep; i++)
-			if ((unsigned)o->keep_fds[i] >= lo && (unsigned)o->keep_fds[i] < next)
-				next = (unsigned)o->keep_fds[i];
-		unsigned hi = next == ~0u ? ~0u : next - 1;
-		if (hi >= lo && syscall(SYS_close_range, lo, hi, 0) < 0) {
-			struct rlimit rl;
-			unsigned max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 65536 ? (unsigned)rl.rlim_cur : 65536;
-			for (unsigned fd = lo; fd <= hi && fd < max; fd++)
-				close((int)fd);
+		for (int i = -1; i < o->nkeep; i++) {
+			int k = i < 0 ? also : o->keep_fds[i];
+			if (k >= 0 && (unsigned)k >= lo && (unsigned)k < next)
+				next = (unsigned)k;
 		}
+		unsigned hi = next == ~0u ? ~0u : next - 1;
+		if (hi >= lo && syscall(SYS_close_range, lo, hi, 0) < 0)
+			ok = false;
 		if (next == ~0u)
 			break;
 		lo = next + 1;
 	}
+	if (ok)
+		return true;
+	int dfd = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return false;
+	DIR *d = fdopendir(dfd);
+	if (!d) {
+		close(dfd);
+		return false;
+	}
+	/* Closing while reading the directory is fine: entries are numbers,
+	 * and one closed under us is simply gone. */
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		char *end;
+		unsigned long fd = strtoul(e->d_name, &end, 10);
+		if (*end || end == e->d_name || fd < 3 || fd == (unsigned long)dfd || is_kept(o, also, (unsigned)fd))
+			continue;
+		close((int)fd);
+	}
+	closedir(d);
+	return true;
+}
+
+/* Every capability goes before exec: the bounding set (what an exec as
+ * root would get back), ambient, then effective, permitted and
+ * inheritable. The language has no rule that needs one. Without
+ * CAP_SETPCAP the bounding set cannot shrink, which is only harmless when
+ * the process holds nothing it could pass on: then (no_new_privs keeps
+ * file capabilities and set-uid from adding any) it is accepted. */
+static bool drop_caps(const char *prog)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+	if (syscall(SYS_capget, &h, d) < 0) {
+		fprintf(stderr, "%s: capget: %s\n", prog, strerror(errno));
+		return false;
+	}
+	bool held = d[0].effective | d[0].permitted | d[0].inheritable | d[1].effective | d[1].permitted |
+		    d[1].inheritable;
+	for (int c = 0; prctl(PR_CAPBSET_READ, c, 0, 0, 0) >= 0; c++)
+		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && (errno != EPERM || held)) {
+			fprintf(stderr, "%s: dropping capability %d from the bounding set: %s\n", prog, c, strerror(errno));
+			return false;
+		}
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL) {
+		fprintf(stderr, "%s: clearing ambient capabilities: %s\n", prog, strerror(errno));
+		return false;
+	}
+	memset(d, 0, sizeof d);
+	if (syscall(SYS_capset, &h, d) < 0) {
+		fprintf(stderr, "%s: capset: %s\n", prog, strerror(errno));
+		return false;
+	}
+	return true;
 }
 
 static void print_notes(const RtReport *rep, const SbxOpts *o, bool all)
@@ -433,6 +504,14 @@ report:
 		status = SBX_EXIT_CANNOT_ENFORCE;
 		goto done;
 	}
+	/* Before Landlock, which may deny /proc, and before seccomp, which
+	 * may deny close. */
+	if (!close_inherited(o, rfd)) {
+		fprintf(stderr, "%s: cannot close inherited descriptors (close_range and /proc/self/fd both failed)\n",
+			prog);
+		status = SBX_EXIT_CANNOT_ENFORCE;
+		goto done;
+	}
 	if (syscall(SYS_landlock_restrict_self, rfd, 0) < 0) {
 		fprintf(stderr, "%s: landlock_restrict_self: %s\n", prog, strerror(errno));
 		status = SBX_EXIT_CANNOT_ENFORCE;
@@ -440,6 +519,12 @@ report:
 	}
 	close(rfd);
 	rfd = -1;
+	/* After Landlock (restrict_self needs no capability) and before
+	 * seccomp (which may deny prctl and capset). */
+	if (!drop_caps(prog)) {
+		status = SBX_EXIT_CANNOT_ENFORCE;
+		goto done;
+	}
 	if (filter.insns) {
 		struct sock_fprog prog_ = { .len = filter.count, .filter = filter.insns };
 		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, filter.flags, &prog_) < 0) {
@@ -448,7 +533,6 @@ report:
 			goto done;
 		}
 	}
-	close_inherited(o);
 	execvp(argv[0], argv);
 	rt_exec_failed(prog, argv[0], errno);
 	/* The process is already confined: end it here (no atexit work, which

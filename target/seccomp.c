@@ -286,8 +286,9 @@ static int arg_width(const ScmpArch *arch, Str sysname, int arg)
 }
 
 /* One comparison (arg & mask) OP value on 64 bits: the high words decide
- * unless they are equal, then the low words do. */
-static void cmp_test(Gen *g, Str sysname, const ArgCmp *c, int T, int F)
+ * unless they are equal, then the low words do. Returns true when every
+ * jump it emits leaves A as g->acc says on return (no high-word test). */
+static bool cmp_test(Gen *g, Str sysname, const ArgCmp *c, int T, int F)
 {
 	const ScmpArch *arch = g->arch;
 	uint32_t base = 16 + 8 * (uint32_t)c->arg;
@@ -307,7 +308,7 @@ static void cmp_test(Gen *g, Str sysname, const ArgCmp *c, int T, int F)
 	if (mh == 0) {
 		if (vh != 0) { /* 0 < vh */
 			jump(g, lt);
-			return;
+			return true;
 		}
 	} else {
 		int lo_label = new_label(g);
@@ -331,21 +332,25 @@ static void cmp_test(Gen *g, Str sysname, const ArgCmp *c, int T, int F)
 		g->acc = acc; /* only reached from the test just above */
 	}
 	word_test(g, lo_off, ml, c->op, vl, T, F);
+	return mh == 0;
 }
 
-/* Tests of one conjunction: all true -> T, else F. */
-static void conj_test(Gen *g, const Rule *r, int T, int F)
+/* Tests of one conjunction: all true -> T, else F. Returns true when A
+ * holds what g->acc says at every jump to F. */
+static bool conj_test(Gen *g, const Rule *r, int T, int F)
 {
+	bool one = false;
 	for (int i = 0; i < r->sys.ncmp; i++) {
 		bool last = i == r->sys.ncmp - 1;
 		int next = last ? T : new_label(g);
-		cmp_test(g, r->sys.name, &r->sys.cmp[i], next, F);
+		one = cmp_test(g, r->sys.name, &r->sys.cmp[i], next, F) && r->sys.ncmp == 1;
 		if (!last) {
 			int acc = g->acc;
 			bind(g, next);
 			g->acc = acc; /* `next` is only reached by falling through */
 		}
 	}
+	return one;
 }
 
 static void emit_plan_block(Gen *g, const Plan *pl)
@@ -353,8 +358,11 @@ static void emit_plan_block(Gen *g, const Plan *pl)
 	for (int i = 0; i < pl->ncond; i++) {
 		const Rule *r = pl->cond[i];
 		int next = new_label(g);
-		conj_test(g, r, ret_label(g, rule_ret(g, r)), next);
+		bool same = conj_test(g, r, ret_label(g, rule_ret(g, r)), next);
+		int acc = g->acc;
 		bind(g, next);
+		if (same)
+			g->acc = acc; /* the next rule's load of the same word is redundant */
 	}
 	emit(g, BPF_RET | BPF_K, pl->uncond, -1, -1);
 }

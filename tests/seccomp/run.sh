@@ -65,11 +65,15 @@ else
 		python3 tests/seccomp/docker_compare.py "$tmp/docker/docker-default.seccomp.$a.bpf" "$a" "$T" "$ref"
 	done
 	s=$("$T" stats "$tmp/docker/docker-default.seccomp.x86_64.bpf" x86_64)
-	# quality targets (instruction counts, not timing): <= 100 insns, avg <= 9, max <= 14
-	if echo "$s" | awk '{ exit !($2 <= 100 && $6 <= 9 && $8 <= 14) }'; then
+	# quality targets (instruction counts, not timing): <= 110 insns, avg <= 9.2, max <= 16.
+	# Were 100, 9 and 14 (measured 93, 8.84, 14) before every filter denied
+	# the escapes of issue 13 (TIOCSTI/TIOCLINUX, device nodes): the ioctl,
+	# mknod and mknodat tests and the segments they split cost 13
+	# instructions here (106, 9.10, 16).
+	if echo "$s" | awk '{ exit !($2 <= 110 && $6 <= 9.2 && $8 <= 16) }'; then
 		pass "docker-quality ($s)"
 	else
-		fail "docker-quality" "$s (targets: insns <= 100, avg <= 9, max <= 14)"
+		fail "docker-quality" "$s (targets: insns <= 110, avg <= 9.2, max <= 16)"
 	fi
 fi
 
