@@ -13,6 +13,7 @@
 #include "../driver/fidelity.h"
 #include "../ir/eval.h"
 #include "../lang/lang.h"
+#include "../runtime/ll_abi.h"
 
 static void text_rule(FILE *f, const Policy *p, const Rule *r)
 {
@@ -38,14 +39,18 @@ static void text_rule(FILE *f, const Policy *p, const Rule *r)
 
 
 /* Values for every param, so a concrete path matches rules written with
- * ${HOME} and friends: -D first, then the environment, then the defaults
- * the runtime would use. */
+ * ${HOME} and friends: -D first, then the environment in the runtime's own
+ * order (runtime/ll_abi.h), so explain answers for the run it describes.
+ * A param left without a value stays symbolic and its default applies
+ * through the rules that use it. -1 when the environment gives a value the
+ * runtime would refuse. */
 static int env_defines(const Policy *p, const Opts *o, const char ***out)
 {
 	const char **v = calloc((size_t)p->nparams + (size_t)o->ndefines + 1, sizeof *v);
 	int n = 0;
 	for (int i = 0; i < o->ndefines; i++)
 		v[n++] = o->defines[i];
+	*out = v;
 	for (int i = 0; i < p->nparams; i++) {
 		const Param *q = &p->params[i];
 		bool given = false;
@@ -53,25 +58,20 @@ static int env_defines(const Policy *p, const Opts *o, const char ***out)
 			given |= !strncmp(o->defines[k], q->name.p, q->name.n) && o->defines[k][q->name.n] == '=';
 		if (given || q->baked)
 			continue;
-		char name[128];
+		char name[128], buf[4096];
 		snprintf(name, sizeof name, "%.*s", STRF(q->name));
-		const char *val = getenv(name);
-		char buf[4096];
-		if (!strcmp(name, "PROJECT") && !q->has_default && !val)
-			val = getcwd(buf, sizeof buf);
-		else if (!strcmp(name, "TMPDIR") && !val)
-			val = "/tmp";
-		else if (!strcmp(name, "UID")) {
-			snprintf(buf, sizeof buf, "%u", (unsigned)getuid());
-			val = buf;
+		const char *val = ll_param_from_env(name, q->builtin, buf, sizeof buf);
+		if (!val)
+			continue;
+		const char *why = ll_param_value_error(name, val);
+		if (why) {
+			fprintf(stderr, "sbxc: param %s from the environment: %s (the runtime refuses it too)\n", name, why);
+			return -1;
 		}
-		if (!val || !*val || (strcmp(name, "UID") && val[0] != '/'))
-			continue; /* stays symbolic; its default applies through the rules that use it */
 		char *d = NULL;
 		if (asprintf(&d, "%s=%s", name, val) >= 0)
 			v[n++] = d;
 	}
-	*out = v;
 	return n;
 }
 
@@ -192,6 +192,13 @@ int cmd_explain(const Opts *o)
 	if (!symbolic) {
 		const char **defs;
 		int nd = env_defines(c.policy, o, &defs);
+		if (nd < 0) {
+			for (int i = o->ndefines; defs[i]; i++)
+				free((char *)defs[i]);
+			free(defs);
+			buf_free(&opb);
+			return finish(&c, EXIT_POLICY);
+		}
 		Compile c2;
 		compile_init(&c2);
 		c2.fragment_ok = true;

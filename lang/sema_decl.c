@@ -15,6 +15,7 @@
 #include "sema.h"
 #include "parse.h"
 #include "grammar.h"
+#include "../runtime/ll_abi.h"
 
 static const char *const builtin_params[] = { "HOME", "PROJECT", "TMPDIR", "UID" };
 
@@ -243,20 +244,11 @@ bool decl_params(Sema *sm, const char *const *defines, int ndefines)
 			continue;
 		}
 		Str v = str_c(eq + 1);
-		if (v.n == 0 || strchr(eq + 1, '\n')) {
-			diag_plain(sm->d, DIAG_ERROR, "-D %s: the value must be non-empty and one line", defines[i]);
-			ok = false;
-			continue;
-		}
-		if (!str_eqc(name, "UID") && v.p[0] != '/' && !obj_is_win_path(v)) {
-			diag_plain(sm->d, DIAG_ERROR, "-D %s: the value must be an absolute path (POSIX or Windows)", defines[i]);
-			ok = false;
-			continue;
-		}
-		if (obj_is_win_path(v) && strpbrk(eq + 1, "*?")) {
-			/* Windows file names cannot hold them, so as literal
-			 * characters the value would name nothing. */
-			diag_plain(sm->d, DIAG_ERROR, "-D %s: a Windows path cannot hold '*' or '?'", defines[i]);
+		char pname[256];
+		snprintf(pname, sizeof pname, "%.*s", (int)name.n, name.p);
+		const char *why = ll_param_value_error(pname, eq + 1);
+		if (why) {
+			diag_plain(sm->d, DIAG_ERROR, "-D %s: %s", defines[i], why);
 			ok = false;
 			continue;
 		}

@@ -12,7 +12,12 @@
 #ifndef SBX_LL_ABI_H
 #define SBX_LL_ABI_H
 
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 /* The newest ABI this code knows; newer kernels are used at this level. */
 #define LL_ABI_KNOWN 7
@@ -91,5 +96,68 @@ enum { LL_RULE_PATH_BENEATH = 1, LL_RULE_NET_PORT = 2 };
 #define SYS_landlock_add_rule 445
 #define SYS_landlock_restrict_self 446
 #endif
+
+/* ---- The param contract, one for the compiler and the runtime ----
+ * Where a param's value comes from when nothing is given on the command
+ * line, and what a value may be, decided once here so that `sbxc
+ * explain`, `sbxc run`, `sbx-exec` and `-D` can never disagree (a value
+ * accepted by one and refused by another is a policy meaning two things). */
+
+/* The environment's value for param NAME: SBX_PARAM_NAME, then, for a
+ * built-in (builtin: not declared required by the policy, as `param
+ * PROJECT` does), its source (HOME from HOME, TMPDIR from TMPDIR or /tmp,
+ * PROJECT the working directory, UID the real uid). An empty SBX_PARAM_NAME is a
+ * value (refused by ll_param_value_error), not an absence. Writes into
+ * buf; NULL when the environment gives nothing. */
+static inline const char *ll_param_from_env(const char *name, bool builtin, char *buf, size_t n)
+{
+	char var[300];
+	if ((size_t)snprintf(var, sizeof var, "SBX_PARAM_%s", name) >= sizeof var)
+		return NULL;
+	const char *v = getenv(var);
+	if (!v && !builtin)
+		return NULL;
+	if (!v && strcmp(name, "HOME") == 0)
+		v = getenv("HOME");
+	if (!v && strcmp(name, "TMPDIR") == 0)
+		v = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	if (!v && strcmp(name, "PROJECT") == 0)
+		return getcwd(buf, n);
+	if (!v && strcmp(name, "UID") == 0) {
+		snprintf(buf, n, "%u", (unsigned)getuid());
+		return buf;
+	}
+	if (!v || strlen(v) >= n)
+		return v ? "" : NULL; /* too long for buf: "" is refused, never truncated */
+	memcpy(buf, v, strlen(v) + 1);
+	return buf;
+}
+
+/* NULL when v may be param NAME's value, else why not: non-empty, one
+ * line, an absolute path (POSIX, or Windows `C:\` / `\\server`) or, for
+ * UID, a decimal number; a Windows path cannot hold `*` or `?` (as
+ * literal characters they would name no file). */
+static inline const char *ll_param_value_error(const char *name, const char *v)
+{
+	if (!*v)
+		return "the value must be non-empty";
+	if (strpbrk(v, "\n\r"))
+		return "the value must be one line";
+	if (strcmp(name, "UID") == 0) {
+		for (const char *c = v; *c; c++)
+			if (*c < '0' || *c > '9')
+				return "UID must be a decimal number";
+		return NULL;
+	}
+	size_t n = strlen(v);
+	bool drive = n >= 3 && ((v[0] | 0x20) >= 'a' && (v[0] | 0x20) <= 'z') && v[1] == ':' &&
+		     (v[2] == '\\' || v[2] == '/');
+	bool unc = n >= 3 && v[0] == '\\' && v[1] == '\\' && v[2] != '\\';
+	if (v[0] != '/' && !drive && !unc)
+		return "the value must be an absolute path (POSIX or Windows)";
+	if ((drive || unc) && strpbrk(v, "*?"))
+		return "a Windows path cannot hold '*' or '?'";
+	return NULL;
+}
 
 #endif

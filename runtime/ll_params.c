@@ -16,6 +16,7 @@
  * with -D comes inside the pattern, escaped (`\\*`) on a line marked
  * `escaped`, and is as literal as one given here.
  */
+#include "ll_abi.h"
 #include "sbx.h"
 
 #include <stdio.h>
@@ -31,28 +32,6 @@ static const char *cmdline_value(const SbxOpts *o, const char *name)
 		if (strncmp(o->params[i], name, n) == 0 && o->params[i][n] == '=')
 			v = o->params[i] + n + 1; /* the last one given wins */
 	return v;
-}
-
-static char *builtin_value(const char *name)
-{
-	if (strcmp(name, "HOME") == 0) {
-		const char *h = getenv("HOME");
-		return h && *h ? rt_strdup(h) : NULL;
-	}
-	if (strcmp(name, "TMPDIR") == 0) {
-		const char *t = getenv("TMPDIR");
-		return rt_strdup(t && *t ? t : "/tmp");
-	}
-	if (strcmp(name, "PROJECT") == 0) {
-		char *cwd = getcwd(NULL, 0);
-		return cwd;
-	}
-	if (strcmp(name, "UID") == 0) {
-		char b[32];
-		snprintf(b, sizeof b, "%u", (unsigned)getuid());
-		return rt_strdup(b);
-	}
-	return NULL;
 }
 
 static LlParamVal *find(LlParamVal *v, int n, const char *name, size_t len)
@@ -80,15 +59,17 @@ static bool resolve_one(const LlArtifact *a, LlParamVal *vals, int i, int depth,
 		vals[i].value = expand(a, vals, d->value, depth + 1, err);
 		return vals[i].value != NULL;
 	}
-	char env[300];
-	snprintf(env, sizeof env, "SBX_PARAM_%s", d->name);
-	const char *e = getenv(env);
-	if (e && *e) {
+	char buf[4096];
+	const char *e = ll_param_from_env(d->name, d->kind == LLP_BUILTIN, buf, sizeof buf);
+	if (e) {
+		const char *why = ll_param_value_error(d->name, e);
+		if (why) {
+			rt_printf(err, "param %s from the environment: %s", d->name, why);
+			return false;
+		}
 		vals[i].value = rt_strdup(e);
 		return true;
 	}
-	if (d->kind == LLP_BUILTIN && (vals[i].value = builtin_value(d->name)))
-		return true;
 	if (d->kind == LLP_DEFAULT) {
 		vals[i].value = expand(a, vals, d->value, depth + 1, err);
 		return vals[i].value != NULL;
@@ -138,6 +119,12 @@ bool ll_params_resolve(const LlArtifact *a, const SbxOpts *o, LlParamVal **out, 
 		if (v && a->params[i].kind == LLP_BAKED) {
 			rt_printf(err, "param %s was fixed when the policy was compiled (-D); it cannot be given again",
 				  a->params[i].name);
+			*out = vals;
+			return false;
+		}
+		const char *why = v ? ll_param_value_error(a->params[i].name, v) : NULL;
+		if (why) {
+			rt_printf(err, "--param %s=%s: %s", a->params[i].name, v, why);
 			*out = vals;
 			return false;
 		}

@@ -11,6 +11,7 @@
 #   4  TIOCSTI / TIOCLINUX, derived and explicit filters
 #   5  descriptors inherited past a filter that denies close/close_range
 #   10 device nodes and capabilities (as root)
+#   11 param values: one validation, one source order (runtime, -D, explain)
 #   13 the ABI 5 fallback for abstract unix sockets
 #
 # Needs Landlock ABI >= 6 and root (items 10: capabilities to lose); under
@@ -146,3 +147,38 @@ gap 3/gap-fork-explicit explicit fork
 gap 3/gap-socketpair-dgram-explicit explicit socketpair-dgram
 policy explicitfork 'default deny errno EPERM' 'allow syscall @system-service' 'allow fork'
 want 3/fork-explicit-allowed allow explicitfork -- fork
+
+# ---- 11: param values: one validation and one source order, shared ----
+# The runtime refuses what the compiler's -D refuses; explain reads the
+# runtime's sources (SBX_PARAM_*, then the built-ins) and nothing else.
+policy params 'param EXTRA = "/nonexistent-extra"' 'deny read ${EXTRA}'
+nl=$'/tmp/a\n/tmp/b'
+for v in '' "$nl" 'rel/path' 'C:\x*'; do
+	tag=$(printf '%s' "$v" | od -An -tx1 | tr -d ' \n' | cut -c1-12)
+	tag=${tag:-empty}
+	"$EXEC" --param W="$T/w" --param EXTRA="$v" "$T/out-params/params.landlock" -- true 2>"$T/p.err"
+	rc=$?
+	[ $rc = 126 ] && has "11/runtime-refuses-$tag" "$T/p.err" 'EXTRA' || fail "11/runtime-refuses-$tag" "rc $rc, want 126"
+	env SBX_PARAM_EXTRA="$v" "$EXEC" --param W="$T/w" "$T/out-params/params.landlock" -- true 2>"$T/p.err"
+	rc=$?
+	[ $rc = 126 ] && has "11/runtime-env-refuses-$tag" "$T/p.err" 'EXTRA from the environment' || fail "11/runtime-env-refuses-$tag" "rc $rc, want 126"
+	"$SBXC" "$T/pol/params.sbx" -t linux -D EXTRA="$v" -o "$T/out-pD" >/dev/null 2>"$T/p.err"
+	rc=$?
+	[ $rc = 1 ] && pass "11/compiler-refuses-$tag" || fail "11/compiler-refuses-$tag" "rc $rc, want 1"
+	env SBX_PARAM_EXTRA="$v" "$SBXC" explain -D W="$T/w" "$T/pol/params.sbx" read /x >/dev/null 2>"$T/p.err"
+	rc=$?
+	[ $rc = 1 ] && has "11/explain-refuses-$tag" "$T/p.err" 'EXTRA from the environment' || fail "11/explain-refuses-$tag" "rc $rc, want 1"
+done
+# UID is a number everywhere
+"$SBXC" "$T/pol/params.sbx" -t linux -D UID=abc -o "$T/out-pD" >/dev/null 2>"$T/p.err"
+[ $? = 1 ] && has 11/compiler-uid-number "$T/p.err" 'decimal number' || fail 11/compiler-uid-number "accepted"
+# explain takes SBX_PARAM_EXTRA, as the runtime does, and not $EXTRA;
+# the kernel agrees with both answers
+mkdir -p "$T/extra"
+echo x >"$T/extra/f"
+xq() { env "$1" "$SBXC" explain -D W="$T/w" --format json "$T/pol/params.sbx" read "$T/extra/f" 2>/dev/null | sed -nE 's/.*"decision": *"([a-z]+)".*/\1/p'; }
+xr() { env "$1" "$EXEC" --param W="$T/w" "$T/out-params/params.landlock" -- cat "$T/extra/f" >/dev/null 2>&1 && echo allow || echo deny; }
+[ "$(xq SBX_PARAM_EXTRA="$T/extra")" = deny ] && pass 11/explain-sbx-param || fail 11/explain-sbx-param "explain allows"
+[ "$(xr SBX_PARAM_EXTRA="$T/extra")" = deny ] && pass 11/runtime-sbx-param || fail 11/runtime-sbx-param "the kernel allows"
+[ "$(xq EXTRA="$T/extra")" = allow ] && pass 11/explain-not-plain-env || fail 11/explain-not-plain-env "explain read \$EXTRA; the runtime does not"
+[ "$(xr EXTRA="$T/extra")" = allow ] && pass 11/runtime-not-plain-env || fail 11/runtime-not-plain-env "the kernel denies"

@@ -33,7 +33,7 @@ t explain-bad-op 1 "$S" explain $ok raed /x
 t explain-missing-op 64 "$S" explain $ok
 t explain-concrete-home 0 env HOME=/home/q "$S" explain --format json eval/params.sbx read /home/q/.ssh/id_rsa
 has explain-concrete-home-deny "$tmp/out" '"decision": "deny"'
-t explain-concrete-project 0 env PROJECT=/p "$S" explain --format json eval/params.sbx write /p/target/x
+t explain-concrete-project 0 env SBX_PARAM_PROJECT=/p "$S" explain --format json eval/params.sbx write /p/target/x
 has explain-concrete-project-allow "$tmp/out" '"decision": "allow"'
 t explain-syscall 0 "$S" explain --format json eval/syscall.sbx syscall socket 10 1 0
 has explain-syscall-action "$tmp/out" '"action": "errno EACCES"'
