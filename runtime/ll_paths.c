@@ -590,6 +590,38 @@ int ll_grant_fs(LlGrantCtx *g, const LlArtifact *a, LlParamVal *vals, int nvals)
 		add_carve(&w, &p, r);
 	}
 
+	/* Everything that can refuse the policy is checked before `create`
+	 * changes anything: a run refused (126) leaves no directory behind. */
+	for (int i = 0; i < a->nfs; i++) {
+		const LlFsRule *r = &a->fs[i];
+		LlPat p;
+		if (r->kind != LLR_ALLOW)
+			continue;
+		err.n = 0;
+		if (!ll_pattern(r->pattern, (r->flags & LLF_ESCAPED) != 0, vals, nvals, &p, &err)) {
+			rt_note(g->rep, RT_ERROR, "fs line %d: %s", r->line, err.p);
+			status = SBX_EXIT_CANNOT_ENFORCE;
+			goto out;
+		}
+		if ((r->flags & LLF_REQUIRED) && !((r->flags & LLF_CREATE) && p.lit == p.n)) {
+			char *pre = pat_prefix_text(&p, p.lit), *real = NULL;
+			const char *why = NULL;
+			int fd = open_fast(pre, &real);
+			if (fd == -ELOOP || fd == -ENOSYS)
+				fd = ll_open_safe(pre, 0, &real, &why);
+			if (fd < 0) {
+				rt_note(g->rep, RT_ERROR, "required path %s: %s", pre, why ? why : strerror(-fd));
+				status = SBX_EXIT_CANNOT_ENFORCE;
+			} else
+				close(fd);
+			free(pre);
+			free(real);
+		}
+		ll_pat_free(&p);
+		if (status)
+			goto out;
+	}
+
 	/* `create` directories first, so that carving elsewhere sees them. */
 	for (int i = 0; i < a->nfs; i++) {
 		const LlFsRule *r = &a->fs[i];

@@ -182,3 +182,15 @@ xr() { env "$1" "$EXEC" --param W="$T/w" "$T/out-params/params.landlock" -- cat 
 [ "$(xr SBX_PARAM_EXTRA="$T/extra")" = deny ] && pass 11/runtime-sbx-param || fail 11/runtime-sbx-param "the kernel allows"
 [ "$(xq EXTRA="$T/extra")" = allow ] && pass 11/explain-not-plain-env || fail 11/explain-not-plain-env "explain read \$EXTRA; the runtime does not"
 [ "$(xr EXTRA="$T/extra")" = allow ] && pass 11/runtime-not-plain-env || fail 11/runtime-not-plain-env "the kernel denies"
+
+# ---- also: `required` is checked before `create` changes anything ----
+policy reqcreate 'allow write ${W}/made-by-create create' 'allow read /nonexistent-required-path required'
+rm -rf "$T/w/made-by-create"
+"$EXEC" --param W="$T/w" "$T/out-reqcreate/reqcreate.landlock" -- true 2>"$T/rc.err"
+rc=$?
+[ $rc = 126 ] && pass required-refuses || fail required-refuses "rc $rc, want 126"
+[ -e "$T/w/made-by-create" ] && fail required-before-create "a refused run created $T/w/made-by-create" || pass required-before-create
+policy reqok 'allow write ${W}/made-by-create create' 'allow read /etc required'
+"$EXEC" --param W="$T/w" "$T/out-reqok/reqok.landlock" -- true 2>"$T/rc.err"
+rc=$?
+[ $rc = 0 ] && [ -d "$T/w/made-by-create" ] && pass create-when-ok || fail create-when-ok "rc $rc: $(oneline <"$T/rc.err")"
