@@ -95,31 +95,45 @@ bool eval_wild(Str p, Str s, bool esc)
 
 static bool is_starstar(Str c) { return ir_comp_starstar(c); }
 
-/* Does pattern P[i..] match exactly Q[j..k)? */
-static bool match_at(const Comps *P, int i, const Comps *Q, int j, int k, bool cross)
+/* Does pattern P match Q[0..k) for some k (a path names itself and
+ * everything beneath it)? One pass over P keeps, for every j, whether
+ * P[0..i) matches Q[0..j) exactly: O(|P|·|Q|) whatever the `**`s, where
+ * trying each split recursively was exponential in them. A middle `**`
+ * takes zero or more components, a trailing one one or more. */
+static bool match_prefix(const Comps *P, const Comps *Q, bool cross)
 {
-	for (;;) {
-		if (i == P->n)
-			return j == k;
+	static _Thread_local bool cur[MAX_COMPS + 1], nxt[MAX_COMPS + 1];
+	int n = Q->n;
+	for (int j = 0; j <= n; j++)
+		cur[j] = j == 0;
+	for (int i = 0; i < P->n; i++) {
 		Str pc = P->v[i];
+		bool any = false;
 		if (is_starstar(pc)) {
-			if (i == P->n - 1)
-				return j < k; /* a trailing `**` takes one or more */
-			for (int t = j; t <= k; t++)
-				if (match_at(P, i + 1, Q, t, k, cross))
-					return true;
-			return false;
+			bool last = i == P->n - 1;
+			for (int j = 0; j <= n; j++) {
+				if (!last)
+					any |= cur[j];
+				nxt[j] = any;
+				if (last)
+					any |= cur[j];
+			}
+		} else {
+			nxt[0] = false;
+			for (int j = 0; j < n; j++)
+				nxt[j + 1] = cur[j] && !(j == 0 && Q->opaque0 && cross) && eval_wild(pc, Q->v[j], P->esc);
 		}
-		if (j == k)
+		for (int j = 0; j <= n; j++) {
+			cur[j] = nxt[j];
+			any |= cur[j];
+		}
+		if (!any)
 			return false;
-		/* A parameter root is opaque to literals of a pattern rooted elsewhere. */
-		if (j == 0 && Q->opaque0 && cross)
-			return false;
-		if (!eval_wild(pc, Q->v[j], P->esc))
-			return false;
-		i++;
-		j++;
 	}
+	for (int j = 0; j <= n; j++)
+		if (cur[j])
+			return true;
+	return false;
 }
 
 static bool path_matches(const PathObj *pat, const PathObj *q)
@@ -132,11 +146,7 @@ static bool path_matches(const PathObj *pat, const PathObj *q)
 	/* A pattern rooted at a param only matches paths rooted at the same param. */
 	if (pat->root == ROOT_PARAM && (q->root != ROOT_PARAM || !str_eq(P.v[0], Q.v[0])))
 		return false;
-	bool cross = pat->root != q->root;
-	for (int k = 0; k <= Q.n; k++)
-		if (match_at(&P, 0, &Q, 0, k, cross))
-			return true;
-	return false;
+	return match_prefix(&P, &Q, pat->root != q->root);
 }
 
 static void v4_from_mapped(NetObj *n)

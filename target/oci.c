@@ -520,7 +520,8 @@ bool oci_emit(EmitCtx *cx)
 	unsigned all = narch >= 32 ? ~0u : (1u << narch) - 1;
 	for (int i = 0; i < o.n; i++)
 		o.v[i].archmask = 1u << o.v[i].arch;
-	qsort(o.v, (size_t)o.n, sizeof(Entry), entry_key_cmp);
+	if (o.n)
+		qsort(o.v, (size_t)o.n, sizeof(Entry), entry_key_cmp);
 	w = 0;
 	for (int i = 0; i < o.n; i++) {
 		if (w && str_eq(o.v[w - 1].key, o.v[i].key) && str_eq(o.v[w - 1].name, o.v[i].name)) {
@@ -530,7 +531,8 @@ bool oci_emit(EmitCtx *cx)
 		o.v[w++] = o.v[i];
 	}
 	o.n = w;
-	qsort(o.v, (size_t)o.n, sizeof(Entry), entry_cmp);
+	if (o.n) /* qsort(NULL, 0) is undefined behaviour (UBSan) */
+		qsort(o.v, (size_t)o.n, sizeof(Entry), entry_cmp);
 
 	Buf *b = output_add(cx, arena_printf(cx->arena, "%.*s.oci.json", STRF(p->name)));
 	Buf hdr = { 0 };

@@ -178,3 +178,13 @@ printf 'sbx 1\nallow connect tcp example.com:443\n' >"$tmp/frag.sbx"
 t check-fragment-not-gated 0 "$S" check "$tmp/frag.sbx"
 printf 'sbx 1\npolicy a\nallow connect tcp example.com:443\naccept wider connect because "the proxy is not there yet"\n' >"$tmp/acc.sbx"
 t check-policy-accept 0 "$S" check "$tmp/acc.sbx"
+
+# hostile shapes finish (issue 13): many `**` against a long path was
+# exponential in the evaluator (a 3-line file never finished); the guard is
+# generous, a hang guard and not a timing test
+python3 -c 'print("sbx 1\npolicy h\nallow read " + "/x/**"*30 + "/b\nexpect deny read " + "/x"*300)' >"$tmp/h1.sbx"
+t hostile-starstar 0 timeout 60 "$S" check "$tmp/h1.sbx"
+python3 -c 'print("sbx 1\npolicy h\nallow read /" + "/".join(["*a*a*a*a*a*b"]*30) + "\nexpect deny read /" + "/".join(["a"*200]*30))' >"$tmp/h2.sbx"
+t hostile-stars 0 timeout 60 "$S" check "$tmp/h2.sbx"
+python3 -c 'print("sbx 1\npolicy h\n" + "".join("allow read /" + "*/"*k + "**\ndeny read /" + "**/"*k + "*\n" for k in range(1,60)))' >"$tmp/h3.sbx"
+t hostile-nested 0 timeout 60 "$S" check "$tmp/h3.sbx"
