@@ -74,6 +74,10 @@ const char *usage_main(void); /* main.c */
 
 /* Test hooks: SBXC_MAX_RULES and SBXC_MAX_FILE_SIZE lower the limits. */
 void limits_from_env(Compile *c);
+/* Diagnostics as text, or as one JSON document with --format json
+ * (cli_json_diags, set once the options are read). */
+extern bool cli_json_diags;
+void cli_diags(const Diags *d);
 /* Flushes stdout, prints the diagnostics once, frees c; returns status. */
 int finish(Compile *c, int status);
 

@@ -7,10 +7,58 @@
  * without the gate.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "../driver/fidelity.h"
+
+/* The accept lines a target set needs (docs/review.md): one per right and
+ * target, sorted, each with the first rule that needs it. */
+typedef struct Need {
+	const Rule *r;
+	const char *target;
+} Need;
+
+typedef struct Needs {
+	Need *v;
+	int n, cap;
+	Arena *a;
+} Needs;
+
+static void need_one(void *ctx, const Rule *r, const Backend *b, Str note)
+{
+	Needs *ns = ctx;
+	for (int i = 0; i < ns->n; i++)
+		if (ns->v[i].r->right == r->right && !strcmp(ns->v[i].target, b->name))
+			return;
+	*VEC_PUSH(ns->a, ns->v, ns->n, ns->cap) = (Need){ r, b->name };
+}
+
+static int need_cmp(const void *x, const void *y)
+{
+	const Need *a = x, *b = y;
+	int c = strcmp(ir_right_name[a->r->right], ir_right_name[b->r->right]);
+	return c ? c : strcmp(a->target, b->target);
+}
+
+static void print_needs(Compile *c, const Selection *sel)
+{
+	Needs ns = { .a = &c->arena };
+	if (c->policy && !c->policy->fragment)
+		fidelity_each_unaccepted(c, sel->v, sel->n, need_one, &ns);
+	if (ns.n)
+		qsort(ns.v, (size_t)ns.n, sizeof *ns.v, need_cmp);
+	printf(", \"accepts_needed\": [");
+	for (int i = 0; i < ns.n; i++) {
+		const Rule *r = ns.v[i].r;
+		printf("%s{\"accept\": \"accept wider %s on %s\", \"right\": \"%s\", \"target\": \"%s\", \"rule\": ",
+		       i ? ", " : "", ir_right_name[r->right], ns.v[i].target, ir_right_name[r->right], ns.v[i].target);
+		json_rule(stdout, c->policy, r);
+		printf("}");
+	}
+	printf("]");
+}
 
 int cmd_check(const Opts *o)
 {
@@ -25,7 +73,9 @@ int cmd_check(const Opts *o)
 	if (!compile_load(&c, o->pos[0], o->defines, o->ndefines) ||
 	    (!c.policy->fragment && !fidelity_gate(&c, sel.v, sel.n, o->accept_wider))) {
 		if (opts_json(o)) {
-			printf("{\"ok\": false, \"errors\": %d}\n", c.diags.nerrors);
+			printf("{\"ok\": false, \"errors\": %d", c.diags.nerrors);
+			print_needs(&c, &sel);
+			json_end(stdout, "", "sbxc-check 1");
 		}
 		return finish(&c, EXIT_POLICY);
 	}
@@ -95,7 +145,10 @@ int cmd_check(const Opts *o)
 		buf_free(&notes);
 		buf_free(&b);
 	}
-	if (opts_json(o))
-		json_end(stdout, "]", "sbxc-check 1");
+	if (opts_json(o)) {
+		printf("]");
+		print_needs(&c, &sel);
+		json_end(stdout, "", "sbxc-check 1");
+	}
 	return finish(&c, EXIT_OK);
 }

@@ -159,7 +159,8 @@ static void cache_open(Cache *k, const Opts *o, const Selection *sel, const Arch
 {
 	memset(k, 0, sizeof *k);
 	bool wanted = o->targets && !o->dump_ir;
-	k->on = wanted && !o->no_cache && cache_root(k->root, sizeof k->root);
+	/* An entry replays diagnostics as text: JSON ones come from a compile. */
+	k->on = wanted && !o->no_cache && !opts_json(o) && cache_root(k->root, sizeof k->root);
 	if (wanted && !k->on) {
 		buf_puts(&k->why, o->no_cache ? "disabled by --no-cache" : "no cache directory (set XDG_CACHE_HOME or HOME)");
 		explain_cache_line(o, "off", &k->why, NULL);
@@ -295,7 +296,9 @@ int cmd_compile(const Opts *o)
 	limits_from_env(&c);
 	const char *dir = o->outdir ? o->outdir : ".";
 	Header h;
-	h.source = artifact_relative(&c.arena, o->pos[0], dir);
+	/* From standard input the header says so, and its regenerate command
+	 * reads the same policy the same way. */
+	h.source = strcmp(o->pos[0], "-") ? artifact_relative(&c.arena, o->pos[0], dir) : STR("-");
 	h.regen = regen_line(o, &sel, h.source, &c.arena);
 	h.typed = regen_line(o, &sel, (Str){ 0, 0 }, &c.arena);
 	Cache cache;

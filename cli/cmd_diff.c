@@ -64,7 +64,7 @@ int cmd_diff(const Opts *o)
 		if (ok) {
 			ok = diff_load(&a, t.path, o);
 			git_tree_leave(&t);
-			diag_print(stderr, &a.diags);
+			cli_diags(&a.diags);
 			a.diags.n = 0;
 		}
 		ok = diff_load(&b, o->pos[0], o) && ok;
@@ -85,8 +85,8 @@ int cmd_diff(const Opts *o)
 	if (a.policy && b.policy)
 		diff_policies(stdout, a.policy, b.policy, &b.arena, fmt, old_label, new_label, &widens);
 	fflush(stdout);
-	diag_print(stderr, &a.diags);
-	diag_print(stderr, &b.diags);
+	cli_diags(&a.diags);
+	cli_diags(&b.diags);
 	compile_free(&a);
 	compile_free(&b);
 	git_tree_free(&t);

@@ -1,6 +1,7 @@
 /*
- * cmd_fmt.c: `sbxc fmt [-w] POLICY...`: print each policy in canonical
- * form, or rewrite it in place through the artifacts' atomic writer.
+ * cmd_fmt.c: `sbxc fmt [-w | --check] POLICY...`: print each policy in
+ * canonical form, rewrite it in place through the artifacts' atomic
+ * writer, or say which files are not canonical.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +11,7 @@
 #include "../lang/lang.h"
 
 /* One file: EXIT_OK or EXIT_POLICY. */
-static int fmt_one(const char *path, bool write)
+static int fmt_one(const char *path, bool write, bool check)
 {
 	Compile c;
 	compile_init(&c);
@@ -35,9 +36,15 @@ static int fmt_one(const char *path, bool write)
 		return finish(&c, EXIT_POLICY);
 	}
 	int status = EXIT_OK;
-	if (!write) {
+	bool same = out.n == sf.text.n && memcmp(out.p, sf.text.p, out.n) == 0;
+	if (check) {
+		if (!same) {
+			fprintf(stderr, "%s: not in canonical form (sbxc fmt -w %s rewrites it)\n", path, path);
+			status = EXIT_POLICY;
+		}
+	} else if (!write) {
 		fwrite(out.p, 1, out.n, stdout);
-	} else if (!(out.n == sf.text.n && memcmp(out.p, sf.text.p, out.n) == 0)) {
+	} else if (!same) {
 		/* Rewrite in place through the same atomic writer as artifacts. */
 		const char *slash = strrchr(path, '/');
 		char dir[4096];
@@ -58,9 +65,11 @@ static int fmt_one(const char *path, bool write)
 
 int cmd_fmt(const Opts *o)
 {
+	if (o->write && o->check)
+		return usage_error(o->usage, "-w and --check do not go together");
 	int status = EXIT_OK;
 	for (int i = 0; i < o->npos; i++)
-		if (fmt_one(o->pos[i], o->write) != EXIT_OK)
+		if (fmt_one(o->pos[i], o->write, o->check) != EXIT_OK)
 			status = EXIT_POLICY;
 	return status;
 }

@@ -209,7 +209,7 @@ int cmd_import(int argc, char **argv)
 	if (!ok) {
 		fprintf(stderr, "sbxc import: %s: the translation does not compile (a bug, or input sbx cannot "
 				"spell):\n", file);
-		diag_print(stderr, &c.diags);
+		cli_diags(&c.diags);
 		rc = 1;
 	}
 	compile_free(&c);

@@ -71,11 +71,13 @@ static const char usage_explain[] =
 	"operation, 64 bad usage.\n";
 
 static const char usage_fmt[] =
-	"usage: sbxc fmt [-w] POLICY.sbx...\n"
+	"usage: sbxc fmt [-w | --check] POLICY.sbx...\n"
 	"\n"
 	"Print each policy in canonical form, or with -w rewrite it in place\n"
-	"(atomically, and only if it changes). Formatting never changes a policy's\n"
-	"meaning. Exit status: 0 success, 1 a file does not parse, 64 bad usage.\n";
+	"(atomically, and only if it changes); with --check print nothing but the\n"
+	"names of the files that are not in canonical form. Formatting never\n"
+	"changes a policy's meaning. Exit status: 0 success, 1 a file does not\n"
+	"parse (or, with --check, is not canonical), 64 bad usage.\n";
 
 static const char usage_diff[] =
 	"usage: sbxc diff [-D NAME=VALUE]... [--format text|json|markdown] [--exit-code] OLD.sbx NEW.sbx\n"
@@ -118,10 +120,21 @@ void limits_from_env(Compile *c)
 		c->max_file_size = (size_t)atoi(v);
 }
 
+bool cli_json_diags;
+
+void cli_diags(const Diags *d)
+{
+	if (cli_json_diags) {
+		if (d->n) /* nothing when there is nothing: stdout's report stays the only document */
+			diag_print_json(stderr, d);
+	} else
+		diag_print(stderr, d);
+}
+
 int finish(Compile *c, int status)
 {
 	fflush(stdout);
-	diag_print(stderr, &c->diags);
+	cli_diags(&c->diags);
 	compile_free(c);
 	return status;
 }
@@ -169,5 +182,6 @@ int main(int argc, char **argv)
 	int skip = c != &compile_form;
 	Opts o = { 0 };
 	int rc = opts_parse(argc - skip, argv + skip, c, &o);
+	cli_json_diags = opts_json(&o);
 	return rc >= 0 ? rc : c->run(&o);
 }

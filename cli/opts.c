@@ -43,7 +43,7 @@ static const OptDef table[] = {
 	{ 0, "--arch", "LIST", K_VALUE, G_EQ, CMD_COMPILE, F(arch), "seccomp architectures (default: x86_64,aarch64)" },
 	{ 0, "--accept-wider", NULL, K_FLAG, G_NONE, CMD_COMPILE | CMD_CHECK, F(accept_wider),
 	  "emit rules a target enforces more widely, with a warning" },
-	{ 0, "--check", NULL, K_FLAG, G_NONE, CMD_COMPILE, F(check),
+	{ 0, "--check", NULL, K_FLAG, G_NONE, CMD_COMPILE | CMD_FMT, F(check),
 	  "compare with the artifacts in DIR byte for byte; exit 2 if\n"
 	  "stale, with the semantic diff and the command to fix it" },
 	{ 0, "--no-cache", NULL, K_FLAG, G_NONE, CMD_COMPILE, F(no_cache),

@@ -5,6 +5,8 @@
  * entry point: an out-of-memory anywhere below becomes one diagnostic and a
  * clean `false`, never a crash or a half-built policy.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
 
@@ -57,8 +59,56 @@ static bool load(Compile *c, const char *path, const Str *text, const char *cons
 	return ok;
 }
 
+/* `-` is standard input, read once per process and kept (explain loads
+ * the policy twice); a relative `use` is then found from the working
+ * directory, and messages name it <stdin>. */
+static bool stdin_text(Compile *c, Str *out)
+{
+	static char *text;
+	static size_t n;
+	static bool read_done, too_big;
+	if (!read_done) {
+		read_done = true;
+		size_t cap = 0;
+		for (;;) {
+			if (n == cap) {
+				size_t ncap = cap ? cap * 2 : 65536;
+				char *t = realloc(text, ncap + 1);
+				if (!t)
+					break;
+				text = t;
+				cap = ncap;
+			}
+			size_t got = fread(text + n, 1, cap - n, stdin);
+			n += got;
+			if (n > c->max_file_size) {
+				too_big = true;
+				break;
+			}
+			if (got == 0)
+				break;
+		}
+		if (text)
+			text[n] = 0;
+	}
+	if (too_big || !text || ferror(stdin)) {
+		if (too_big)
+			diag_plain(&c->diags, DIAG_ERROR, "standard input is larger than the limit of %zu bytes",
+				   c->max_file_size);
+		else
+			diag_plain(&c->diags, DIAG_ERROR, "cannot read standard input");
+		return false;
+	}
+	*out = (Str){ text, n };
+	return true;
+}
+
 bool compile_load(Compile *c, const char *path, const char *const *defines, int ndefines)
 {
+	if (!strcmp(path, "-")) {
+		Str text;
+		return stdin_text(c, &text) && load(c, "<stdin>", &text, defines, ndefines);
+	}
 	return load(c, path, NULL, defines, ndefines);
 }
 

@@ -11,10 +11,9 @@
 
 #include "fidelity.h"
 
-bool fidelity_gate(Compile *c, const Backend *const *sel, int nsel, bool accept_wider)
+void fidelity_each_unaccepted(Compile *c, const Backend *const *sel, int nsel, FidWiderFn fn, void *ctx)
 {
 	const Policy *p = c->policy;
-	bool ok = true;
 	bool with_landlock = false;
 	for (int i = 0; i < nsel; i++)
 		with_landlock |= sel[i] == &backend_landlock;
@@ -31,22 +30,39 @@ bool fidelity_gate(Compile *c, const Backend *const *sel, int nsel, bool accept_
 				continue;
 			if (target_accepted(p, r->right, sel[i]))
 				continue;
-			Buf b = { 0 };
-			buf_printf(&b, "%s %s ", r->effect == EFF_ALLOW ? "allow" : "deny", ir_right_name[r->right]);
-			ir_put_object(&b, r);
-			if (accept_wider) {
-				diag_at(&c->diags, DIAG_WARNING, r->loc, "'%.*s' is wider on %s (accepted by --accept-wider): %.*s",
-					(int)b.n, b.p, sel[i]->name, STRF(note));
-			} else {
-				diag_at(&c->diags, DIAG_ERROR, r->loc, "'%.*s' would be wider on %s: %.*s", (int)b.n, b.p,
-					sel[i]->name, STRF(note));
-				diag_at(&c->diags, DIAG_NOTE, r->loc,
-					"to allow it anyway, add: accept wider %s on %s because \"...\" (or pass --accept-wider)",
-					ir_right_name[r->right], sel[i]->name);
-				ok = false;
-			}
-			buf_free(&b);
+			fn(ctx, r, sel[i], note);
 		}
 	}
-	return ok;
+}
+
+typedef struct Gate {
+	Compile *c;
+	bool accept_wider, ok;
+} Gate;
+
+static void gate_one(void *ctx, const Rule *r, const Backend *be, Str note)
+{
+	Gate *g = ctx;
+	Buf b = { 0 };
+	buf_printf(&b, "%s %s ", r->effect == EFF_ALLOW ? "allow" : "deny", ir_right_name[r->right]);
+	ir_put_object(&b, r);
+	if (g->accept_wider) {
+		diag_at(&g->c->diags, DIAG_WARNING, r->loc, "'%.*s' is wider on %s (accepted by --accept-wider): %.*s",
+			(int)b.n, b.p, be->name, STRF(note));
+	} else {
+		diag_at(&g->c->diags, DIAG_ERROR, r->loc, "'%.*s' would be wider on %s: %.*s", (int)b.n, b.p, be->name,
+			STRF(note));
+		diag_at(&g->c->diags, DIAG_NOTE, r->loc,
+			"to allow it anyway, add: accept wider %s on %s because \"...\" (or pass --accept-wider)",
+			ir_right_name[r->right], be->name);
+		g->ok = false;
+	}
+	buf_free(&b);
+}
+
+bool fidelity_gate(Compile *c, const Backend *const *sel, int nsel, bool accept_wider)
+{
+	Gate g = { c, accept_wider, true };
+	fidelity_each_unaccepted(c, sel, nsel, gate_one, &g);
+	return g.ok;
 }

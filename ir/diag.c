@@ -103,3 +103,44 @@ void diag_print(FILE *f, const Diags *d)
 		fputs("^\n", f);
 	}
 }
+
+static void json_loc(FILE *f, const Diags *d, const Diag *g)
+{
+	if (g->has_loc && d->files && g->loc.file < d->nfiles && g->loc.line) {
+		fputs("\"file\": ", f);
+		fput_json_str(f, d->files[g->loc.file].name);
+		fprintf(f, ", \"line\": %u, \"col\": %u, ", g->loc.line, g->loc.col);
+	} else
+		fputs("\"file\": null, \"line\": null, \"col\": null, ", f);
+}
+
+void diag_print_json(FILE *f, const Diags *d)
+{
+	fputs("{\"diagnostics\": [", f);
+	bool open = false, first = true;
+	for (int i = 0; i < d->n; i++) {
+		const Diag *g = &d->v[i];
+		if (g->level == DIAG_NOTE && open) {
+			fputs(first ? "" : ", ", f);
+			first = false;
+			fputc('{', f);
+			json_loc(f, d, g);
+			fputs("\"message\": ", f);
+			fput_json_str(f, g->msg);
+			fputc('}', f);
+			continue;
+		}
+		if (open)
+			fputs("]}", f);
+		fputs(i ? ", {" : "{", f);
+		json_loc(f, d, g);
+		fprintf(f, "\"severity\": \"%s\", \"message\": ", level_name[g->level]);
+		fput_json_str(f, g->msg);
+		fputs(", \"notes\": [", f);
+		open = true;
+		first = true;
+	}
+	if (open)
+		fputs("]}", f);
+	fputs("], \"schema\": \"sbxc-diagnostics 1\"}\n", f);
+}

@@ -31,5 +31,10 @@ void diag_at(Diags *d, int level, SrcLoc loc, const char *fmt, ...) __attribute_
 void diag_plain(Diags *d, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* file:line:col: error: message, the source line, a caret under the column. */
 void diag_print(FILE *f, const Diags *d);
+/* The same as one JSON document (--format json): {"diagnostics": [{"file",
+ * "line", "col" (null without a place), "severity", "message", "notes":
+ * [{"file", "line", "col", "message"}]}], "schema": "sbxc-diagnostics 1"};
+ * a note belongs to the error or warning before it. */
+void diag_print_json(FILE *f, const Diags *d);
 
 #endif

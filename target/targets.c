@@ -44,7 +44,7 @@ const TargetName target_names[] = {
 	{ "windows", NULL, { &backend_appcontainer }, PLAT_WINDOWS, true, true },
 	{ "oci", NULL, { &backend_oci }, PLAT_LINUX, true, false },
 	{ "linux", "landlock + seccomp", { &backend_landlock, &backend_seccomp }, PLAT_LINUX, true, true },
-	{ "all", "every target", { &backend_seatbelt, &backend_landlock, &backend_seccomp, &backend_appcontainer },
+	{ "all", "macos, linux and windows (not oci: ask for it by name)", { &backend_seatbelt, &backend_landlock, &backend_seccomp, &backend_appcontainer },
 	  PLAT_ALL, false, false },
 	{ NULL, NULL, { NULL }, 0, false, false },
 };
