@@ -79,6 +79,38 @@ else
 	pass sid/container-names
 fi
 
+# ---- access masks (winnt.h values) ----
+# Each line: right effect object bits-that-must-be-set bits-that-must-be-clear.
+masks=$("$ACSID" masks)
+mask_of() { echo "$masks" | awk -v r="$1" -v e="$2" -v o="$3" '$1 == r && $2 == e && $3 == o { print $4 }'; }
+mask_rule() { # name right effect object must mustnot
+	local m
+	m=$(mask_of "$2" "$3" "$4")
+	if [ -z "$m" ]; then fail "mask/$1" "no $2 $3 $4 mask in: $(echo "$masks" | oneline)"; return; fi
+	if (( (m & $5) != $5 )); then fail "mask/$1" "$2 $3 $4 = $m lacks $(printf 0x%x $(( $5 & ~m )))"
+	elif (( (m & $6) != 0 )); then fail "mask/$1" "$2 $3 $4 = $m has $(printf 0x%x $(( m & $6 )))"
+	else pass "mask/$1"; fi
+}
+# FILE_READ_DATA 0x1, FILE_WRITE_DATA 0x2, FILE_APPEND_DATA 0x4, READ_EA 0x8, WRITE_EA 0x10,
+# FILE_EXECUTE/FILE_TRAVERSE 0x20, FILE_DELETE_CHILD 0x40, READ_ATTRIBUTES 0x80, WRITE_ATTRIBUTES 0x100,
+# DELETE 0x10000, READ_CONTROL 0x20000, WRITE_DAC 0x40000, WRITE_OWNER 0x80000, SYNCHRONIZE 0x100000,
+# GENERIC_* 0xf0000000.
+never=$((0x40 | 0x40000 | 0x80000 | 0xf0000000))
+mask_rule read-dir-traverse read allow dir $((0x120089 | 0x20)) $never
+mask_rule read-file-no-execute read allow file 0x120089 $((never | 0x20 | 0x2 | 0x4 | 0x10000))
+mask_rule write-opens write allow file $((0x2 | 0x4 | 0x10 | 0x100 | 0x10000 | 0x20000 | 0x80 | 0x100000)) $((never | 0x1 | 0x20))
+mask_rule write-dir write allow dir $((0x2 | 0x4 | 0x10000 | 0x20000 | 0x80 | 0x100000)) $never
+mask_rule exec-file exec allow file $((0x20 | 0x80 | 0x100000)) $((never | 0x1 | 0x2))
+mask_rule deny-read-keeps-traverse read deny dir 0x1 $((0x20 | 0x100000 | never))
+mask_rule deny-write-keeps-opens write deny file $((0x2 | 0x4 | 0x10 | 0x100 | 0x10000)) $((0x100000 | 0x20000 | 0x80 | 0x1 | never))
+mask_rule deny-exec-only-execute exec deny file 0x20 $((0x100000 | 0x80 | 0x1 | never))
+# ... and the profiles carry them: a file's mask and its directory's.
+if grep -q '"%PROJECT%", "ace": "allow", "rights": \["read"\], "mask": 1179785, "dirMask": 1179817,' "$HERE/corpus/cargo-build.appcontainer.json"; then
+	pass mask/profile-dirmask
+else
+	fail mask/profile-dirmask "cargo-build's %PROJECT% read grant lacks mask 0x120089 / dirMask 0x1200a9"
+fi
+
 # ---- the capability table against the schemas' lists ----
 caps_txt=$XSD/capabilities.txt
 if [ -f "$caps_txt" ]; then
