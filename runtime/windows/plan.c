@@ -3,9 +3,18 @@
  *
  * Profile paths are symbolic (%USERPROFILE%\.cargo, %PROJECT%\target). A
  * variable resolves, in order: a param baked at compile time (final);
- * --param NAME=VALUE; the environment; the param's default from the policy
- * (which may itself name variables); PROJECT's default, the working
- * directory. TEMP from the environment is not the user's whole temporary
+ * --param NAME=VALUE; the environment, but only SBX_PARAM_NAME for a param
+ * (as the Linux runtime: an unrelated variable that happens to share a
+ * param's name, such as a CACHE or DATA set for another program, never
+ * moves a grant) and USERPROFILE and TEMP for Windows' own roots; the
+ * param's default from the policy (which may itself name variables);
+ * PROJECT's default, the working directory.
+ *
+ * A value from outside the policy (--param, SBX_PARAM_*, the working
+ * directory) may not be a drive or share root, nor %SystemRoot% or
+ * %USERPROFILE% or one of their ancestors: `allow write ${PROJECT}` run
+ * from C:\ or from the home directory would open far more than the author
+ * meant. The policy may still name them itself (a default or -D). TEMP from the environment is not the user's whole temporary
  * directory but a folder of the container's own inside it (std/tmp's
  * "private temporary directory"; other programs' files stay out of reach). Values from the command line and the environment are taken
  * literally, so a '%' in them never expands again. "%%" is a literal '%'.
@@ -56,6 +65,88 @@ typedef struct Rs {
 	AclErr e;
 } Rs;
 
+static bool is_sep(char c) { return c == '\\' || c == '/'; }
+
+/* Is a at or above b (case-insensitive, either separator; a trailing
+ * separator ignored)? Both are absolute Windows paths. */
+static bool win_at_or_above(const char *a, const char *b)
+{
+	size_t n = strlen(a);
+	while (n > 0 && is_sep(a[n - 1]))
+		n--;
+	for (size_t i = 0; i < n; i++) {
+		char x = a[i], y = b[i];
+		if (!y)
+			return false;
+		if (is_sep(x) && is_sep(y))
+			continue;
+		if (x >= 'A' && x <= 'Z')
+			x = (char)(x + 32);
+		if (y >= 'A' && y <= 'Z')
+			y = (char)(y + 32);
+		if (x != y)
+			return false;
+	}
+	return b[n] == 0 || is_sep(b[n]);
+}
+
+/* A drive root ("C:", "C:\\") or a share root ("\\\\server\\share"). */
+static bool is_root(const char *v)
+{
+	size_t n = strlen(v);
+	while (n > 0 && is_sep(v[n - 1]))
+		n--;
+	if (n == 2 && v[1] == ':')
+		return true;
+	if (n > 2 && is_sep(v[0]) && is_sep(v[1])) {
+		const char *s = v + 2, *e = v + n;
+		int seps = 0;
+		for (; s < e; s++)
+			seps += is_sep(*s) && !is_sep(s[-1]);
+		return seps <= 1;
+	}
+	return false;
+}
+
+/* X:\Program Files, X:\Program Files (x86), X:\Windows, X:\ProgramData,
+ * or beneath one (a normalised path). */
+static bool unowned_tree(const char *path)
+{
+	static const char *const trees[] = { "Program Files", "Program Files (x86)", "Windows", "ProgramData" };
+	if (!path[0] || path[1] != ':')
+		return false;
+	for (size_t k = 0; k < sizeof trees / sizeof *trees; k++) {
+		char root[64];
+		snprintf(root, sizeof root, "%c:\\%s", path[0], trees[k]);
+		if (win_at_or_above(root, path))
+			return true;
+	}
+	return false;
+}
+
+static bool lookup(Rs *r, Sb *out, const char *name, int depth);
+
+/* Refuses an outside value (see the header) for param `name`. */
+static bool outside_value_ok(Rs *r, const char *name, const char *v)
+{
+	if (is_root(v))
+		return acl_fail(&r->e, "%s=%s is a drive or share root: refusing to grant a whole volume (name it in the policy to mean it)", name, v);
+	const char *sysroot = r->env ? r->env(r->envctx, "SystemRoot") : NULL;
+	if (!sysroot || !*sysroot)
+		sysroot = "C:\\Windows";
+	if (win_at_or_above(v, sysroot))
+		return acl_fail(&r->e, "%s=%s is %%SystemRoot%% (%s) or above it: refusing (name it in the policy to mean it)", name, v, sysroot);
+	Sb home = { r->pool, NULL, 0, 0 };
+	AclErr saved = r->e;
+	if (strcmp(name, "USERPROFILE") != 0 && lookup(r, &home, "USERPROFILE", 1) && home.p &&
+	    win_at_or_above(v, home.p))
+		return acl_fail(&r->e, "%s=%s is %%USERPROFILE%% (%s) or above it: refusing to grant the whole home directory (name ${HOME} in the policy to mean it)", name, v, home.p);
+	r->e = saved; /* no USERPROFILE is not this param's error */
+	if (r->e.err && !r->e.failed)
+		r->e.err[0] = 0;
+	return true;
+}
+
 static bool expand(Rs *r, Sb *out, const char *in, int depth);
 
 static bool lookup(Rs *r, Sb *out, const char *name, int depth)
@@ -66,12 +157,24 @@ static bool lookup(Rs *r, Sb *out, const char *name, int depth)
 			pm = &r->prof->params[i];
 	if (pm && pm->fixed && pm->value)
 		return expand(r, out, pm->value, depth + 1);
+	bool own = strcmp(name, "USERPROFILE") == 0 || strcmp(name, "TEMP") == 0; /* Windows' own roots */
 	for (int i = r->nsets - 1; i >= 0; i--)
 		if (strcmp(r->sets[i].name, name) == 0) {
+			if (!own && !outside_value_ok(r, name, r->sets[i].value))
+				return false;
 			sb_puts(out, r->sets[i].value);
 			return true;
 		}
-	const char *e = r->env ? r->env(r->envctx, name) : NULL;
+	const char *e = NULL;
+	if (own) {
+		e = r->env ? r->env(r->envctx, name) : NULL;
+	} else if (pm && r->env) {
+		char key[300];
+		snprintf(key, sizeof key, "SBX_PARAM_%s", name);
+		e = r->env(r->envctx, key);
+		if (e && *e && !outside_value_ok(r, key, e))
+			return false;
+	}
 	if (strcmp(name, "TEMP") == 0 && e && *e) {
 		/* Not the user's whole TEMP (other programs' files are there): a
 		 * directory of the container's own inside it. */
@@ -92,10 +195,16 @@ static bool lookup(Rs *r, Sb *out, const char *name, int depth)
 	if (pm && pm->value)
 		return expand(r, out, pm->value, depth + 1);
 	if (pm && pm->cwd && r->cwd) {
+		if (!outside_value_ok(r, "the working directory (PROJECT's default)", r->cwd))
+			return false;
 		sb_puts(out, r->cwd);
 		return true;
 	}
-	return acl_fail(&r->e, "%s is not set: give --param NAME=VALUE or set the environment variable", name);
+	if (!pm && !own)
+		return acl_fail(&r->e, "%%%s%% is neither a param of the profile nor USERPROFILE or TEMP: refusing to take it from the environment", name);
+	if (own)
+		return acl_fail(&r->e, "%s is not set: give --param %s=VALUE or set the environment variable", name, name);
+	return acl_fail(&r->e, "%s is not set: give --param %s=VALUE or set SBX_PARAM_%s", name, name, name);
 }
 
 static bool expand(Rs *r, Sb *out, const char *in, int depth)
@@ -210,6 +319,43 @@ void acl_quote_arg(AclPool *p, char **line, const char *arg)
 	*line = b.p;
 }
 
+/* Can the container open its working directory? It needs FILE_TRAVERSE on
+ * the directory itself (bypass-traverse only helps with the ancestors).
+ * 1 yes, by plan->cwd_by; 0 no grant covers it (ask Windows at launch);
+ * -1 no (a message in r->e). */
+static int cwd_reach(Rs *r, AclPlan *pl)
+{
+	const AclStep *allow = NULL, *deny = NULL, *other = NULL;
+	size_t allow_n = 0, deny_n = 0;
+	for (int i = 0; i < pl->nsteps; i++) {
+		const AclStep *st = &pl->steps[i];
+		if (!win_at_or_above(st->path, pl->cwd))
+			continue;
+		size_t n = strlen(st->path);
+		bool self = win_at_or_above(pl->cwd, st->path);
+		if (self && st->file->inherit == 11)
+			continue; /* beneath the cwd, not the cwd */
+		bool trav = (st->file->dirmask & 0x20) != 0;
+		if (st->file->deny && trav && (!deny || n > deny_n))
+			deny = st, deny_n = n;
+		else if (!st->file->deny && trav && (!allow || n > allow_n))
+			allow = st, allow_n = n;
+		else if (!st->file->deny && !other)
+			other = st;
+	}
+	if (deny && (!allow || deny_n >= allow_n))
+		return acl_fail(&r->e, "the working directory %s is denied to the container by %s %s (%s): run from a directory the policy lets it read", pl->cwd,
+				deny->file->deny ? "deny" : "allow", deny->file->rights, deny->file->path), -1;
+	if (allow) {
+		pl->cwd_by = allow->file;
+		return 1;
+	}
+	if (other)
+		return acl_fail(&r->e, "the working directory %s is only granted %s (%s): the container cannot open it as a directory without read; run from a directory the policy lets it read", pl->cwd,
+				other->file->rights, other->file->path), -1;
+	return 0;
+}
+
 bool acl_plan_make(AclPool *p, const AclProfile *prof, const AclSet *sets, int nsets, AclGetenv env, void *envctx,
 		   const char *cwd, char *const *argv, int argc, const char *journal, AclPlan *out, char *err,
 		   size_t errn)
@@ -230,11 +376,25 @@ bool acl_plan_make(AclPool *p, const AclProfile *prof, const AclSet *sets, int n
 		char *path = normalise(&r, p, b.p);
 		if (!path)
 			return false;
-		out->steps[out->nsteps].file = &prof->files[i];
+		const AclFile *f = &prof->files[i];
+		bool unowned = f->unowned || unowned_tree(path);
+		if (unowned && !f->deny && (f->create || strstr(f->rights, "write")))
+			return acl_fail(&r.e, "%s is in a tree only an administrator can change (%s %s): a write grant there needs an install-time grant, e.g. icacls \"%s\" /grant \"*%s:(OI)(CI)(M)\" run once as administrator", path,
+					f->rights, f->from, path, prof->sid);
+		out->steps[out->nsteps].file = f;
+		out->steps[out->nsteps].unowned = unowned;
 		out->steps[out->nsteps++].path = path;
 	}
 	if (r.private_temp && !(out->private_temp = normalise(&r, p, r.private_temp)))
 		return false;
+	if (argc > 0) { /* a command to start (not --undo) */
+		if (!cwd)
+			return acl_fail(&r.e, "cannot tell the working directory (give --cwd)");
+		if (!(out->cwd = normalise(&r, p, cwd)))
+			return false;
+		if ((out->cwd_reach = cwd_reach(&r, out)) < 0)
+			return false;
+	}
 	char *line = NULL;
 	for (int i = 0; i < argc; i++)
 		acl_quote_arg(p, &line, argv[i]);
@@ -249,14 +409,18 @@ void acl_plan_print(FILE *f, const AclPlan *plan)
 	fprintf(f, "container %s %s (create, or reuse if it exists)\n", pr->container, pr->sid);
 	fprintf(f, "lpac %s\n", pr->lpac ? "on" : "off");
 	fprintf(f, "child-processes %s\n", pr->children ? "allowed" : "blocked");
+	if (plan->cwd_reach > 0)
+		fprintf(f, "cwd %s (reached through allow %s %s)\n", plan->cwd, plan->cwd_by->rights, plan->cwd_by->path);
+	else
+		fprintf(f, "cwd %s (no grant of the profile covers it: at launch Windows is asked whether the container may open it; refused if not)\n", plan->cwd);
 	for (int i = 0; i < pr->ncaps; i++)
 		fprintf(f, "capability %s %s\n", pr->caps[i].name, pr->caps[i].sid);
 	for (int i = 0; i < plan->nsteps; i++) {
 		const AclStep *s = &plan->steps[i];
 		const AclFile *fl = s->file;
-		fprintf(f, "%s %s mask=0x%08lx %s%s%s %s <- %s", fl->deny ? "deny" : "allow", fl->rights,
-			(unsigned long)fl->mask, fl->inherit == 11 ? "beneath" : "subtree", fl->required ? " required" : "",
-			fl->create ? " create" : "", s->path, fl->path);
+		fprintf(f, "%s %s mask=0x%08lx dir=0x%08lx %s%s%s%s %s <- %s", fl->deny ? "deny" : "allow", fl->rights,
+			(unsigned long)fl->mask, (unsigned long)fl->dirmask, fl->inherit == 11 ? "beneath" : "subtree",
+			fl->required ? " required" : "", fl->create ? " create" : "", s->unowned ? " unowned" : "", s->path, fl->path);
 		if (fl->from && *fl->from)
 			fprintf(f, " (%s)", fl->from);
 		fputc('\n', f);

@@ -264,7 +264,7 @@ fi
 # ---- the launcher's plan ----
 # Fixed values for every variable the corpus uses, so plans are the same anywhere.
 plan_args=(--param 'USERPROFILE=C:\Users\u' --param 'TEMP=C:\Users\u\AppData\Local\Temp'
-	--param 'PROJECT=C:\src\proj' --param 'CACHE=D:\cache' --journal 'C:\j\sbx.journal')
+	--param 'PROJECT=C:\src\proj' --param 'CACHE=D:\cache' --journal 'C:\j\sbx.journal' --cwd 'C:\src\proj')
 plan_cmd=(-- 'C:\Tools\tool.exe' 'two words' '"quoted"' 'trail\' 'mid\"dle' '' plain)
 for prof in "$HERE"/corpus/*.appcontainer.json; do
 	name=$(basename "$prof" .appcontainer.json)
@@ -278,7 +278,7 @@ done
 # %TEMP% from the environment becomes a directory of the container's own.
 files=$HERE/corpus/files.appcontainer.json
 TEMP='C:\Users\u\AppData\Local\Temp' "$LAUNCH" --param 'USERPROFILE=C:\Users\u' --param 'PROJECT=C:\p' \
-	--param 'CACHE=D:\c' --plan "$files" -- x.exe >"$tmp/temp.plan" 2>&1
+	--param 'CACHE=D:\c' --cwd 'C:\p' --plan "$files" -- x.exe >"$tmp/temp.plan" 2>&1
 private='C:\Users\u\AppData\Local\Temp\sbxc-sbxc.files-demo'
 if grep -qxF "temp $private (the container's own: created at launch; TEMP and TMP point here)" "$tmp/temp.plan" &&
 	grep -qF "subtree $private <- %TEMP%" "$tmp/temp.plan"; then
@@ -318,12 +318,131 @@ refuse unset-param 126 "CACHE is not set" "$files" --param 'USERPROFILE=C:\Users
 refuse relative-param 126 "not an absolute Windows path" "$files" "${plan_args[@]}" --param 'CACHE=cache\dir'
 refuse dotdot-param 126 "'..' component" "$files" "${plan_args[@]}" --param 'CACHE=C:\x\..\Windows'
 refuse device-param 126 "device path" "$files" "${plan_args[@]}" --param 'CACHE=\\?\C:\x'
+# Params come from --param or SBX_PARAM_NAME, never from a variable that merely shares the name.
+env -u SBX_PARAM_CACHE CACHE='D:\cache' "$LAUNCH" --param 'USERPROFILE=C:\Users\u' --param 'TEMP=C:\t' --param 'PROJECT=C:\p' \
+	--cwd 'C:\p' --plan "$files" -- x.exe >/dev/null 2>"$tmp/refuse.err"
+if [ $? = 126 ] && grep -qF "CACHE is not set: give --param CACHE=VALUE or set SBX_PARAM_CACHE" "$tmp/refuse.err"; then
+	pass launcher/env-param-refused
+else
+	fail launcher/env-param-refused "$(head -1 "$tmp/refuse.err")"
+fi
+if SBX_PARAM_CACHE='D:\cache' "$LAUNCH" --param 'USERPROFILE=C:\Users\u' --param 'TEMP=C:\t' --param 'PROJECT=C:\p' \
+	--cwd 'C:\p' --plan "$files" -- x.exe 2>"$tmp/refuse.err" | grep -qF 'subtree required D:\cache <- %CACHE%'; then
+	pass launcher/sbx-param-env
+else
+	fail launcher/sbx-param-env "$(head -1 "$tmp/refuse.err")"
+fi
+SBX_PARAM_CACHE='D:\' "$LAUNCH" --param 'USERPROFILE=C:\Users\u' --param 'TEMP=C:\t' --param 'PROJECT=C:\p' \
+	--cwd 'C:\p' --plan "$files" -- x.exe >/dev/null 2>"$tmp/refuse.err"
+if [ $? = 126 ] && grep -qF 'SBX_PARAM_CACHE=D:\ is a drive or share root' "$tmp/refuse.err"; then
+	pass launcher/sbx-param-root
+else
+	fail launcher/sbx-param-root "$(head -1 "$tmp/refuse.err")"
+fi
+# Volumes, the system directory and the home directory itself are not param values.
+refuse drive-root 126 "is a drive or share root" "$files" "${plan_args[@]}" --param 'CACHE=D:\'
+refuse drive-bare 126 "is a drive or share root" "$files" "${plan_args[@]}" --param 'CACHE=d:'
+refuse share-root 126 "is a drive or share root" "$files" "${plan_args[@]}" --param 'CACHE=\\srv\share\'
+refuse system-root 126 "is %SystemRoot%" "$files" "${plan_args[@]}" --param 'CACHE=c:\windows'
+refuse home-itself 126 "is %USERPROFILE% (C:\Users\u)" "$files" "${plan_args[@]}" --param 'CACHE=C:\Users\U\'
+refuse home-parent 126 "is %USERPROFILE% (C:\Users\u) or above it" "$files" "${plan_args[@]}" --param 'CACHE=C:\Users'
+refuse cwd-is-home 126 "the working directory (PROJECT's default)=C:\Users\u is %USERPROFILE%" \
+	"$(mutate x 's.replace("{\"name\": \"PROJECT\", \"value\": null", "{\"name\": \"PROJECT\", \"value\": null", 1)')" \
+	--param 'USERPROFILE=C:\Users\u' --param 'TEMP=C:\t' --param 'CACHE=D:\c' --cwd 'C:\Users\u'
+SystemRoot='E:\OS' "$LAUNCH" "${plan_args[@]}" --param 'CACHE=E:\OS\Temp\x' --plan "$files" -- x.exe >/dev/null 2>&1
+if [ $? = 0 ]; then pass launcher/below-system-root-ok; else fail launcher/below-system-root-ok "E:\\OS\\Temp\\x refused"; fi
+SystemRoot='E:\OS' "$LAUNCH" "${plan_args[@]}" --param 'CACHE=E:\os' --plan "$files" -- x.exe >/dev/null 2>"$tmp/refuse.err"
+if [ $? = 126 ] && grep -qF 'is %SystemRoot% (E:\OS)' "$tmp/refuse.err"; then pass launcher/system-root-from-env
+else fail launcher/system-root-from-env "$(head -1 "$tmp/refuse.err")"; fi
+if "$LAUNCH" "${plan_args[@]}" --param 'CACHE=C:\Users\u\cache' --plan "$files" -- x.exe >/dev/null 2>&1; then
+	pass launcher/below-home-ok
+else
+	fail launcher/below-home-ok "a cache beneath the home directory was refused"
+fi
+refuse unknown-variable 126 "%APPDATA% is neither a param" "$(mutate x 's.replace("%USERPROFILE%\\\\.ssh\"", "%APPDATA%\\\\.ssh\"", 1)')" "${plan_args[@]}"
+# The working directory: passed explicitly, and the container must be able to open it.
+refuse cwd-write-only 126 "the working directory D:\cache is only granted write" "$files" "${plan_args[@]}" --cwd 'D:\cache'
+refuse cwd-relative 126 "not an absolute Windows path" "$files" "${plan_args[@]}" --cwd 'src'
+"$LAUNCH" "${plan_args[@]}" --cwd 'C:\elsewhere' --plan "$files" -- x.exe >"$tmp/cwd.plan" 2>&1
+if grep -qF 'cwd C:\elsewhere (no grant of the profile covers it: at launch Windows is asked' "$tmp/cwd.plan"; then
+	pass launcher/cwd-uncovered-checked-at-launch
+else
+	fail launcher/cwd-uncovered-checked-at-launch "$(grep -m1 -E '^cwd|sbx-launch' "$tmp/cwd.plan")"
+fi
+"$LAUNCH" "${plan_args[@]}" --cwd 'C:\SRC\proj\sub' --plan "$files" -- x.exe >"$tmp/cwd.plan" 2>&1
+if grep -qF 'cwd C:\SRC\proj\sub (reached through allow read,write %PROJECT%)' "$tmp/cwd.plan"; then
+	pass launcher/cwd-reached-case-insensitive
+else
+	fail launcher/cwd-reached-case-insensitive "$(grep -m1 -E '^cwd|sbx-launch' "$tmp/cwd.plan")"
+fi
+# Trees users do not own: a write or create grant needs an administrator.
+cargo=$HERE/corpus/cargo-build.appcontainer.json
+python3 -c "import sys; s=open(sys.argv[1],encoding='utf-8').read(); sys.stdout.write(s.replace('\"create\": false, \"unowned\": true', '\"create\": true, \"unowned\": true', 1))" "$cargo" >"$tmp/m2.json"
+refuse unowned-create 126 "needs an install-time grant, e.g. icacls" "$tmp/m2.json" "${plan_args[@]}"
+refuse unowned-param-write 126 "is in a tree only an administrator can change" "$files" "${plan_args[@]}" --param 'CACHE=C:\Program Files\Tool\cache'
+if grep -qF 'subtree unowned C:\Program Files\Rust stable MSVC 1.82' "$HERE/corpus/cargo-build.plan"; then
+	pass launcher/unowned-marked
+else
+	fail launcher/unowned-marked "the Program Files read grant is not marked unowned in cargo-build.plan"
+fi
 "$LAUNCH" "${plan_args[@]}" --plan "$files" >/dev/null 2>"$tmp/refuse.err"
 rc=$?
 if [ $rc = 64 ] && grep -q "no command" "$tmp/refuse.err"; then pass launcher/no-command; else fail launcher/no-command "exit $rc"; fi
-"$LAUNCH" --undo x.journal >/dev/null 2>&1
+"$LAUNCH" --undo x.journal >/dev/null 2>"$tmp/refuse.err"
 rc=$?
-if [ $rc = 64 ]; then pass launcher/undo-needs-windows; else fail launcher/undo-needs-windows "exit $rc"; fi
+if [ $rc = 64 ] && grep -q "takes the journal and the profile" "$tmp/refuse.err"; then pass launcher/undo-needs-profile; else fail launcher/undo-needs-profile "exit $rc"; fi
+"$LAUNCH" "${plan_args[@]}" --undo x.journal "$files" >/dev/null 2>"$tmp/refuse.err"
+rc=$?
+if [ $rc = 64 ] && grep -q "needs Windows" "$tmp/refuse.err"; then pass launcher/undo-needs-windows; else fail launcher/undo-needs-windows "exit $rc"; fi
+
+# ---- the undo journal, read back strictly (--plan --undo: what would be restored) ----
+H=$(printf 'sbx-launch-journal\tsbxc.files-demo\t1')
+T=$(printf '\t')
+journal() { # name expected-status expected-substring lines...
+	local t=$1 want=$2 msg=$3
+	shift 3
+	printf '%s\n' "$@" >"$tmp/j.journal"
+	"$LAUNCH" "${plan_args[@]}" --plan --undo "$tmp/j.journal" "$files" >"$tmp/j.out" 2>"$tmp/j.err"
+	local rc=$?
+	if [ $rc != "$want" ]; then
+		fail "journal/$t" "exit $rc, want $want ($(head -1 "$tmp/j.err"))"
+	elif ! grep -qF -- "$msg" "$tmp/j.out" "$tmp/j.err"; then
+		fail "journal/$t" "no '$msg' in: $(cat "$tmp/j.out" "$tmp/j.err" | head -3 | oneline)"
+	else
+		pass "journal/$t"
+	fi
+}
+journal good 0 'restore C:\Users\u\.ssh D:(A;OICI;FA;;;BA)' "$H" "dacl${T}C:\\Users\\u${T}D:(A;OICI;FA;;;SY)" "dacl${T}C:\\Users\\u\\.ssh${T}D:(A;OICI;FA;;;BA)"
+journal good-order 0 'journal for sbxc.files-demo: 2 ACL(s) to restore, last first' "$H" "dacl${T}C:\\Users\\u${T}D:(A;OICI;FA;;;SY)" "dacl${T}C:\\Users\\u\\.ssh${T}D:(A;OICI;FA;;;BA)"
+journal case-insensitive 0 'restore c:\users\U\.SSH' "$H" "dacl${T}c:\\users\\U\\.SSH${T}D:P(A;;FA;;;OW)"
+journal header-only 0 '0 ACL(s)' "$H"
+journal crlf 0 '1 ACL(s)' "$H"$'\r' "dacl${T}C:\\Users\\u${T}D:(A;;FA;;;SY)"$'\r'
+printf '%s\n%s' "$H" "dacl${T}C:\\Windows${T}D:(A;;FA;;;WD)" >"$tmp/torn.journal"
+"$LAUNCH" "${plan_args[@]}" --plan --undo "$tmp/torn.journal" "$files" >"$tmp/j.out" 2>&1
+if [ $? = 0 ] && grep -q '0 ACL(s)' "$tmp/j.out"; then pass journal/torn-last-line-ignored; else fail journal/torn-last-line-ignored "$(head -1 "$tmp/j.out")"; fi
+journal foreign-path 126 'C:\Windows\System32 is not a path the profile changes' "$H" "dacl${T}C:\\Users\\u${T}D:(A;;FA;;;SY)" "dacl${T}C:\\Windows\\System32${T}D:(A;;FA;;;WD)"
+journal other-container 126 'the journal is for container sbxc.other, the profile is for sbxc.files-demo' "$(printf 'sbx-launch-journal\tsbxc.other\t1')"
+journal no-header 126 'not an sbx-launch journal' "dacl${T}C:\\Users\\u${T}D:(A;;FA;;;SY)"
+journal newer-version 126 'not an sbx-launch journal' "$(printf 'sbx-launch-journal\tsbxc.files-demo\t2')"
+journal blank-line 126 'not three tab-separated fields' ""
+: >"$tmp/empty.journal"
+"$LAUNCH" "${plan_args[@]}" --plan --undo "$tmp/empty.journal" "$files" >/dev/null 2>"$tmp/j.err"
+if [ $? = 126 ] && grep -q 'no header line' "$tmp/j.err"; then pass journal/empty; else fail journal/empty "$(head -1 "$tmp/j.err")"; fi
+journal dotdot 126 'not an absolute, normalised Windows path' "$H" "dacl${T}C:\\Users\\u\\..\\..\\Windows${T}D:(A;;FA;;;WD)"
+journal relative 126 'not an absolute, normalised Windows path' "$H" "dacl${T}Users\\u${T}D:(A;;FA;;;WD)"
+journal device 126 'not an absolute, normalised Windows path' "$H" "dacl${T}\\\\?\\C:\\Users\\u${T}D:(A;;FA;;;WD)"
+journal forward-slash 126 'not an absolute, normalised Windows path' "$H" "dacl${T}C:/Users/u${T}D:(A;;FA;;;WD)"
+journal not-sddl 126 'is not DACL SDDL' "$H" "dacl${T}C:\\Users\\u${T}O:BAG:SY"
+journal sddl-control 126 'is not DACL SDDL' "$H" "dacl${T}C:\\Users\\u${T}D:(A;;FA;;;WD)"$'\x01'
+journal extra-field 126 'not three tab-separated fields' "$H" "dacl${T}C:\\Users\\u${T}D:(A;;FA;;;WD)${T}x"
+journal two-fields 126 'not three tab-separated fields' "$H" "dacl${T}C:\\Users\\u"
+journal unknown-record 126 "unknown record 'owner'" "$H" "owner${T}C:\\Users\\u${T}D:(A;;FA;;;WD)"
+many=("$H")
+for k in $(seq 25); do many+=("dacl${T}C:\\Users\\u${T}D:(A;;FA;;;SY)"); done
+journal too-many 126 'more records than the profile has grants' "${many[@]}"
+printf '%s\n\0\n' "$H" >"$tmp/nul.journal"
+"$LAUNCH" "${plan_args[@]}" --plan --undo "$tmp/nul.journal" "$files" >/dev/null 2>"$tmp/j.err"
+if [ $? = 126 ] && grep -q 'NUL byte' "$tmp/j.err"; then pass journal/nul; else fail journal/nul "$(head -1 "$tmp/j.err")"; fi
 
 # ---- policies the compiler refuses for windows ----
 for src in "$HERE"/reject/*.sbx; do
