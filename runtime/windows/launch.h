@@ -145,6 +145,10 @@ bool acl_plan_make(AclPool *p, const AclProfile *prof, const AclSet *sets, int n
 void acl_plan_print(FILE *f, const AclPlan *plan);
 /* Appends arg to a command line the way CommandLineToArgvW splits it back. */
 void acl_quote_arg(AclPool *p, char **line, const char *arg);
+/* Appends arg to a batch file's command line for cmd.exe /d /s /v:off /c
+ * (quoted when needed, or always with force); false for an argument cmd
+ * cannot take literally ('"', '%', line breaks). */
+bool acl_quote_batch_arg(AclPool *p, char **line, const char *arg, bool force, char *err, size_t errn);
 
 /* ---- the undo journal (journal.c) ---- */
 typedef struct AclJournalEntry {

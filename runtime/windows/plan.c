@@ -319,6 +319,62 @@ void acl_quote_arg(AclPool *p, char **line, const char *arg)
 	*line = b.p;
 }
 
+/* A batch file (its name ends .cmd or .bat, after the trailing dots and
+ * spaces Windows drops): CreateProcess would run it through cmd.exe with a
+ * command line cmd parses by its own rules (the BatBadBut family: a quoted
+ * argument can still end the command with & or expand %VAR%). */
+static bool is_batch(const char *a)
+{
+	size_t n = strlen(a);
+	while (n > 0 && (a[n - 1] == '.' || a[n - 1] == ' '))
+		n--;
+	if (n < 4 || a[n - 4] != '.')
+		return false;
+	char e[4];
+	for (int i = 0; i < 3; i++)
+		e[i] = (char)(a[n - 3 + i] | 0x20);
+	e[3] = 0;
+	return strcmp(e, "cmd") == 0 || strcmp(e, "bat") == 0;
+}
+
+/* One argument of a batch file's command line, for `cmd /d /s /v:off /c`.
+ * Inside double quotes cmd takes & | < > ( ) ^ , ; = and spaces literally
+ * (and with /v:off, !), so an argument with anything but [A-Za-z0-9_.:\\/-]
+ * is quoted; trailing backslashes are doubled so that a program the script
+ * passes %1 to does not read \" as a quote. What quoting cannot make
+ * literal for cmd is refused: '"', '%' (expanded even inside quotes) and
+ * line breaks. */
+bool acl_quote_batch_arg(AclPool *p, char **line, const char *arg, bool force, char *err, size_t errn)
+{
+	AclErr e = { err, errn, false };
+	bool quote = force || !*arg;
+	for (const char *c = arg; *c; c++) {
+		if (*c == '"' || *c == '%' || *c == '\r' || *c == '\n')
+			return acl_fail(&e, "cannot pass %s to a batch file through cmd.exe safely: it holds %s", arg,
+					*c == '"' ? "a double quote" : *c == '%' ? "a '%' (cmd expands it even inside quotes)" : "a line break");
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '_' || *c == '.' ||
+		      *c == ':' || *c == '\\' || *c == '/' || *c == '-'))
+			quote = true;
+	}
+	Sb b = { p, NULL, 0, 0 };
+	sb_puts(&b, *line ? *line : "");
+	if (*line && **line)
+		sb_put(&b, " ", 1);
+	if (quote)
+		sb_put(&b, "\"", 1);
+	sb_puts(&b, arg);
+	if (quote) {
+		size_t bs = 0;
+		for (size_t k = strlen(arg); k > 0 && arg[k - 1] == '\\'; k--)
+			bs++;
+		for (size_t k = 0; k < bs; k++)
+			sb_put(&b, "\\", 1);
+		sb_put(&b, "\"", 1);
+	}
+	*line = b.p;
+	return true;
+}
+
 /* Can the container open its working directory? It needs FILE_TRAVERSE on
  * the directory itself (bypass-traverse only helps with the ancestors).
  * 1 yes, by plan->cwd_by; 0 no grant covers it (ask Windows at launch);
@@ -396,8 +452,23 @@ bool acl_plan_make(AclPool *p, const AclProfile *prof, const AclSet *sets, int n
 			return false;
 	}
 	char *line = NULL;
-	for (int i = 0; i < argc; i++)
-		acl_quote_arg(p, &line, argv[i]);
+	if (argc > 0 && is_batch(argv[0])) {
+		/* cmd.exe /d: no AutoRun commands from the registry; /v:off: no !VAR!
+		 * expansion; /s /c "...": the outer quotes go, the rest is literal. */
+		char *inner = NULL;
+		for (int i = 0; i < argc; i++)
+			if (!acl_quote_batch_arg(p, &inner, argv[i], i == 0, err, errn))
+				return false;
+		Sb b = { p, NULL, 0, 0 };
+		sb_puts(&b, "cmd.exe /d /s /v:off /c \"");
+		sb_puts(&b, inner);
+		sb_puts(&b, "\"");
+		line = b.p;
+		out->via_cmd = true;
+	} else {
+		for (int i = 0; i < argc; i++)
+			acl_quote_arg(p, &line, argv[i]);
+	}
 	out->cmdline = line ? line : acl_strndup(p, "", 0);
 	return true;
 }
@@ -429,6 +500,9 @@ void acl_plan_print(FILE *f, const AclPlan *plan)
 		fprintf(f, "temp %s (the container's own: created at launch; TEMP and TMP point here)\n", plan->private_temp);
 	if (plan->journal)
 		fprintf(f, "journal %s\n", plan->journal);
-	fprintf(f, "run %s\n", plan->cmdline);
+	if (plan->via_cmd)
+		fprintf(f, "run through %%SystemRoot%%\\System32\\cmd.exe (a batch file): %s\n", plan->cmdline);
+	else
+		fprintf(f, "run %s\n", plan->cmdline);
 	fprintf(f, "then restore every ACL changed, in reverse order\n");
 }

@@ -395,6 +395,36 @@ if [ $rc = 64 ] && grep -q "takes the journal and the profile" "$tmp/refuse.err"
 rc=$?
 if [ $rc = 64 ] && grep -q "needs Windows" "$tmp/refuse.err"; then pass launcher/undo-needs-windows; else fail launcher/undo-needs-windows "exit $rc"; fi
 
+# ---- batch files: through %SystemRoot%\System32\cmd.exe /d /s /v:off /c, quoted for cmd ----
+batch() { # name expected-run-line args...
+	local t=$1 want=$2
+	shift 2
+	"$LAUNCH" "${plan_args[@]}" --plan "$files" -- "$@" >"$tmp/b.out" 2>"$tmp/b.err"
+	local got
+	got=$(grep '^run' "$tmp/b.out")
+	if [ "$got" = "$want" ]; then pass "batch/$t"; else fail "batch/$t" "got [$got] $(head -1 "$tmp/b.err"), want [$want]"; fi
+}
+via='run through %SystemRoot%\System32\cmd.exe (a batch file): cmd.exe /d /s /v:off /c '
+batch plain "$via\"\"C:\\T\\b.cmd\" a\"" 'C:\T\b.cmd' a
+batch upper-bat "$via\"\"C:\\T\\B.BAT\" a\"" 'C:\T\B.BAT' a
+batch trailing-dot "$via\"\"C:\\T\\b.bat. \" a\"" 'C:\T\b.bat. ' a
+batch metachars "$via\"\"C:\\T\\b.cmd\" \"x&calc\" \"a|b\" \"<in\" \">out\" \"(p)\" \"^c\" \"s;c\" \"e=q\" \"c,m\" \"!v!\"\"" \
+	'C:\T\b.cmd' 'x&calc' 'a|b' '<in' '>out' '(p)' '^c' 's;c' 'e=q' 'c,m' '!v!'
+batch spaces-empty "$via\"\"C:\\My Tools\\b.cmd\" \"two words\" \"\" \"tab$(printf '\t')x\"\"" 'C:\My Tools\b.cmd' 'two words' '' "tab$(printf '\t')x"
+batch trailing-backslash "$via\"\"C:\\T\\b.cmd\" C:\\dir\\ \"C:\\a b\\\\\"\"" 'C:\T\b.cmd' 'C:\dir\' 'C:\a b\'
+batch not-batch 'run C:\T\b.cmd.exe x&y' 'C:\T\b.cmd.exe' 'x&y'
+batch_refuse() { # name substring args...
+	local t=$1 msg=$2
+	shift 2
+	"$LAUNCH" "${plan_args[@]}" --plan "$files" -- "$@" >/dev/null 2>"$tmp/b.err"
+	local rc=$?
+	if [ $rc = 126 ] && grep -qF -- "$msg" "$tmp/b.err"; then pass "batch/$t"; else fail "batch/$t" "exit $rc: $(head -1 "$tmp/b.err")"; fi
+}
+batch_refuse percent "holds a '%'" 'C:\T\b.cmd' '%USERPROFILE%'
+batch_refuse quote "holds a double quote" 'C:\T\b.cmd' 'a" & calc & "'
+batch_refuse newline "holds a line break" 'C:\T\b.bat' "$(printf 'a\nb')"
+batch_refuse script-percent "holds a '%'" 'C:\100%\b.cmd'
+
 # ---- the undo journal, read back strictly (--plan --undo: what would be restored) ----
 H=$(printf 'sbx-launch-journal\tsbxc.files-demo\t1')
 T=$(printf '\t')
