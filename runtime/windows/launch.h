@@ -106,7 +106,8 @@ typedef struct AclSet {  /* --param NAME=VALUE */
 	const char *name, *value;
 } AclSet;
 
-typedef struct AclStep {
+typedef struct AclStep AclStep;
+struct AclStep {
 	const AclFile *file;
 	char *path;      /* resolved */
 	/* In a tree users do not own (the compiler's mark, or the resolved path
@@ -114,7 +115,15 @@ typedef struct AclStep {
 	 * X:\ProgramData): an allow is skipped at launch when Windows already
 	 * grants the container the access, refused otherwise. */
 	bool unowned;
-} AclStep;
+	/* A deny of DELETE on this directory alone (file->inherit 0), added by
+	 * the plan: it is an ancestor of a write deny (guards->path) inside a
+	 * writable tree, which the program could otherwise rename away and
+	 * recreate without the deny. */
+	const AclStep *guards;
+	/* A deny whose parent the program may write: if the path is missing at
+	 * launch the deny cannot be placed, and the program may create it. */
+	bool creatable;
+};
 
 typedef struct AclPlan {
 	const AclProfile *prof;

@@ -375,6 +375,85 @@ bool acl_quote_batch_arg(AclPool *p, char **line, const char *arg, bool force, c
 	return true;
 }
 
+/* Does the nearest step covering dir that has FILE_ADD_FILE or
+ * FILE_ADD_SUBDIRECTORY allow them (so the program may create or rename
+ * entries in dir)? */
+static bool write_covered(const AclPlan *pl, const char *dir)
+{
+	const AclStep *best = NULL;
+	size_t bn = 0;
+	for (int i = 0; i < pl->nsteps; i++) {
+		const AclStep *st = &pl->steps[i];
+		const AclFile *f = st->file;
+		if (!(f->dirmask & 0x6) || f->inherit == 0 || !win_at_or_above(st->path, dir))
+			continue;
+		if (f->inherit == 11 && win_at_or_above(dir, st->path))
+			continue; /* beneath it, not it */
+		size_t n = strlen(st->path);
+		if (!best || n > bn || (n == bn && f->deny))
+			best = st, bn = n;
+	}
+	return best && !best->file->deny;
+}
+
+/* The parent of a normalised path; NULL for a drive or share root. */
+static char *parent_of(AclPool *p, const char *path)
+{
+	size_t n = strlen(path);
+	bool unc = path[0] == '\\';
+	size_t min = unc ? 2 : 3; /* after "\\\\" or "C:\\" */
+	if (unc) { /* the share root \\\\server\\share is a root */
+		const char *srv = strchr(path + 2, '\\');
+		if (!srv || !strchr(srv + 1, '\\'))
+			return NULL;
+		min = (size_t)(strchr(srv + 1, '\\') - path);
+	}
+	if (n <= min)
+		return NULL;
+	size_t k = n;
+	while (k > min && path[k - 1] != '\\')
+		k--;
+	if (k <= min)
+		return unc ? acl_strndup(p, path, min) : acl_strndup(p, path, 3);
+	return acl_strndup(p, path, k - 1 == 2 && !unc ? 3 : k - 1);
+}
+
+/* Guards each write deny against rename-and-recreate: every ancestor whose
+ * parent the program may write gets a deny of DELETE on itself, up to the
+ * first ancestor whose parent it may not write. (Deleting needs DELETE on
+ * the object or FILE_DELETE_CHILD on its parent, which sbxc never grants.) */
+static void add_guards(AclPool *p, AclPlan *pl, int nsteps, size_t room)
+{
+	for (int i = 0; i < nsteps; i++) {
+		const AclStep *d = &pl->steps[i];
+		if (!d->file->deny || !(d->file->mask & 0x10000))
+			continue;
+		/* A beneath-deny leaves the directory itself without it: guard it too. */
+		char *a = d->file->inherit == 11 ? d->path : parent_of(p, d->path);
+		for (char *parent; a && (parent = parent_of(p, a)) && write_covered(pl, parent); a = parent) {
+			bool have = false;
+			for (int k = 0; k < pl->nsteps && !have; k++)
+				have = pl->steps[k].file->inherit == 0 && win_at_or_above(pl->steps[k].path, a) &&
+				       win_at_or_above(a, pl->steps[k].path);
+			if (have)
+				continue;
+			if ((size_t)pl->nsteps >= room)
+				return; /* more than 64 guards a path: the rest unguarded (listed by none) */
+			AclFile *g = acl_alloc(p, sizeof *g);
+			g->path = acl_strndup(p, a, strlen(a));
+			g->deny = true;
+			g->mask = g->dirmask = 0x10000;
+			g->inherit = 0;
+			g->rights = "delete";
+			g->from = d->file->from;
+			AclStep *st = &pl->steps[pl->nsteps++];
+			st->file = g;
+			st->path = g->path;
+			st->guards = d;
+		}
+	}
+}
+
 /* Can the container open its working directory? It needs FILE_TRAVERSE on
  * the directory itself (bypass-traverse only helps with the ancestors).
  * 1 yes, by plan->cwd_by; 0 no grant covers it (ask Windows at launch);
@@ -420,7 +499,11 @@ bool acl_plan_make(AclPool *p, const AclProfile *prof, const AclSet *sets, int n
 	memset(out, 0, sizeof *out);
 	out->prof = prof;
 	out->journal = journal ? acl_strndup(p, journal, strlen(journal)) : NULL;
-	out->steps = acl_alloc(p, sizeof *out->steps * (size_t)(prof->nfiles + 1));
+	/* Room for the guards too: at most one per component of each path. */
+	size_t room = (size_t)prof->nfiles + 1;
+	for (int i = 0; i < prof->nfiles; i++)
+		room += 64;
+	out->steps = acl_alloc(p, sizeof *out->steps * room);
 	for (int i = 0; i < prof->nfiles; i++) {
 		Sb b = { p, NULL, 0, 0 };
 		sb_put(&b, "", 0);
@@ -443,6 +526,12 @@ bool acl_plan_make(AclPool *p, const AclProfile *prof, const AclSet *sets, int n
 	}
 	if (r.private_temp && !(out->private_temp = normalise(&r, p, r.private_temp)))
 		return false;
+	int nfile_steps = out->nsteps;
+	add_guards(p, out, out->nsteps, room);
+	for (int i = 0; i < nfile_steps; i++) {
+		char *parent = out->steps[i].file->deny ? parent_of(p, out->steps[i].path) : NULL;
+		out->steps[i].creatable = parent && write_covered(out, parent);
+	}
 	if (argc > 0) { /* a command to start (not --undo) */
 		if (!cwd)
 			return acl_fail(&r.e, "cannot tell the working directory (give --cwd)");
@@ -489,11 +578,18 @@ void acl_plan_print(FILE *f, const AclPlan *plan)
 	for (int i = 0; i < plan->nsteps; i++) {
 		const AclStep *s = &plan->steps[i];
 		const AclFile *fl = s->file;
+		if (s->guards) {
+			fprintf(f, "deny delete mask=0x%08lx self %s (keeps deny %s %s from being renamed away and recreated; %s)\n",
+				(unsigned long)fl->mask, s->path, s->guards->file->rights, s->guards->path, fl->from);
+			continue;
+		}
 		fprintf(f, "%s %s mask=0x%08lx dir=0x%08lx %s%s%s%s %s <- %s", fl->deny ? "deny" : "allow", fl->rights,
 			(unsigned long)fl->mask, (unsigned long)fl->dirmask, fl->inherit == 11 ? "beneath" : "subtree",
 			fl->required ? " required" : "", fl->create ? " create" : "", s->unowned ? " unowned" : "", s->path, fl->path);
 		if (fl->from && *fl->from)
 			fprintf(f, " (%s)", fl->from);
+		if (s->creatable)
+			fputs(" [not guaranteed if missing at launch: the program may create it]", f);
 		fputc('\n', f);
 	}
 	if (plan->private_temp)

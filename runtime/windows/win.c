@@ -329,6 +329,10 @@ static int apply_step(AclPool *p, Granter *g, const AclStep *s)
 			attrs = GetFileAttributesW(w);
 		} else if (f->required) {
 			return fprintf(stderr, "sbx-launch: %s does not exist and the policy requires it (%s)\n", s->path, f->from), -1;
+		} else if (s->creatable) {
+			fprintf(stderr, "sbx-launch: warning: deny %s %s not placed: it does not exist and the program may create it (%s); the policy's deny is not enforced there this run\n",
+				f->rights, s->path, f->from);
+			return 1;
 		} else {
 			fprintf(stderr, "sbx-launch: skipped %s %s: does not exist (%s)\n", f->deny ? "deny" : "allow", s->path, f->from);
 			return 1;
@@ -384,16 +388,17 @@ static int apply_step(AclPool *p, Granter *g, const AclStep *s)
 	memset(ea, 0, sizeof ea);
 	ea[0].grfAccessPermissions = dir ? f->dirmask : f->mask;
 	ea[0].grfAccessMode = f->deny ? DENY_ACCESS : GRANT_ACCESS;
-	ea[0].grfInheritance = dir ? CONTAINER_INHERIT_ACE | (f->inherit & INHERIT_ONLY_ACE) : NO_INHERITANCE;
+	bool split = dir && f->inherit != 0; /* inherit 0: a guard, this directory alone */
+	ea[0].grfInheritance = split ? CONTAINER_INHERIT_ACE | (f->inherit & INHERIT_ONLY_ACE) : NO_INHERITANCE;
 	ea[0].Trustee.TrusteeForm = TRUSTEE_IS_SID;
 	ea[0].Trustee.TrusteeType = TRUSTEE_IS_WELL_KNOWN_GROUP;
 	ea[0].Trustee.ptstrName = (LPWSTR)g->sid;
-	if (dir) {
+	if (split) {
 		ea[1] = ea[0];
 		ea[1].grfAccessPermissions = f->mask;
 		ea[1].grfInheritance = OBJECT_INHERIT_ACE | INHERIT_ONLY_ACE;
 	}
-	e = SetEntriesInAclW(dir ? 2 : 1, ea, old, &updated);
+	e = SetEntriesInAclW(split ? 2 : 1, ea, old, &updated);
 	bool ok = e == ERROR_SUCCESS && set_dacl(w, updated, (ctl & SE_DACL_PROTECTED) != 0);
 	if (!ok)
 		werr("cannot change the ACL of", s->path, e != ERROR_SUCCESS ? e : GetLastError());

@@ -395,6 +395,41 @@ if [ $rc = 64 ] && grep -q "takes the journal and the profile" "$tmp/refuse.err"
 rc=$?
 if [ $rc = 64 ] && grep -q "needs Windows" "$tmp/refuse.err"; then pass launcher/undo-needs-windows; else fail launcher/undo-needs-windows "exit $rc"; fi
 
+# ---- rename-and-recreate: a deny DELETE on each ancestor of a write deny whose parent is writable ----
+agent=$ROOT/examples/out/agent-tool.appcontainer.json
+"$LAUNCH" "${plan_args[@]}" --plan "$agent" -- x.exe >"$tmp/g.out" 2>&1
+if [ "$(grep -c '^deny delete' "$tmp/g.out")" = 1 ] && grep -qF 'deny delete mask=0x00010000 self C:\src\proj\.git (keeps deny write' "$tmp/g.out"; then
+	pass guard/agent-tool-git
+else
+	fail guard/agent-tool-git "$(grep -E '^deny delete|sbx-launch' "$tmp/g.out" | oneline)"
+fi
+python3 - "$files" >"$tmp/deep.json" <<'PY'
+import sys
+s = open(sys.argv[1], encoding='utf-8').read()
+line = '    {"path": "%DATA%\\\\a\\\\b\\\\c", "ace": "deny", "rights": ["write"], "mask": 65814, "dirMask": 65814, "inherit": 3, "required": false, "create": false, "unowned": false, "from": "deep:1"},\n'
+i = s.index('  "files": [\n') + len('  "files": [\n')
+sys.stdout.write(s[:i] + line + s[i:])
+PY
+"$LAUNCH" "${plan_args[@]}" --plan "$tmp/deep.json" -- x.exe >"$tmp/g.out" 2>&1
+got=$(grep '^deny delete' "$tmp/g.out" | grep 'deep:1' | awk '{print $5}' | sort | tr '\n' ' ')
+if [ "$got" = 'C:\Users\u\data\a C:\Users\u\data\a\b ' ]; then
+	pass guard/stops-at-unwritable-parent
+else
+	fail guard/stops-at-unwritable-parent "guards: [$got] $(grep -m1 sbx-launch "$tmp/g.out")"
+fi
+printf 'sbx-launch-journal\tsbxc.files-demo\t1\ndacl\tC:\\Users\\u\\data\\a\\b\tD:(A;;FA;;;SY)\n' >"$tmp/g.journal"
+if "$LAUNCH" "${plan_args[@]}" --plan --undo "$tmp/g.journal" "$tmp/deep.json" >/dev/null 2>&1; then
+	pass guard/journal-accepts-guards
+else
+	fail guard/journal-accepts-guards "a guard's path was refused by --undo"
+fi
+if grep -qF 'deny read mask=0x00020089 dir=0x00020089 subtree C:\Users\u\.ssh <- %USERPROFILE%\.ssh (files.sbx:9)' "$HERE/corpus/files.plan" &&
+	! grep -F 'C:\Users\u\.ssh <-' "$HERE/corpus/files.plan" | grep -q 'not guaranteed'; then
+	pass guard/read-only-parent-guaranteed
+else
+	fail guard/read-only-parent-guaranteed "the ~/.ssh deny (parent only readable) is marked not guaranteed, or missing"
+fi
+
 # ---- batch files: through %SystemRoot%\System32\cmd.exe /d /s /v:off /c, quoted for cmd ----
 batch() { # name expected-run-line args...
 	local t=$1 want=$2
