@@ -430,6 +430,26 @@ else
 	fail guard/read-only-parent-guaranteed "the ~/.ssh deny (parent only readable) is marked not guaranteed, or missing"
 fi
 
+# ---- the examples plan with the values tests/appcontainer/smoke.ps1 gives them ----
+for prof in "$ROOT"/examples/out/*.appcontainer.json; do
+	name=$(basename "$prof" .appcontainer.json)
+	mapfile -t extra < <(python3 -c "
+import json, sys
+for x in json.load(open(sys.argv[1], encoding='utf-8'))['params']:
+    if x['name'] != 'PROJECT' and x['value'] is None:
+        print('--param'); print('%s=C:\\\\Users\\\\u\\\\AppData\\\\Local\\\\Temp\\\\sbxc-smoke\\\\%s' % (x['name'], x['name']))" "$prof")
+	if "$LAUNCH" "${plan_args[@]}" "${extra[@]}" --plan "$prof" -- cmd.exe >"$tmp/ex.out" 2>"$tmp/ex.err"; then
+		pass "smoke-plan/$name"
+	else
+		fail "smoke-plan/$name" "$(head -1 "$tmp/ex.err")"
+	fi
+done
+if grep -qF "examples\\out\\*.appcontainer.json" "$HERE/smoke.ps1" && grep -qF -- "--cwd" "$HERE/smoke.ps1"; then
+	pass smoke-plan/script-covers-every-example
+else
+	fail smoke-plan/script-covers-every-example "smoke.ps1 no longer enumerates examples\\out or passes --cwd"
+fi
+
 # ---- batch files: through %SystemRoot%\System32\cmd.exe /d /s /v:off /c, quoted for cmd ----
 batch() { # name expected-run-line args...
 	local t=$1 want=$2
