@@ -160,7 +160,9 @@ static bool lookup(Rs *r, Sb *out, const char *name, int depth)
 	bool own = strcmp(name, "USERPROFILE") == 0 || strcmp(name, "TEMP") == 0; /* Windows' own roots */
 	for (int i = r->nsets - 1; i >= 0; i--)
 		if (strcmp(r->sets[i].name, name) == 0) {
-			if (!own && !outside_value_ok(r, name, r->sets[i].value))
+			/* Windows' own roots too when given by hand (--param TEMP=D:\\ would
+			 * grant a volume through std/tmp). */
+			if (!outside_value_ok(r, name, r->sets[i].value))
 				return false;
 			sb_puts(out, r->sets[i].value);
 			return true;

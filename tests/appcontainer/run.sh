@@ -345,6 +345,8 @@ refuse drive-bare 126 "is a drive or share root" "$files" "${plan_args[@]}" --pa
 refuse share-root 126 "is a drive or share root" "$files" "${plan_args[@]}" --param 'CACHE=\\srv\share\'
 refuse system-root 126 "is %SystemRoot%" "$files" "${plan_args[@]}" --param 'CACHE=c:\windows'
 refuse home-itself 126 "is %USERPROFILE% (C:\Users\u)" "$files" "${plan_args[@]}" --param 'CACHE=C:\Users\U\'
+refuse temp-root 126 "TEMP=E:\\ is a drive or share root" "$files" "${plan_args[@]}" --param 'TEMP=E:\'
+refuse temp-home 126 "TEMP=C:\\Users\\u is %USERPROFILE%" "$files" "${plan_args[@]}" --param 'TEMP=C:\Users\u'
 refuse home-parent 126 "is %USERPROFILE% (C:\Users\u) or above it" "$files" "${plan_args[@]}" --param 'CACHE=C:\Users'
 refuse cwd-is-home 126 "the working directory (PROJECT's default)=C:\Users\u is %USERPROFILE%" \
 	"$(mutate x 's.replace("{\"name\": \"PROJECT\", \"value\": null", "{\"name\": \"PROJECT\", \"value\": null", 1)')" \
