@@ -156,6 +156,32 @@ for src in "$HERE"/corpus/*.sbx; do
 	[ "$n" = 2 ] || fail "golden/$name" "expected 2 artifacts, got $n"
 done
 
+# ---- regular AppContainer by default, LPAC on request ----
+lpac_case() { # name want-lpac want-caps(space-separated, sorted) policy-lines...
+	local t=$1 want=$2 caps=$3
+	shift 3
+	printf 'sbx 1\npolicy lp-%s "x"\nallow read ${PROJECT}\n' "$t" >"$tmp/lp.sbx"
+	printf '%s\n' "$@" >>"$tmp/lp.sbx"
+	rm -rf "$tmp/lp"
+	if ! (cd "$tmp" && "$SBXC" lp.sbx -t windows -o lp >/dev/null 2>"$tmp/lp.err"); then
+		fail "lpac/$t" "sbxc failed: $(head -1 "$tmp/lp.err")"; return
+	fi
+	local got
+	got=$(python3 -c "
+import json, sys
+j = json.load(open(sys.argv[1], encoding='utf-8'))
+print(str(j['container']['lpac']).lower(), ' '.join(sorted(c['name'] for c in j['capabilities'])))" "$tmp"/lp/*.appcontainer.json)
+	if [ "$got" = "$want $caps" ]; then pass "lpac/$t"; else fail "lpac/$t" "got [$got], want [$want $caps]"; fi
+}
+lpac_case default false ''
+lpac_case explicit-regular false '' 'on windows {' '  allow capability allApplicationPackages' '}'
+lpac_case requested true 'lpacCom registryRead' 'on windows {' '  deny capability allApplicationPackages' '}'
+lpac_case deny-wins true 'lpacCom registryRead' 'on windows {' '  allow capability allApplicationPackages' '  deny capability allApplicationPackages' '}'
+lpac_case registry-denied true 'lpacCom' 'on windows {' '  deny capability allApplicationPackages registryRead' '}'
+lpac_case every-cap-denied true '' 'on windows {' '  deny capability' '  allow capability internetClient' '}'
+lpac_case other-deny false 'internetClient' 'on windows {' '  deny capability webcam' '  allow capability internetClient' '}'
+lpac_case not-on-linux false '' 'on linux {' '  allow syscall read' '}'
+
 # ---- JSON: well formed, and notEnforced is exactly what `sbxc check` says is wider/stricter ----
 for src in "$HERE"/corpus/*.sbx; do
 	name=$(basename "$src" .sbx)
