@@ -400,8 +400,12 @@ static int apply_step(AclPool *p, Granter *g, const AclStep *s)
 	}
 	e = SetEntriesInAclW(split ? 2 : 1, ea, old, &updated);
 	bool ok = e == ERROR_SUCCESS && set_dacl(w, updated, (ctl & SE_DACL_PROTECTED) != 0);
-	if (!ok)
-		werr("cannot change the ACL of", s->path, e != ERROR_SUCCESS ? e : GetLastError());
+	if (!ok) {
+		DWORD why = e != ERROR_SUCCESS ? e : GetLastError();
+		werr("cannot change the ACL of", s->path, why);
+		if (why == ERROR_ACCESS_DENIED && f->deny)
+			fprintf(stderr, "sbx-launch: the deny %s on %s cannot be placed by this user (%s): refusing to run without it\n", f->rights, s->path, f->from);
+	}
 	if (updated)
 		LocalFree(updated);
 	LocalFree(sd);
