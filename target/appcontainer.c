@@ -38,9 +38,14 @@
  *  - `allow capability NAME` (on windows) grants a capability from the table
  *    in appcontainer_caps.c; an unknown name is an error.
  *
- * The container always runs as an LPAC (less privileged AppContainer): it
- * loses the ACEs Windows grants to ALL APPLICATION PACKAGES, which is closer
- * to the language's "everything not allowed is denied".
+ * The container is a regular AppContainer unless the policy says `on
+ * windows { deny capability allApplicationPackages }` (or denies every
+ * capability): then it is an LPAC (less privileged AppContainer), which
+ * loses the ACEs Windows grants to ALL APPLICATION PACKAGES (much of
+ * Program Files, COM servers, registry keys), closer to the language's
+ * "everything not allowed is denied" but fatal to many programs in DLL
+ * initialisation; the launcher then also grants registryRead and lpacCom,
+ * the two capabilities Windows' LPACs need to start (unless denied).
  */
 #include "appcontainer.h"
 
@@ -57,6 +62,21 @@ enum HostClass { HC_LOOPBACK = 1, HC_PRIVATE = 2, HC_PUBLIC = 4, HC_ALL = 7 };
 enum PathShape { PS_NA, PS_PLAIN, PS_BENEATH, PS_GLOB, PS_BADNAME, PS_STREAM };
 
 static bool concerns(const Rule *r) { return (r->platforms & PLAT_WINDOWS) != 0; }
+
+/* The pseudo-capability whose denial makes the container an LPAC: Windows'
+ * group ALL APPLICATION PACKAGES (S-1-15-2-1), which an LPAC token lacks. */
+#define AC_ALL_PACKAGES "allApplicationPackages"
+
+static const Rule *lpac_rule(const Policy *p)
+{
+	for (int i = 0; i < p->nrules; i++) {
+		const Rule *o = &p->rules[i];
+		if (o->right == R_CAPABILITY && o->effect == EFF_DENY && (o->platforms & PLAT_WINDOWS) &&
+		    (o->name.n == 0 || str_eqc(o->name, AC_ALL_PACKAGES)))
+			return o;
+	}
+	return NULL;
+}
 static bool is_file_right(int right) { return right == R_READ || right == R_WRITE || right == R_EXEC; }
 
 /* A name Windows cannot give a file: the chars it reserves, and control bytes.
@@ -444,6 +464,10 @@ static bool deny_same_dir(const Policy *p, const Rule *r)
 static Fidelity file_fidelity(const Policy *p, const Rule *r, Arena *a, Str *nt)
 {
 	enum PathShape s = path_shape(&r->path);
+	if (s == PS_NA && r->effect == EFF_ALLOW && r->path.root == ROOT_ABS && str_eqc(r->path.text, "/"))
+		return note(a, nt, FID_STRICTER, lpac_rule(p)
+			? "the whole file system is not granted on Windows: an LPAC reaches only the profile's grants and what Windows grants ALL RESTRICTED APPLICATION PACKAGES (most of %SystemRoot%)"
+			: "the whole file system is not granted on Windows: the container reaches only the profile's grants and what Windows grants ALL APPLICATION PACKAGES (most of %SystemRoot%, much of Program Files, readable registry keys)");
 	if (s == PS_NA)
 		return note(a, nt, FID_NA, "an absolute POSIX path does not concern Windows");
 	if (r->effect == EFF_ALLOW) {
@@ -456,7 +480,9 @@ static Fidelity file_fidelity(const Policy *p, const Rule *r, Arena *a, Str *nt)
 		if (allow_aliases_deny(p, r))
 			return note(a, nt, FID_WIDER, "Windows compares names without case (and drops trailing dots and spaces): this grants a path a deny protects under another spelling");
 		if (r->right == R_EXEC)
-			return note(a, nt, FID_WIDER, "AppContainer has no exec allowlist: the container may also run what Windows grants all application packages (System32)");
+			return note(a, nt, FID_WIDER, lpac_rule(p)
+				? "AppContainer has no exec allowlist: the container may also run what Windows grants all restricted application packages (System32)"
+				: "AppContainer has no exec allowlist: the container may also run what Windows grants all application packages (System32, much of Program Files)");
 		return note(a, nt, FID_EXACT, NULL);
 	}
 	if (s == PS_PLAIN || s == PS_BENEATH || s == PS_BADNAME)
@@ -498,8 +524,12 @@ Fidelity appcontainer_fidelity(const Policy *p, const Rule *r, Arena *a, Str *nt
 			return note(a, nt, FID_NA, "Windows has no signals or ptrace; a process may always end itself");
 		return note(a, nt, FID_EXACT, NULL);
 	case R_CAPABILITY:
+		if (r->effect == EFF_DENY && (r->name.n == 0 || str_eqc(r->name, AC_ALL_PACKAGES)))
+			return note(a, nt, FID_EXACT, "LPAC (less privileged AppContainer): the container loses what Windows grants ALL APPLICATION PACKAGES (much of Program Files, COM servers, registry keys); the launcher adds registryRead and lpacCom unless denied; programs that need more fail to start");
 		if (r->effect == EFF_DENY)
 			return note(a, nt, FID_EXACT, NULL);
+		if (str_eqc(r->name, AC_ALL_PACKAGES))
+			return note(a, nt, FID_EXACT, cap_denied(p, AC_ALL_PACKAGES) ? "denied too: the deny wins (LPAC)" : "a regular AppContainer, the default");
 		if (r->name.n == 0 || !ac_cap_find(r->name))
 			return note(a, nt, FID_STRICTER, "not a known capability: nothing is granted (an error when emitting)");
 		return note(a, nt, FID_EXACT, NULL);
@@ -617,22 +647,37 @@ static bool win_value(Arena *a, Str v, Str *out)
 	return true;
 }
 
-static uint32_t allow_mask(int right)
+static uint32_t mask_of(bool deny, int right, bool dir)
 {
-	switch (right) {
-	case R_READ:
-		return AC_FILE_READ_DATA | AC_FILE_READ_EA | AC_FILE_READ_ATTRIBUTES | AC_READ_CONTROL | AC_SYNCHRONIZE;
-	case R_WRITE:
-		return AC_FILE_WRITE_DATA | AC_FILE_APPEND_DATA | AC_FILE_WRITE_EA | AC_FILE_WRITE_ATTRIBUTES |
-		       AC_DELETE | AC_SYNCHRONIZE;
-	default:
-		return AC_FILE_EXECUTE | AC_FILE_READ_ATTRIBUTES | AC_SYNCHRONIZE;
-	}
+	return deny ? ac_deny_mask(right, dir) : ac_allow_mask(right, dir);
 }
 
-/* A deny leaves SYNCHRONIZE alone: every open needs it, so denying it would
- * also break the rights the policy allows on the same file. */
-static uint32_t deny_mask(int right) { return allow_mask(right) & ~(uint32_t)AC_SYNCHRONIZE; }
+/* A literal Windows path in a tree that users do not own, whose ACL only an
+ * administrator can change: the launcher checks at launch whether Windows
+ * already grants the access, and otherwise refuses (an install-time grant). */
+static bool unowned_tree(const PathObj *po)
+{
+	if (po->root != ROOT_WIN)
+		return false;
+	static const char *const trees[] = { "program files", "program files (x86)", "windows", "programdata" };
+	Str t = po->text;
+	if (t.n < 4 || t.p[1] != ':' || (t.p[2] != '\\' && t.p[2] != '/'))
+		return false;
+	size_t e = 3;
+	while (e < t.n && t.p[e] != '\\' && t.p[e] != '/')
+		e++;
+	for (size_t k = 0; k < ARRAY_LEN(trees); k++) {
+		size_t n = strlen(trees[k]);
+		if (e - 3 != n)
+			continue;
+		size_t i = 0;
+		while (i < n && (t.p[3 + i] | 0x20) == (trees[k][i] | 0x20))
+			i++;
+		if (i == n)
+			return true;
+	}
+	return false;
+}
 
 static void add_file(Arena *a, AcProfile *ap, const Policy *p, const Rule *r)
 {
@@ -650,7 +695,8 @@ static void add_file(Arena *a, AcProfile *ap, const Policy *p, const Rule *r)
 		AcFile *f = &ap->files[i];
 		if (f->deny == deny && f->inherit == inherit && str_eq(f->path, path)) {
 			f->rights |= (uint8_t)(1u << r->right);
-			f->mask |= deny ? deny_mask(r->right) : allow_mask(r->right);
+			f->mask |= mask_of(deny, r->right, false);
+			f->dirmask |= mask_of(deny, r->right, true);
 			f->flags |= r->flags;
 			/* One line may write several rights: name it once. */
 			Str last = f->from;
@@ -668,7 +714,9 @@ static void add_file(Arena *a, AcProfile *ap, const Policy *p, const Rule *r)
 	f->path = path;
 	f->deny = deny;
 	f->rights = (uint8_t)(1u << r->right);
-	f->mask = deny ? deny_mask(r->right) : allow_mask(r->right);
+	f->mask = mask_of(deny, r->right, false);
+	f->dirmask = mask_of(deny, r->right, true);
+	f->unowned = unowned_tree(&r->path);
 	f->inherit = inherit;
 	f->flags = r->flags;
 	f->from = from;
@@ -737,7 +785,10 @@ bool ac_lower(const Policy *p, Arena *a, Diags *d, AcProfile *ap)
 	memset(ap, 0, sizeof *ap);
 	ac_container_name(p->name, ap->container);
 	ac_package_sid(str_c(ap->container), ap->sid);
-	ap->lpac = true;
+	const Rule *lr = lpac_rule(p);
+	ap->lpac = lr != NULL;
+	if (lr)
+		ap->lpac_from = rule_from(a, p, lr);
 	ap->children = fork_allowed(p);
 	bool ok = true;
 	unsigned netcaps = granted_netcaps(p);
@@ -766,6 +817,8 @@ bool ac_lower(const Policy *p, Arena *a, Diags *d, AcProfile *ap)
 		}
 		if (is_file_right(r->right)) {
 			add_file(a, ap, p, r);
+		} else if (r->right == R_CAPABILITY && r->effect == EFF_ALLOW && str_eqc(r->name, AC_ALL_PACKAGES)) {
+			continue; /* the default: a regular AppContainer */
 		} else if (r->right == R_CAPABILITY && r->effect == EFF_ALLOW) {
 			const AcCap *c = r->name.n ? ac_cap_find(r->name) : NULL;
 			if (!c) {
@@ -788,6 +841,12 @@ bool ac_lower(const Policy *p, Arena *a, Diags *d, AcProfile *ap)
 	for (int k = 0; k < 3; k++)
 		if (netfrom[k].n)
 			add_cap(a, ap, ac_cap_find(str_c(netcap_name[k])), netfrom[k]);
+	/* What Chromium's LPACs and other working launchers grant every LPAC:
+	 * without them COM and the registry reads of DLL initialisation fail. */
+	static const char *const lpac_caps[] = { "lpacCom", "registryRead" };
+	for (size_t k = 0; ap->lpac && k < ARRAY_LEN(lpac_caps); k++)
+		if (!cap_denied(p, lpac_caps[k]))
+			add_cap(a, ap, ac_cap_find(str_c(lpac_caps[k])), ap->lpac_from);
 	if (ap->nfiles) /* qsort's base may not be NULL, even for no elements */
 		qsort(ap->files, (size_t)ap->nfiles, sizeof *ap->files, file_cmp);
 	if (ap->ncaps)

@@ -62,10 +62,15 @@ void ac_cap_sid(const AcCap *c, char out[AC_SID_MAX]);
 /* Access masks (winnt.h values, written out: this file builds on Linux). */
 enum {
 	AC_FILE_READ_DATA = 0x1, AC_FILE_WRITE_DATA = 0x2, AC_FILE_APPEND_DATA = 0x4,
-	AC_FILE_READ_EA = 0x8, AC_FILE_WRITE_EA = 0x10, AC_FILE_EXECUTE = 0x20,
+	AC_FILE_READ_EA = 0x8, AC_FILE_WRITE_EA = 0x10, AC_FILE_EXECUTE = 0x20, AC_FILE_TRAVERSE = 0x20,
 	AC_FILE_READ_ATTRIBUTES = 0x80, AC_FILE_WRITE_ATTRIBUTES = 0x100,
 	AC_DELETE = 0x10000, AC_READ_CONTROL = 0x20000, AC_SYNCHRONIZE = 0x100000,
 };
+/* The mask of an allow or deny ACE for one right, on a directory (and the
+ * subdirectories it is inherited by) or on a file (appcontainer_mask.c). */
+uint32_t ac_allow_mask(int right, bool dir);
+uint32_t ac_deny_mask(int right, bool dir);
+
 /* ACE inheritance flags. */
 enum { AC_OI = 0x1, AC_CI = 0x2, AC_IO = 0x8 };
 
@@ -73,7 +78,9 @@ typedef struct AcFile {
 	Str path;        /* Windows form with %VAR% roots, '%' in names doubled */
 	bool deny;       /* an explicit deny ACE (deny inside allow) */
 	uint8_t rights;  /* bit (1 << R_READ) | ... */
-	uint32_t mask;   /* the ACE's access mask */
+	uint32_t mask;   /* the access mask on files (the path itself if it is one) */
+	uint32_t dirmask;/* on the directory and its subdirectories */
+	bool unowned;    /* a literal path in a tree users do not own (Program Files, Windows, ProgramData) */
 	uint8_t inherit; /* AC_OI|AC_CI (the subtree) or with AC_IO (a trailing "**") */
 	uint8_t flags;   /* RF_REQUIRED / RF_CREATE */
 	Str from;        /* "file:line" of the rules, comma-separated */
@@ -102,7 +109,8 @@ typedef struct AcParam {
 typedef struct AcProfile {
 	char container[AC_NAME_MAX + 1];
 	char sid[AC_SID_MAX];
-	bool lpac;
+	bool lpac;           /* less privileged: the policy denies allApplicationPackages */
+	Str lpac_from;       /* that rule */
 	bool children;       /* may create child processes */
 	AcCapUse *caps;      /* sorted by manifest kind, then name; unique */
 	int ncaps, capcap;

@@ -125,9 +125,10 @@ void ac_write_json(Buf *b, const EmitCtx *cx, const AcProfile *ap)
 		open_item(b, i, "path", f->path);
 		buf_printf(b, ", \"ace\": \"%s\", \"rights\": ", f->deny ? "deny" : "allow");
 		put_rights(b, f->rights);
-		buf_printf(b, ", \"mask\": %lu, \"inherit\": %u, \"required\": %s, \"create\": %s, \"from\": ",
-			   (unsigned long)f->mask, (unsigned)f->inherit, f->flags & RF_REQUIRED ? "true" : "false",
-			   f->flags & RF_CREATE ? "true" : "false");
+		buf_printf(b, ", \"mask\": %lu, \"dirMask\": %lu, \"inherit\": %u, \"required\": %s, \"create\": %s, \"unowned\": %s, \"from\": ",
+			   (unsigned long)f->mask, (unsigned long)f->dirmask, (unsigned)f->inherit,
+			   f->flags & RF_REQUIRED ? "true" : "false", f->flags & RF_CREATE ? "true" : "false",
+			   f->unowned ? "true" : "false");
 		buf_json_str(b, f->from);
 		buf_putc(b, '}');
 	}

@@ -74,9 +74,11 @@ typedef struct AclParam {
 typedef struct AclFile {
 	char *path;    /* symbolic: %USERPROFILE%\.ssh */
 	bool deny;
-	uint32_t mask;
+	uint32_t mask;     /* on files (and on the path itself if it is a file) */
+	uint32_t dirmask;  /* on the directory and its subdirectories */
 	unsigned inherit;
 	bool required, create;
+	bool unowned;      /* the compiler saw a tree users do not own (Program Files, ...) */
 	char *rights;  /* "read,write" for messages */
 	char *from;
 } AclFile;
@@ -104,17 +106,40 @@ typedef struct AclSet {  /* --param NAME=VALUE */
 	const char *name, *value;
 } AclSet;
 
-typedef struct AclStep {
+typedef struct AclStep AclStep;
+struct AclStep {
 	const AclFile *file;
 	char *path;      /* resolved */
-} AclStep;
+	/* In a tree users do not own (the compiler's mark, or the resolved path
+	 * under X:\Program Files, X:\Program Files (x86), X:\Windows,
+	 * X:\ProgramData): an allow is skipped at launch when Windows already
+	 * grants the container the access, refused otherwise. */
+	bool unowned;
+	/* A deny of DELETE on this directory alone (file->inherit 0), added by
+	 * the plan: it is an ancestor of a write deny (guards->path) inside a
+	 * writable tree, which the program could otherwise rename away and
+	 * recreate without the deny. */
+	const AclStep *guards;
+	/* A deny whose parent the program may write: if the path is missing at
+	 * launch the deny cannot be placed, and the program may create it. */
+	bool creatable;
+};
 
 typedef struct AclPlan {
 	const AclProfile *prof;
 	AclStep *steps;
 	int nsteps;
 	char *cmdline;   /* the command line for CreateProcess */
+	bool via_cmd;    /* a .cmd/.bat: cmdline is for %SystemRoot%\System32\cmd.exe */
 	char *journal;   /* where the ACL journal goes */
+	/* The working directory the command starts in (passed to
+	 * CreateProcess explicitly), and whether the container can open it:
+	 * 1 a grant with FILE_TRAVERSE reaches it (cwd_by names it), 0 no grant
+	 * covers it (the launcher asks Windows at launch). Unreachable is an
+	 * error of acl_plan_make. */
+	char *cwd;
+	int cwd_reach;
+	const AclFile *cwd_by;
 	/* %TEMP% not given with --param: a directory of the container's own
 	 * beneath the user's TEMP (std/tmp's "private temporary directory"),
 	 * created at launch; the program's TEMP and TMP point at it. */
@@ -129,6 +154,25 @@ bool acl_plan_make(AclPool *p, const AclProfile *prof, const AclSet *sets, int n
 void acl_plan_print(FILE *f, const AclPlan *plan);
 /* Appends arg to a command line the way CommandLineToArgvW splits it back. */
 void acl_quote_arg(AclPool *p, char **line, const char *arg);
+/* Appends arg to a batch file's command line for cmd.exe /d /s /v:off /c
+ * (quoted when needed, or always with force); false for an argument cmd
+ * cannot take literally ('"', '%', line breaks). */
+bool acl_quote_batch_arg(AclPool *p, char **line, const char *arg, bool force, char *err, size_t errn);
+
+/* ---- the undo journal (journal.c) ---- */
+typedef struct AclJournalEntry {
+	char *path, *sddl;
+} AclJournalEntry;
+typedef struct AclJournal {
+	char *container;
+	AclJournalEntry *entries;
+	int n;
+} AclJournal;
+/* Parses a journal; with plan, refuses one for another container or naming
+ * a path the plan does not change. All or nothing: false with a message. */
+bool acl_journal_parse(AclPool *p, const char *text, size_t n, const AclPlan *plan, AclJournal *out, char *err,
+		       size_t errn);
+void acl_journal_print(FILE *f, const AclJournal *j);
 
 /* ---- the operating system ---- */
 typedef struct AclOs {
@@ -140,8 +184,8 @@ typedef struct AclOs {
 	bool (*read_file)(AclPool *p, const char *path, char **data, size_t *n, char *err, size_t errn);
 	/* Applies the plan, runs the command, restores the ACLs; the exit status. NULL: plan only. */
 	int (*run)(const AclPlan *plan);
-	/* Restores the ACLs a journal recorded; an exit status. NULL: unsupported. */
-	int (*undo)(const char *journal);
+	/* Restores the ACLs of a checked journal; an exit status. NULL: unsupported. */
+	int (*undo)(const char *journal, const AclJournal *j);
 } AclOs;
 
 int acl_main(int argc, char **argv, const AclOs *os);

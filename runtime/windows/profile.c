@@ -172,10 +172,12 @@ bool acl_profile_read(AclPool *p, const Json *root, AclProfile *out, char *err, 
 		f->path = need_str(&c, e, "path", "file");
 		const char *ace = need_str(&c, e, "ace", "file");
 		const Json *mask = need(&c, e, "mask", J_NUM, "file");
+		const Json *dmask = need(&c, e, "dirMask", J_NUM, "file");
 		const Json *inh = need(&c, e, "inherit", J_NUM, "file");
 		const Json *rights = need(&c, e, "rights", J_ARR, "file");
 		f->required = need_bool(&c, e, "required", "file");
 		f->create = need_bool(&c, e, "create", "file");
+		f->unowned = need_bool(&c, e, "unowned", "file");
 		const Json *from = acl_json_get(e, "from");
 		if (c.failed)
 			return false;
@@ -187,6 +189,10 @@ bool acl_profile_read(AclPool *p, const Json *root, AclProfile *out, char *err, 
 		    ((uint32_t)mask->num & ~(uint32_t)ALLOWED_MASK))
 			return acl_fail(&c, "file %s: access mask holds rights sbxc never grants", f->path);
 		f->mask = (uint32_t)mask->num;
+		if (dmask->num < 1 || dmask->num > 0xffffffff || dmask->num != (double)(uint32_t)dmask->num ||
+		    ((uint32_t)dmask->num & ~(uint32_t)ALLOWED_MASK))
+			return acl_fail(&c, "file %s: directory access mask holds rights sbxc never grants", f->path);
+		f->dirmask = (uint32_t)dmask->num;
 		if (inh->num != 3 && inh->num != 11)
 			return acl_fail(&c, "file %s: inherit must be 3 (subtree) or 11 (beneath)", f->path);
 		f->inherit = (unsigned)inh->num;

@@ -36,6 +36,7 @@
 #endif
 #include <windows.h>
 #include <aclapi.h>
+#include <authz.h>
 #include <sddl.h>
 #include <userenv.h>
 
@@ -160,18 +161,13 @@ static bool set_dacl(const wchar_t *path, PACL dacl, bool protect)
 	return e == ERROR_SUCCESS;
 }
 
-/* Restores one "dacl<TAB>path<TAB>sddl" line. */
-static bool restore_line(AclPool *p, char *line)
+/* Restores the DACL recorded (as SDDL) for one path. */
+static bool restore_one(AclPool *p, const char *upath, const char *usddl)
 {
-	char *t1 = strchr(line, '\t');
-	char *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
-	if (!t1 || !t2 || strncmp(line, "dacl", 4) != 0)
-		return true; /* header and other lines */
-	*t1 = *t2 = 0;
-	wchar_t *path = wide(p, t1 + 1), *sddl = wide(p, t2 + 1);
+	wchar_t *path = wide(p, upath), *sddl = wide(p, usddl);
 	PSECURITY_DESCRIPTOR sd = NULL;
 	if (!path || !sddl || !ConvertStringSecurityDescriptorToSecurityDescriptorW(sddl, SDDL_REVISION_1, &sd, NULL)) {
-		werr("cannot read the journal's ACL for", t1 + 1, GetLastError());
+		werr("cannot read the journal's ACL for", upath, GetLastError());
 		return false;
 	}
 	BOOL present = FALSE, defaulted = FALSE;
@@ -182,49 +178,105 @@ static bool restore_line(AclPool *p, char *line)
 	GetSecurityDescriptorControl(sd, &ctl, &rev);
 	bool ok = set_dacl(path, present ? dacl : NULL, (ctl & SE_DACL_PROTECTED) != 0);
 	if (!ok)
-		werr("cannot restore the ACL of", t1 + 1, GetLastError());
+		werr("cannot restore the ACL of", upath, GetLastError());
 	LocalFree(sd);
 	return ok;
 }
 
-static int undo(const char *journal)
+/* Restores, last first, what a checked journal recorded (cli.c parsed it
+ * against the profile: only paths the profile changes). */
+static int restore_all(AclPool *p, const char *journal, const AclJournalEntry *v, int n)
 {
-	AclPool p = { 0 };
-	char err[256];
-	char *text;
-	size_t n;
-	if (!read_all(&p, journal, &text, &n, err, sizeof err)) {
-		fprintf(stderr, "sbx-launch: %s: %s\n", journal, err);
-		acl_pool_free(&p);
-		return ACL_EX_SANDBOX;
-	}
-	text[n] = 0;
-	int nlines = 0;
-	for (size_t i = 0; i < n; i++)
-		nlines += text[i] == '\n';
-	char **lines = acl_alloc(&p, sizeof *lines * (size_t)(nlines + 1));
-	int k = 0;
-	for (char *s = text; *s && k < nlines;) {
-		char *e = strchr(s, '\n');
-		if (!e)
-			break; /* a torn last line: its change was never made */
-		*e = 0;
-		lines[k++] = s;
-		s = e + 1;
-	}
 	bool ok = true;
-	for (int i = k - 1; i >= 0; i--)
-		ok &= restore_line(&p, lines[i]);
+	for (int i = n - 1; i >= 0; i--)
+		ok &= restore_one(p, v[i].path, v[i].sddl);
 	if (ok) {
-		wchar_t *w = wide(&p, journal);
+		wchar_t *w = wide(p, journal);
 		if (w)
 			DeleteFileW(w);
-		fprintf(stderr, "sbx-launch: restored %d ACL(s) from %s\n", k ? k - 1 : 0, journal);
+		fprintf(stderr, "sbx-launch: restored %d ACL(s) from %s\n", n, journal);
 	} else {
 		fprintf(stderr, "sbx-launch: some ACLs were not restored; the journal %s is kept\n", journal);
 	}
-	acl_pool_free(&p);
 	return ok ? 0 : ACL_EX_SANDBOX;
+}
+
+static int undo(const char *journal, const AclJournal *j)
+{
+	AclPool p = { 0 };
+	int rc = restore_all(&p, journal, j->entries, j->n);
+	acl_pool_free(&p);
+	return rc;
+}
+
+/* ---- asking Windows what the container may do ---- */
+
+/* Would the container (its SID and capabilities) be granted all of `mask`
+ * on path, as the object's security descriptor stands? AuthZ's documented
+ * AppContainer check (AuthzSetAppContainerInformation). It evaluates a
+ * regular AppContainer: for an LPAC a grant to ALL APPLICATION PACKAGES
+ * counts here but not at run time (the program then fails to open the
+ * path: stricter, never wider). -1 when Windows cannot tell. */
+static int container_may(AclPool *p, const char *upath, PSID sid, SID_AND_ATTRIBUTES *caps, DWORD ncaps, DWORD mask)
+{
+	wchar_t *w = wide(p, upath);
+	if (!w)
+		return -1;
+	PSECURITY_DESCRIPTOR sd = NULL;
+	if (GetNamedSecurityInfoW(w, SE_FILE_OBJECT, OWNER_SECURITY_INFORMATION | GROUP_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION,
+				  NULL, NULL, NULL, NULL, &sd) != ERROR_SUCCESS)
+		return -1;
+	int rc = -1;
+	HANDLE tok = NULL;
+	AUTHZ_RESOURCE_MANAGER_HANDLE rm = NULL;
+	AUTHZ_CLIENT_CONTEXT_HANDLE ctx = NULL;
+	LUID none = { 0, 0 };
+	if (OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &tok) &&
+	    AuthzInitializeResourceManager(AUTHZ_RM_FLAG_NO_AUDIT, NULL, NULL, NULL, NULL, &rm) &&
+	    AuthzInitializeContextFromToken(0, tok, rm, NULL, none, NULL, &ctx) &&
+	    AuthzSetAppContainerInformation(ctx, sid, ncaps, ncaps ? caps : NULL)) {
+		AUTHZ_ACCESS_REQUEST req;
+		memset(&req, 0, sizeof req);
+		req.DesiredAccess = mask;
+		ACCESS_MASK granted = 0;
+		DWORD error = 0;
+		AUTHZ_ACCESS_REPLY reply;
+		memset(&reply, 0, sizeof reply);
+		reply.ResultListLength = 1;
+		reply.GrantedAccessMask = &granted;
+		reply.Error = &error;
+		if (AuthzAccessCheck(0, ctx, &req, NULL, sd, NULL, 0, &reply, NULL))
+			rc = error == ERROR_SUCCESS && (granted & mask) == mask;
+	}
+	if (ctx)
+		AuthzFreeContext(ctx);
+	if (rm)
+		AuthzFreeResourceManager(rm);
+	if (tok)
+		CloseHandle(tok);
+	LocalFree(sd);
+	return rc;
+}
+
+/* The profile's capability SIDs; false (a message printed) on a bad one. */
+static bool cap_sids(AclPool *p, const AclProfile *pr, SID_AND_ATTRIBUTES **out)
+{
+	SID_AND_ATTRIBUTES *caps = acl_alloc(p, sizeof *caps * (size_t)(pr->ncaps + 1));
+	for (int i = 0; i < pr->ncaps; i++) {
+		wchar_t *ws = wide(p, pr->caps[i].sid);
+		if (!ws || !ConvertStringSidToSidW(ws, &caps[i].Sid))
+			return werr("bad capability SID", pr->caps[i].sid, GetLastError()), false;
+		caps[i].Attributes = SE_GROUP_ENABLED;
+	}
+	*out = caps;
+	return true;
+}
+
+static void free_cap_sids(const AclProfile *pr, SID_AND_ATTRIBUTES *caps)
+{
+	for (int i = 0; caps && i < pr->ncaps; i++)
+		if (caps[i].Sid)
+			LocalFree(caps[i].Sid);
 }
 
 /* ---- applying ---- */
@@ -249,8 +301,21 @@ static bool make_dirs(AclPool *p, const char *path)
 	return true;
 }
 
-/* One ACE for the container on one path. Returns 0 done, 1 skipped, -1 error. */
-static int apply_step(AclPool *p, HANDLE journal, const AclStep *s, PSID sid)
+typedef struct Granter {
+	HANDLE journal;
+	PSID sid;
+	SID_AND_ATTRIBUTES *caps;
+	DWORD ncaps;
+	AclJournalEntry *rec; /* what the journal says, kept: a normal run restores from here */
+	int nrec;
+	const char *ssid;     /* the container SID as text, for messages */
+} Granter;
+
+/* The ACEs for the container on one path: on a directory one for it and its
+ * subdirectories (dirMask, CONTAINER_INHERIT) and one for the files beneath
+ * (mask, OBJECT_INHERIT|INHERIT_ONLY); on a file one, not inherited.
+ * Returns 0 done, 1 skipped, -1 error. */
+static int apply_step(AclPool *p, Granter *g, const AclStep *s)
 {
 	const AclFile *f = s->file;
 	wchar_t *w = wide(p, s->path);
@@ -264,6 +329,10 @@ static int apply_step(AclPool *p, HANDLE journal, const AclStep *s, PSID sid)
 			attrs = GetFileAttributesW(w);
 		} else if (f->required) {
 			return fprintf(stderr, "sbx-launch: %s does not exist and the policy requires it (%s)\n", s->path, f->from), -1;
+		} else if (s->creatable) {
+			fprintf(stderr, "sbx-launch: warning: deny %s %s not placed: it does not exist and the program may create it (%s); the policy's deny is not enforced there this run\n",
+				f->rights, s->path, f->from);
+			return 1;
 		} else {
 			fprintf(stderr, "sbx-launch: skipped %s %s: does not exist (%s)\n", f->deny ? "deny" : "allow", s->path, f->from);
 			return 1;
@@ -274,6 +343,21 @@ static int apply_step(AclPool *p, HANDLE journal, const AclStep *s, PSID sid)
 		 * apply to the file itself, which the policy did not say. */
 		fprintf(stderr, "sbx-launch: skipped %s beneath %s: not a directory (%s)\n", f->deny ? "deny" : "allow", s->path, f->from);
 		return 1;
+	}
+	bool dir = (attrs & FILE_ATTRIBUTE_DIRECTORY) != 0;
+	if (s->unowned && !f->deny) {
+		/* Only an administrator may change this tree's ACL: use what Windows
+		 * already grants, or stop (never change a system tree's ACL even
+		 * when the launcher happens to run elevated). */
+		int may = container_may(p, s->path, g->sid, g->caps, g->ncaps, dir ? f->dirmask : f->mask);
+		if (may == 1) {
+			fprintf(stderr, "sbx-launch: %s: Windows already grants the container %s there; no ACE added (%s)\n", s->path, f->rights, f->from);
+			return 1;
+		}
+		fprintf(stderr, "sbx-launch: %s is in a tree only an administrator can change, and Windows does not grant the container %s there (%s): "
+				"an install-time grant is needed, e.g. once as administrator: icacls \"%s\" /grant \"*%s:(OI)(CI)(RX)\"\n",
+			s->path, f->rights, f->from, s->path, g->ssid);
+		return -1;
 	}
 	PACL old = NULL, updated = NULL;
 	PSECURITY_DESCRIPTOR sd = NULL;
@@ -289,25 +373,39 @@ static int apply_step(AclPool *p, HANDLE journal, const AclStep *s, PSID sid)
 		LocalFree(sd);
 		return -1;
 	}
-	bool logged = journal_line(journal, p, "dacl", s->path, sddl);
+	bool logged = journal_line(g->journal, p, "dacl", s->path, sddl);
+	if (logged) {
+		g->rec[g->nrec].path = s->path;
+		g->rec[g->nrec++].sddl = narrow(p, sddl);
+	}
 	LocalFree(sddl);
 	if (!logged) {
 		werr("cannot write the journal before changing", s->path, GetLastError());
 		LocalFree(sd);
 		return -1;
 	}
-	EXPLICIT_ACCESS_W ea;
-	memset(&ea, 0, sizeof ea);
-	ea.grfAccessPermissions = f->mask;
-	ea.grfAccessMode = f->deny ? DENY_ACCESS : GRANT_ACCESS;
-	ea.grfInheritance = (attrs & FILE_ATTRIBUTE_DIRECTORY) ? f->inherit : NO_INHERITANCE;
-	ea.Trustee.TrusteeForm = TRUSTEE_IS_SID;
-	ea.Trustee.TrusteeType = TRUSTEE_IS_WELL_KNOWN_GROUP;
-	ea.Trustee.ptstrName = (LPWSTR)sid;
-	e = SetEntriesInAclW(1, &ea, old, &updated);
+	EXPLICIT_ACCESS_W ea[2];
+	memset(ea, 0, sizeof ea);
+	ea[0].grfAccessPermissions = dir ? f->dirmask : f->mask;
+	ea[0].grfAccessMode = f->deny ? DENY_ACCESS : GRANT_ACCESS;
+	bool split = dir && f->inherit != 0; /* inherit 0: a guard, this directory alone */
+	ea[0].grfInheritance = split ? CONTAINER_INHERIT_ACE | (f->inherit & INHERIT_ONLY_ACE) : NO_INHERITANCE;
+	ea[0].Trustee.TrusteeForm = TRUSTEE_IS_SID;
+	ea[0].Trustee.TrusteeType = TRUSTEE_IS_WELL_KNOWN_GROUP;
+	ea[0].Trustee.ptstrName = (LPWSTR)g->sid;
+	if (split) {
+		ea[1] = ea[0];
+		ea[1].grfAccessPermissions = f->mask;
+		ea[1].grfInheritance = OBJECT_INHERIT_ACE | INHERIT_ONLY_ACE;
+	}
+	e = SetEntriesInAclW(split ? 2 : 1, ea, old, &updated);
 	bool ok = e == ERROR_SUCCESS && set_dacl(w, updated, (ctl & SE_DACL_PROTECTED) != 0);
-	if (!ok)
-		werr("cannot change the ACL of", s->path, e != ERROR_SUCCESS ? e : GetLastError());
+	if (!ok) {
+		DWORD why = e != ERROR_SUCCESS ? e : GetLastError();
+		werr("cannot change the ACL of", s->path, why);
+		if (why == ERROR_ACCESS_DENIED && f->deny)
+			fprintf(stderr, "sbx-launch: the deny %s on %s cannot be placed by this user (%s): refusing to run without it\n", f->rights, s->path, f->from);
+	}
 	if (updated)
 		LocalFree(updated);
 	LocalFree(sd);
@@ -320,16 +418,9 @@ static BOOL WINAPI on_ctrl(DWORD type)
 	return TRUE; /* the sandboxed program gets it too; we wait for it, then restore */
 }
 
-static int start(AclPool *p, const AclPlan *plan, PSID sid)
+static int start(AclPool *p, const AclPlan *plan, PSID sid, SID_AND_ATTRIBUTES *caps)
 {
 	const AclProfile *pr = plan->prof;
-	SID_AND_ATTRIBUTES *caps = acl_alloc(p, sizeof *caps * (size_t)(pr->ncaps + 1));
-	for (int i = 0; i < pr->ncaps; i++) {
-		wchar_t *ws = wide(p, pr->caps[i].sid);
-		if (!ws || !ConvertStringSidToSidW(ws, &caps[i].Sid))
-			return werr("bad capability SID", pr->caps[i].sid, GetLastError()), ACL_EX_SANDBOX;
-		caps[i].Attributes = SE_GROUP_ENABLED;
-	}
 	SECURITY_CAPABILITIES sc;
 	memset(&sc, 0, sizeof sc);
 	sc.AppContainerSid = sid;
@@ -393,14 +484,23 @@ static int start(AclPool *p, const AclPlan *plan, PSID sid)
 	}
 	PROCESS_INFORMATION pi;
 	memset(&pi, 0, sizeof pi);
-	wchar_t *cmd = wide(p, plan->cmdline);
-	BOOL created = cmd && CreateProcessW(NULL, cmd, NULL, NULL, ninherit ? TRUE : FALSE,
-					     EXTENDED_STARTUPINFO_PRESENT | CREATE_SUSPENDED | CREATE_UNICODE_ENVIRONMENT,
-					     NULL, NULL, &si.StartupInfo, &pi);
+	wchar_t *cmd = wide(p, plan->cmdline), *dir = wide(p, plan->cwd);
+	wchar_t *app = NULL, sysdir[MAX_PATH + 16];
+	if (plan->via_cmd) {
+		/* cmd.exe from System32 by full path: never one found through the
+		 * search path (the working directory comes first there). */
+		UINT n = GetSystemDirectoryW(sysdir, MAX_PATH);
+		if (n == 0 || n >= MAX_PATH)
+			return werr("cannot find the system directory", NULL, GetLastError()), DeleteProcThreadAttributeList(attrs), CloseHandle(job), ACL_EX_SANDBOX;
+		wcscpy(sysdir + n, L"\\cmd.exe");
+		app = sysdir;
+	}
+	/* The working directory is passed explicitly: the one the plan checked. */
+	BOOL created = cmd && dir && CreateProcessW(app, cmd, NULL, NULL, ninherit ? TRUE : FALSE,
+						    EXTENDED_STARTUPINFO_PRESENT | CREATE_SUSPENDED | CREATE_UNICODE_ENVIRONMENT,
+						    NULL, dir, &si.StartupInfo, &pi);
 	DWORD cerr = GetLastError();
 	DeleteProcThreadAttributeList(attrs);
-	for (int i = 0; i < pr->ncaps; i++)
-		LocalFree(caps[i].Sid);
 	if (!created) {
 		CloseHandle(job);
 		werr("cannot start", plan->cmdline, cerr);
@@ -467,7 +567,20 @@ static int run(const AclPlan *plan)
 			acl_pool_free(&p);
 			return ACL_EX_SANDBOX;
 		}
-		journal = CreateFileW(wj, GENERIC_WRITE, 0, NULL, CREATE_NEW, FILE_ATTRIBUTE_NORMAL, NULL);
+		/* Only its owner and SYSTEM may open it: no AppContainer matches an
+		 * ACE, and inherited grants (allow write ${HOME}) do not apply. */
+		SECURITY_ATTRIBUTES jsa = { sizeof jsa, NULL, FALSE };
+		if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(L"D:P(A;;FA;;;OW)(A;;FA;;;SY)", SDDL_REVISION_1,
+									  &jsa.lpSecurityDescriptor, NULL)) {
+			werr("cannot make the journal's ACL", NULL, GetLastError());
+			FreeSid(sid);
+			acl_pool_free(&p);
+			return ACL_EX_SANDBOX;
+		}
+		journal = CreateFileW(wj, GENERIC_WRITE, 0, &jsa, CREATE_NEW, FILE_ATTRIBUTE_NORMAL, NULL);
+		DWORD jerr = GetLastError();
+		LocalFree(jsa.lpSecurityDescriptor);
+		SetLastError(jerr);
 		if (journal == INVALID_HANDLE_VALUE) {
 			DWORD e = GetLastError();
 			if (e == ERROR_FILE_EXISTS)
@@ -483,7 +596,16 @@ static int run(const AclPlan *plan)
 	}
 
 	int rc = 0;
-	if (plan->private_temp) {
+	Granter g = { journal, sid, NULL, (DWORD)pr->ncaps, acl_alloc(&p, sizeof *g.rec * (size_t)(plan->nsteps + 1)), 0, pr->sid };
+	if (!cap_sids(&p, pr, &g.caps))
+		rc = ACL_EX_SANDBOX;
+	if (rc == 0 && plan->cwd_reach == 0 &&
+	    container_may(&p, plan->cwd, sid, g.caps, g.ncaps, FILE_TRAVERSE | SYNCHRONIZE) != 1) {
+		fprintf(stderr, "sbx-launch: the container cannot open the working directory %s (no grant of the profile covers it, and Windows does not grant it): run from a directory the policy lets it read, or give --cwd\n",
+			plan->cwd);
+		rc = ACL_EX_SANDBOX;
+	}
+	if (rc == 0 && plan->private_temp) {
 		wchar_t *wt = wide(&p, plan->private_temp);
 		if (!wt || !make_dirs(&p, plan->private_temp) || !SetEnvironmentVariableW(L"TEMP", wt) ||
 		    !SetEnvironmentVariableW(L"TMP", wt)) {
@@ -492,14 +614,16 @@ static int run(const AclPlan *plan)
 		}
 	}
 	for (int i = 0; i < plan->nsteps && rc == 0; i++)
-		if (apply_step(&p, journal, &plan->steps[i], sid) < 0)
+		if (apply_step(&p, &g, &plan->steps[i]) < 0)
 			rc = ACL_EX_SANDBOX;
 	if (rc == 0)
-		rc = start(&p, plan, sid);
+		rc = start(&p, plan, sid, g.caps);
+	free_cap_sids(pr, g.caps);
 	FreeSid(sid);
 	if (journal != INVALID_HANDLE_VALUE) {
 		CloseHandle(journal);
-		if (undo(plan->journal) != 0 && rc == 0)
+		/* From memory, not from the file: what this run changed. */
+		if (restore_all(&p, plan->journal, g.rec, g.nrec) != 0 && rc == 0)
 			rc = ACL_EX_SANDBOX;
 	}
 	acl_pool_free(&p);

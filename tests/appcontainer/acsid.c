@@ -6,6 +6,7 @@
  *   acsid package NAME...    AppContainer SIDs
  *   acsid container NAME...  the container name sbxc derives from a policy name
  *   acsid table              the capability table: name, manifest prefix, SID
+ *   acsid masks              the ACE masks: RIGHT allow|deny file|dir 0xMASK
  */
 #include "../../target/appcontainer.h"
 
@@ -17,6 +18,16 @@ int main(int argc, char **argv)
 	if (argc < 2)
 		return fputs("usage: acsid cap|package|container NAME... | acsid table\n", stderr), 64;
 	char out[AC_SID_MAX];
+	if (strcmp(argv[1], "masks") == 0) {
+		static const int rights[] = { R_READ, R_WRITE, R_EXEC };
+		static const char *const names[] = { "read", "write", "exec" };
+		for (size_t i = 0; i < sizeof rights / sizeof *rights; i++)
+			for (int deny = 0; deny < 2; deny++)
+				for (int dir = 0; dir < 2; dir++)
+					printf("%s %s %s 0x%06lx\n", names[i], deny ? "deny" : "allow", dir ? "dir" : "file",
+					       (unsigned long)(deny ? ac_deny_mask(rights[i], dir) : ac_allow_mask(rights[i], dir)));
+		return 0;
+	}
 	if (strcmp(argv[1], "table") == 0) {
 		int n;
 		const AcCap *t = ac_cap_table(&n);

@@ -114,7 +114,7 @@ for prof in examples/out/*.appcontainer.json; do
 	n=$(basename "$prof" .appcontainer.json)
 	if [ ! -x "$LAUNCH" ]; then skip "out/$n/launch-plan" "no $LAUNCH"; continue; fi
 	if "$LAUNCH" --param 'USERPROFILE=C:\Users\u' --param 'TEMP=C:\Users\u\AppData\Local\Temp' \
-		--param 'PROJECT=C:\src\proj' --param 'APP=C:\Apps\a' --journal 'C:\j\sbx.journal' \
+		--param 'PROJECT=C:\src\proj' --param 'APP=C:\Apps\a' --journal 'C:\j\sbx.journal' --cwd 'C:\src\proj' \
 		--plan "$prof" -- 'C:\Tools\tool.exe' >"$T/$n.plan" 2>"$T/$n.plan.err" &&
 		grep -q '^run C:\\Tools\\tool.exe' "$T/$n.plan"; then pass "out/$n/launch-plan"
 	else fail "out/$n/launch-plan" "$(oneline <"$T/$n.plan.err")"; fi
