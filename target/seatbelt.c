@@ -60,6 +60,9 @@
 
 #define SB_OPS(X)                                       \
 	X(OP_READ, "file-read*")                        \
+	X(OP_READ_DATA, "file-read-data")               \
+	X(OP_READ_META, "file-read-metadata")           \
+	X(OP_READ_XATTR, "file-read-xattr")             \
 	X(OP_MAPX, "file-map-executable")               \
 	X(OP_WRITE, "file-write*")                      \
 	X(OP_UNLINK, "file-write-unlink")               \
@@ -333,7 +336,12 @@ static void lower(Sb *sb, const Rule *r)
 	case R_EXEC: {
 		if (r->path.root == ROOT_WIN)
 			break;
-		uint32_t ops = r->right == R_READ ? BIT(OP_READ) | BIT(OP_MAPX)
+		/* A read names file-read*'s sub-operations too: Seatbelt lets a
+		 * rule naming a sub-operation beat one naming only the wildcard,
+		 * whatever their order, and the implicit metadata grants
+		 * (seatbelt_implicit.c) name file-read-metadata. */
+		uint32_t ops = r->right == R_READ ? BIT(OP_READ) | BIT(OP_READ_DATA) | BIT(OP_READ_META) |
+							    BIT(OP_READ_XATTR) | BIT(OP_MAPX)
 			       : r->right == R_WRITE ? BIT(OP_WRITE)
 						     : BIT(OP_EXEC);
 		Str f = path_filters(sb, &r->path, e, r->right == R_READ);
@@ -612,11 +620,15 @@ bool seatbelt_emit(EmitCtx *cx)
 	Buf rules = { 0 };
 	put_forms(&sb, &rules);
 
+	Buf implicit = { 0 };
+	sb_implicit(&sb, &implicit);
+
 	Buf defs = { 0 };
 	sb_define_params(&sb, &defs);
 
 	if (sb.bad) {
 		buf_free(&rules);
+		buf_free(&implicit);
 		buf_free(&defs);
 		return false;
 	}
@@ -642,8 +654,10 @@ bool seatbelt_emit(EmitCtx *cx)
 		buf_str(b, buf_as_str(&defs));
 	}
 	buf_puts(b, "\n;; every process reads its own process information\n(allow process-info* (target self))\n");
+	buf_str(b, buf_as_str(&implicit));
 	buf_str(b, buf_as_str(&rules));
 	buf_free(&rules);
+	buf_free(&implicit);
 	buf_free(&defs);
 	return true;
 }

@@ -247,10 +247,43 @@
       (if (not (and (string=? decision "deny") (equal? ops '("default"))))
           (sbx-fail "the first rule must be (deny default)"))))
 
+; Seatbelt lets a rule naming an operation itself beat a rule naming it by
+; a wildcard, whatever their order: (allow file-read-metadata ...) anywhere
+; beats (deny file-read* ...). So a deny of a wildcard must also name every
+; sub-operation that some allow names by itself.
+(define (sbx-wild? o) (and (> (string-length o) 1) (sbx-suffix? o "*")))
+(define (sbx-sub-of? s w)
+  (and (not (sbx-wild? s)) (not (string=? s w))
+       (sbx-prefix? s (substring w 0 (- (string-length w) 1)))))
+(define (sbx-lint-subops)
+  (let ((named '()))
+    (for-each
+     (lambda (r)
+       (if (string=? (car r) "allow")
+           (for-each (lambda (o)
+                       (if (and (not (sbx-wild? o)) (not (string=? o "default")) (not (member o named)))
+                           (set! named (cons o named))))
+                     (cadr r))))
+     sbx-rules)
+    (for-each
+     (lambda (r)
+       (if (string=? (car r) "deny")
+           (for-each
+            (lambda (w)
+              (if (sbx-wild? w)
+                  (for-each (lambda (s)
+                              (if (and (sbx-sub-of? s w) (not (member s (cadr r))))
+                                  (sbx-fail "(deny " w " ...) does not name " s
+                                            ": an (allow " s " ...) beats it whatever the order")))
+                            named)))
+            (cadr r))))
+     sbx-rules)))
+
 ; ---- the end of the profile ----
 (define (sbx-finish)
   (if (not sbx-version) (sbx-fail "no (version 1)"))
   (if (and sbx-strict (not sbx-deny-default)) (sbx-fail "no (deny default) first"))
+  (if sbx-strict (sbx-lint-subops))
   (if sbx-dump (for-each sbx-dump-rule (reverse sbx-rules)))
   (display "sbpl-check: ok ")
   (display sbx-nrules)

@@ -167,6 +167,15 @@ reject allow-default-first 'first rule must be \(deny default\)' --strict <<'EOF
 (allow file-read* (subpath "/"))
 (deny default)
 EOF
+# A rule naming a sub-operation beats a wildcard whatever the order (item 3):
+# a deny of file-read* must name what an allow names by itself.
+reject deny-without-subops 'does not name file-read-metadata' --strict <<'EOF'
+(version 1)
+(deny default)
+(allow file-read-metadata (literal "/x"))
+(allow file-read* (subpath "/"))
+(deny file-read* (subpath "/x") (with message "x"))
+EOF
 # A real profile with one operation misspelt is rejected too.
 if [ $have_checker = 1 ]; then
 	sed '0,/(allow process-fork)/s//(allow process-forks)/' "$data/profiles/codex_base.sbpl" >"$tmp/codex-broken.sb"
@@ -272,10 +281,10 @@ if (cd "$hdir" && "$SBXC" "$main" -t macos -o out >"$tmp/hostile.log" 2>&1); the
 	else pass "hostile-lines"; fi
 	if [ $have_checker = 1 ]; then
 		if dump=$("$sbcheck" --strict --dump -D HOME=/Users/u "$hs" 2>&1); then
-			want=$(printf '%s\n' 'allow	file-read*,file-map-executable	(subpath "/a\"b/c\\d")' \
-				'allow	file-read*,file-map-executable	(subpath "/k\nl")' \
+			want=$(printf '%s\n' 'allow	file-read*,file-read-data,file-read-metadata,file-read-xattr,file-map-executable	(subpath "/a\"b/c\\d")' \
+				'allow	file-read*,file-read-data,file-read-metadata,file-read-xattr,file-map-executable	(subpath "/k\nl")' \
 				'allow	mach-lookup	(global-name "com.evil\")(allow default")' \
-				'allow	file-read*,file-map-executable	(subpath "/frag/x\")(allow default)")')
+				'allow	file-read*,file-read-data,file-read-metadata,file-read-xattr,file-map-executable	(subpath "/frag/x\")(allow default)")')
 			missing=$(echo "$want" | while IFS= read -r l; do grep -qxF "$l" <<<"$dump" || echo "$l"; done)
 			if echo "$dump" | grep -qE '^allow	default'; then fail "hostile-checker" "an injected (allow default)"
 			elif [ -n "$missing" ]; then fail "hostile-checker" "missing $missing"
