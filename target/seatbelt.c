@@ -65,6 +65,7 @@
 	X(OP_READ_XATTR, "file-read-xattr")             \
 	X(OP_MAPX, "file-map-executable")               \
 	X(OP_WRITE, "file-write*")                      \
+	X(OP_IOCTL, "file-ioctl")                       \
 	X(OP_UNLINK, "file-write-unlink")               \
 	X(OP_EXEC, "process-exec*")                     \
 	X(OP_FORK, "process-fork")                      \
@@ -344,6 +345,8 @@ static void lower(Sb *sb, const Rule *r)
 							    BIT(OP_READ_XATTR) | BIT(OP_MAPX)
 			       : r->right == R_WRITE ? BIT(OP_WRITE)
 						     : BIT(OP_EXEC);
+		if (r->right == R_WRITE && sb_is_tty_path(&r->path))
+			ops |= BIT(OP_IOCTL); /* a terminal's ioctls (seatbelt_implicit.c) */
 		Str f = path_filters(sb, &r->path, e, r->right == R_READ);
 		add_atom(sb, SEC_FILE, e, ops, path_key(&r->path), f);
 		if (moveblock_applies(sb->a, sb->p, r))

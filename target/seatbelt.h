@@ -66,6 +66,9 @@ void sb_define_params(Sb *sb, Buf *b);
  * granted path's ancestors and of the /private links. Written before the
  * policy's rules, so that every deny of the policy comes later and wins. */
 void sb_implicit(Sb *sb, Buf *b);
+/* A terminal device (/dev/tty, /dev/ttys*, /dev/ptmx): writing one also
+ * grants (or denies) its ioctls, or no shell gets job control. */
+bool sb_is_tty_path(const PathObj *po);
 extern const char sb_helpers[];
 extern const char sb_helper_ancestors[]; /* when a param-rooted deny needs its ancestors */
 

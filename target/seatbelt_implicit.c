@@ -25,6 +25,14 @@
 
 #include "seatbelt.h"
 
+bool sb_is_tty_path(const PathObj *po)
+{
+	if (po->root != ROOT_ABS)
+		return false;
+	Str t = po->text;
+	return str_has_prefix(t, "/dev/tty") || str_eqc(t, "/dev/ptmx");
+}
+
 typedef struct FltSet {
 	Str *v;
 	int n, cap;
@@ -76,6 +84,15 @@ void sb_implicit(Sb *sb, Buf *b)
 		if (po && po->root != ROOT_WIN)
 			ancestors(sb, &s, po);
 	}
+	/* openpty(3) and posix_openpt(3): the pseudo-tty operation, where the
+	 * policy lets /dev/ptmx be written. */
+	bool pty = false;
+	for (int i = 0; i < p->nrules; i++) {
+		const Rule *r = &p->rules[i];
+		if (r->effect == EFF_ALLOW && r->right == R_WRITE && (r->platforms & PLAT_MACOS) &&
+		    r->path.root == ROOT_ABS && str_eqc(r->path.text, "/dev/ptmx"))
+			pty = true;
+	}
 	qsort(s.v, (size_t)s.n, sizeof *s.v, cmp_str);
 	buf_puts(b, "\n;; what every program needs on macOS, not a rule of the policy: dyld reads \"/\" itself;\n"
 		    ";; realpath reads the metadata of every granted path's ancestors and of the /private links.\n"
@@ -88,4 +105,8 @@ void sb_implicit(Sb *sb, Buf *b)
 		buf_putc(b, '\n');
 	}
 	buf_puts(b, ")\n");
+	buf_puts(b, ";; POSIX semaphores (Python's multiprocessing locks): named, hold no data of a file\n"
+		    "(allow ipc-posix-sem*)\n");
+	if (pty)
+		buf_puts(b, ";; openpty(3): the policy lets /dev/ptmx be written\n(allow pseudo-tty)\n");
 }

@@ -279,11 +279,27 @@
             (cadr r))))
      sbx-rules)))
 
+; Writing a terminal without its ioctls: the shell runs but gets no job
+; control ("can't set tty pgrp"). sbxc grants file-ioctl with every write of
+; a terminal device.
+(define (sbx-tty-arg? a)
+  (and (string? a) (or (sbx-contains? a "/dev/tty") (sbx-contains? a "/dev/ptmx"))))
+(define (sbx-lint-tty r)
+  (define (walk f)
+    (for-each (lambda (a)
+                (cond ((sbx-is? a 'filter) (walk a))
+                      ((sbx-tty-arg? a)
+                       (sbx-fail "(allow file-write* ... \"" a "\") without file-ioctl: the terminal gets no job control"))))
+              (sbx-data f)))
+  (if (and (string=? (car r) "allow") (member "file-write*" (cadr r)) (not (member "file-ioctl" (cadr r))))
+      (for-each walk (caddr r))))
+
 ; ---- the end of the profile ----
 (define (sbx-finish)
   (if (not sbx-version) (sbx-fail "no (version 1)"))
   (if (and sbx-strict (not sbx-deny-default)) (sbx-fail "no (deny default) first"))
   (if sbx-strict (sbx-lint-subops))
+  (if sbx-strict (for-each sbx-lint-tty sbx-rules))
   (if sbx-dump (for-each sbx-dump-rule (reverse sbx-rules)))
   (display "sbpl-check: ok ")
   (display sbx-nrules)

@@ -176,6 +176,11 @@ reject deny-without-subops 'does not name file-read-metadata' --strict <<'EOF'
 (allow file-read* (subpath "/"))
 (deny file-read* (subpath "/x") (with message "x"))
 EOF
+reject tty-without-ioctl 'without file-ioctl' --strict <<'EOF'
+(version 1)
+(deny default)
+(allow file-read* file-write* (regex "^/dev/ttys[^/]*$"))
+EOF
 # A real profile with one operation misspelt is rejected too.
 if [ $have_checker = 1 ]; then
 	sed '0,/(allow process-fork)/s//(allow process-forks)/' "$data/profiles/codex_base.sbpl" >"$tmp/codex-broken.sb"
@@ -250,6 +255,42 @@ for ex in "$ROOT"/examples/*.sbx; do
 		fail "example-$name" "$(echo "$out" | head -3 | tr '\n' ' ')"
 	fi
 done
+
+# ---- start-up needs: every shipped profile lets its programs start ----
+# startup-needs.txt lists what programs need (the loader, the shared cache,
+# libSystem's services, ls, a shell, the terminal, DNS), each line under a
+# condition (the std fragments a policy uses, what it lets run); sbsem
+# decides each line on examples/out/NAME.sb with Seatbelt's precedence.
+needs=$here/startup-needs.txt
+NP=(-p HOME=/Users/u -p PROJECT=/Users/u/src/p -p TMPDIR=/private/var/folders/xy/T -p APP=/Users/u/app)
+# needs_check NAME POLICY PROFILE: the lines the profile fails, or nothing
+needs_check() {
+	(cd "$(dirname "$2")" && ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" "$sbsem" "${NP[@]}" -n "$needs" -P "$3" "$(basename "$2")" 2>&1)
+}
+for ex in "$ROOT"/examples/*.sbx; do
+	name=$(basename "$ex" .sbx)
+	prof=$ROOT/examples/out/$name.sb
+	if [ $have_checker = 0 ]; then skip_or_fail "startup-needs-$name"; continue; fi
+	if [ ! -f "$prof" ]; then fail "startup-needs-$name" "no $prof"; continue; fi
+	out=$(needs_check "$name" "$ex" "$prof"); rc=$?
+	if [ $rc = 0 ]; then pass "startup-needs-$name (${out#ok })"
+	else fail "startup-needs-$name" "$(echo "$out" | head -4 | tr '\n' '|')"; fi
+done
+if [ $have_checker = 1 ]; then
+	# The test can fail: without the read of "/" no profile starts anything ...
+	grep -v '^(allow file-read-data file-read-metadata (literal "/"))$' "$ROOT/examples/out/c-build.sb" >"$tmp/no-root.sb"
+	out=$(needs_check c-build "$ROOT/examples/c-build.sbx" "$tmp/no-root.sb")
+	if [ $? = 1 ] && echo "$out" | grep -q 'FAIL need \* *file-read-data *\/ '; then pass "startup-needs-fails-without-root"
+	else fail "startup-needs-fails-without-root" "$(echo "$out" | head -3 | tr '\n' '|')"; fi
+	# ... and a profile that lets ls run but cannot start it fails.
+	mkdir -p "$tmp/needs"
+	printf 'sbx 1\npolicy ls-only\nuse std/base\nallow exec /bin/ls\n' >"$tmp/needs/ls-only.sbx"
+	if "$SBXC" "$tmp/needs/ls-only.sbx" -t macos -o "$tmp/needs" >"$tmp/needs/log" 2>&1; then
+		out=$(needs_check ls-only "$tmp/needs/ls-only.sbx" "$tmp/needs/ls-only.sb")
+		if [ $? = 1 ] && echo "$out" | grep -q 'FAIL need exec:/bin/ls *file-read-data */bin/ls'; then pass "startup-needs-fails-ls-unreadable"
+		else fail "startup-needs-fails-ls-unreadable" "$(echo "$out" | head -3 | tr '\n' '|')"; fi
+	else fail "startup-needs-fails-ls-unreadable" "$(head -2 "$tmp/needs/log" | tr '\n' ' ')"; fi
+fi
 
 # ---- hostile names ----
 # A main file and a fragment whose names hold a quote, a parenthesis, a
