@@ -29,7 +29,8 @@
  * or write therefore also denies file-write-unlink (rename-from and delete)
  * of every ancestor of the denied path, of the directories a pattern's
  * wildcard part may cross, and, for a denied read, of the denied files
- * themselves; these denies come after every file rule, so they win. They
+ * themselves, and hard links (file-link) to what it denies; these denies
+ * come after every file rule, so they win. They
  * are left out when no write rule could reach the path.
  *
  * Network: connect is network-outbound matched by (remote ...), bind is
@@ -67,6 +68,7 @@
 	X(OP_WRITE, "file-write*")                      \
 	X(OP_IOCTL, "file-ioctl")                       \
 	X(OP_UNLINK, "file-write-unlink")               \
+	X(OP_LINK, "file-link")                         \
 	X(OP_EXEC, "process-exec*")                     \
 	X(OP_FORK, "process-fork")                      \
 	X(OP_SIGNAL, "signal")                          \
@@ -249,9 +251,9 @@ static void moveblock(Sb *sb, const Rule *r, Str own)
 	Path *pa = arena_alloc(sb->a, sizeof *pa);
 	sb_split_path(&r->path, pa);
 	const int n = pa->n, g = pa->first_glob;
-	/* A denied read: the files themselves must not move either. */
-	if (r->right == R_READ)
-		add_atom(sb, SEC_MOVE, EFF_DENY, BIT(OP_UNLINK), 0, own);
+	/* A denied read: the files themselves must not move either. A hard
+	 * link is another name for a denied file that no deny names. */
+	add_atom(sb, SEC_MOVE, EFF_DENY, r->right == R_READ ? BIT(OP_UNLINK) | BIT(OP_LINK) : BIT(OP_LINK), 0, own);
 	/* Literal ancestors, from the root down to the last literal one. */
 	int last = g < n ? g : n - 1;
 	if (pa->param.n) {

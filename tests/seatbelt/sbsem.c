@@ -398,6 +398,9 @@ static void check_moveblock(const char *path, const Rule *by)
 			snprintf(what, sizeof what, "move-blocking (%s)", self ? "the path" : "an ancestor");
 			fail_line(what, p, false, true, which, NULL);
 		}
+		q.op = "file-link"; /* a hard link: another name for it */
+		if (self && sb_allows(&q, &which))
+			fail_line("move-blocking (a hard link to the path)", p, false, true, which, NULL);
 		st.moveblock++;
 	up:
 		self = false;
