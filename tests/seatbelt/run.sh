@@ -176,6 +176,11 @@ reject deny-without-subops 'does not name file-read-metadata' --strict <<'EOF'
 (allow file-read* (subpath "/"))
 (deny file-read* (subpath "/x") (with message "x"))
 EOF
+reject regex-dialect 'outside the regex dialect' --strict <<'EOF'
+(version 1)
+(deny default)
+(allow file-read* file-read-data file-read-metadata file-read-xattr (regex "^/p(/[^/]+)*/x$"))
+EOF
 reject tty-without-ioctl 'without file-ioctl' --strict <<'EOF'
 (version 1)
 (deny default)
