@@ -297,6 +297,26 @@ if [ $have_checker = 1 ]; then
 	else fail "startup-needs-fails-ls-unreadable" "$(head -2 "$tmp/needs/log" | tr '\n' ' ')"; fi
 fi
 
+# ---- params nested, disjoint and equal ----
+# Baked values (-D): the evaluator (explain's answer) and the profile see
+# the same paths. A policy whose never/expect refuses a set is refused at
+# compile time, which is an answer too; a disagreement fails.
+vsets=("nested HOME=/Users/u PROJECT=/Users/u/src/p TMPDIR=/private/var/folders/xy/T"
+	"disjoint HOME=/Users/u PROJECT=/Volumes/w/p TMPDIR=/Volumes/w/p/tmp"
+	"equal HOME=/Users/u PROJECT=/Users/u TMPDIR=/Users/u")
+for vs in "${vsets[@]}"; do
+	set -- $vs; label=$1; shift
+	args=(); for kv in "$@"; do args+=(-D "$kv"); done
+	for ex in "$ROOT"/examples/*.sbx; do
+		name=$(basename "$ex" .sbx)
+		if [ $have_checker = 0 ]; then skip_or_fail "params-$label-$name"; continue; fi
+		out=$(cd "$ROOT/examples" && ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" "$sbsem" "${args[@]}" "$name.sbx" 2>&1); rc=$?
+		if [ $rc = 0 ]; then pass "params-$label-$name"
+		elif [ $rc = 2 ] && echo "$out" | grep -qE "forbids|expect failed"; then pass "params-$label-$name (refused by the policy's own never/expect)"
+		else fail "params-$label-$name" "$(echo "$out" | head -3 | tr '\n' '|')"; fi
+	done
+done
+
 # ---- hostile names ----
 # A main file and a fragment whose names hold a quote, a parenthesis, a
 # semicolon and a newline; paths and a reason holding every character that
