@@ -317,6 +317,16 @@ for vs in "${vsets[@]}"; do
 	done
 done
 
+# ---- the smoke script for a Mac parses, and refuses to run elsewhere ----
+smoke=$ROOT/tests/macos-smoke.sh
+if ! bash -n "$smoke" 2>"$tmp/smoke.err"; then fail "macos-smoke-syntax" "$(head -2 "$tmp/smoke.err" | tr '\n' ' ')"
+else pass "macos-smoke-syntax"; fi
+if [ "$(uname -s)" != Darwin ]; then
+	bash "$smoke" >"$tmp/smoke.out" 2>&1; rc=$?
+	if [ $rc = 64 ] && grep -q 'runs on macOS only' "$tmp/smoke.out"; then pass "macos-smoke-refuses-off-mac"
+	else fail "macos-smoke-refuses-off-mac" "status $rc: $(head -2 "$tmp/smoke.out" | tr '\n' ' ')"; fi
+fi
+
 # ---- hostile names ----
 # A main file and a fragment whose names hold a quote, a parenthesis, a
 # semicolon and a newline; paths and a reason holding every character that
