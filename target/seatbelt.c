@@ -29,7 +29,8 @@
  * or write therefore also denies file-write-unlink (rename-from and delete)
  * of every ancestor of the denied path, of the directories a pattern's
  * wildcard part may cross, and, for a denied read, of the denied files
- * themselves; these denies come after every file rule, so they win. They
+ * themselves, and hard links (file-link) to what it denies; these denies
+ * come after every file rule, so they win. They
  * are left out when no write rule could reach the path.
  *
  * Network: connect is network-outbound matched by (remote ...), bind is
@@ -60,9 +61,14 @@
 
 #define SB_OPS(X)                                       \
 	X(OP_READ, "file-read*")                        \
+	X(OP_READ_DATA, "file-read-data")               \
+	X(OP_READ_META, "file-read-metadata")           \
+	X(OP_READ_XATTR, "file-read-xattr")             \
 	X(OP_MAPX, "file-map-executable")               \
 	X(OP_WRITE, "file-write*")                      \
+	X(OP_IOCTL, "file-ioctl")                       \
 	X(OP_UNLINK, "file-write-unlink")               \
+	X(OP_LINK, "file-link")                         \
 	X(OP_EXEC, "process-exec*")                     \
 	X(OP_FORK, "process-fork")                      \
 	X(OP_SIGNAL, "signal")                          \
@@ -245,9 +251,9 @@ static void moveblock(Sb *sb, const Rule *r, Str own)
 	Path *pa = arena_alloc(sb->a, sizeof *pa);
 	sb_split_path(&r->path, pa);
 	const int n = pa->n, g = pa->first_glob;
-	/* A denied read: the files themselves must not move either. */
-	if (r->right == R_READ)
-		add_atom(sb, SEC_MOVE, EFF_DENY, BIT(OP_UNLINK), 0, own);
+	/* A denied read: the files themselves must not move either. A hard
+	 * link is another name for a denied file that no deny names. */
+	add_atom(sb, SEC_MOVE, EFF_DENY, r->right == R_READ ? BIT(OP_UNLINK) | BIT(OP_LINK) : BIT(OP_LINK), 0, own);
 	/* Literal ancestors, from the root down to the last literal one. */
 	int last = g < n ? g : n - 1;
 	if (pa->param.n) {
@@ -333,9 +339,16 @@ static void lower(Sb *sb, const Rule *r)
 	case R_EXEC: {
 		if (r->path.root == ROOT_WIN)
 			break;
-		uint32_t ops = r->right == R_READ ? BIT(OP_READ) | BIT(OP_MAPX)
+		/* A read names file-read*'s sub-operations too: Seatbelt lets a
+		 * rule naming a sub-operation beat one naming only the wildcard,
+		 * whatever their order, and the implicit metadata grants
+		 * (seatbelt_implicit.c) name file-read-metadata. */
+		uint32_t ops = r->right == R_READ ? BIT(OP_READ) | BIT(OP_READ_DATA) | BIT(OP_READ_META) |
+							    BIT(OP_READ_XATTR) | BIT(OP_MAPX)
 			       : r->right == R_WRITE ? BIT(OP_WRITE)
 						     : BIT(OP_EXEC);
+		if (r->right == R_WRITE && sb_is_tty_path(&r->path))
+			ops |= BIT(OP_IOCTL); /* a terminal's ioctls (seatbelt_implicit.c) */
 		Str f = path_filters(sb, &r->path, e, r->right == R_READ);
 		add_atom(sb, SEC_FILE, e, ops, path_key(&r->path), f);
 		if (moveblock_applies(sb->a, sb->p, r))
@@ -612,11 +625,15 @@ bool seatbelt_emit(EmitCtx *cx)
 	Buf rules = { 0 };
 	put_forms(&sb, &rules);
 
+	Buf implicit = { 0 };
+	sb_implicit(&sb, &implicit);
+
 	Buf defs = { 0 };
 	sb_define_params(&sb, &defs);
 
 	if (sb.bad) {
 		buf_free(&rules);
+		buf_free(&implicit);
 		buf_free(&defs);
 		return false;
 	}
@@ -642,8 +659,10 @@ bool seatbelt_emit(EmitCtx *cx)
 		buf_str(b, buf_as_str(&defs));
 	}
 	buf_puts(b, "\n;; every process reads its own process information\n(allow process-info* (target self))\n");
+	buf_str(b, buf_as_str(&implicit));
 	buf_str(b, buf_as_str(&rules));
 	buf_free(&rules);
+	buf_free(&implicit);
 	buf_free(&defs);
 	return true;
 }

@@ -61,6 +61,14 @@ Str sb_path_regex(Sb *sb, const Path *pa, int n, bool subtree, bool private_opt)
 /* The definitions of the params used so far, each after those its default
  * names, sorted by name; the helpers they call. */
 void sb_define_params(Sb *sb, Buf *b);
+/* What every program needs to start on macOS and the language has no word
+ * for (seatbelt_implicit.c): reading "/" itself, the metadata of every
+ * granted path's ancestors and of the /private links. Written before the
+ * policy's rules, so that every deny of the policy comes later and wins. */
+void sb_implicit(Sb *sb, Buf *b);
+/* A terminal device (/dev/tty, /dev/ttys*, /dev/ptmx): writing one also
+ * grants (or denies) its ioctls, or no shell gets job control. */
+bool sb_is_tty_path(const PathObj *po);
 extern const char sb_helpers[];
 extern const char sb_helper_ancestors[]; /* when a param-rooted deny needs its ancestors */
 

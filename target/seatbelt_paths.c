@@ -242,7 +242,8 @@ Str sb_path_expr(Sb *sb, const Path *pa, int n)
 }
 
 /* The first n components as an anchored regex: `*` stays in a component,
- * a middle `**` takes zero or more components, a final one one or more;
+ * a middle `**` takes zero or more components (written as sandbox-runtime
+ * writes them), a final one one or more;
  * with subtree, everything beneath a match matches too. private_opt lets
  * a leading wildcard match through /private (/tmp, /var, /etc). */
 Str sb_path_regex(Sb *sb, const Path *pa, int n, bool subtree, bool private_opt)
@@ -252,17 +253,23 @@ Str sb_path_regex(Sb *sb, const Path *pa, int n, bool subtree, bool private_opt)
 	if (private_opt)
 		cat_lit(sb, &c, STR("(/private)?"));
 	cat_root(sb, &c, pa, true);
-	bool open_end = false;
+	bool open_end = false, slash_done = false;
 	for (int k = 0; k < n; k++) {
 		if (sb_is_starstar(pa->comp[k])) {
+			/* Any directories: a slash, then an optional group of any
+			 * bytes ending in a slash, sandbox-runtime's form (the dialect
+			 * of the shipped profiles; kernel paths have no "//"). */
 			if (k == n - 1) {
-				cat_lit(sb, &c, STR("/.+"));
+				cat_lit(sb, &c, slash_done ? STR(".+") : STR("/.+"));
 				open_end = true;
 			} else
-				cat_lit(sb, &c, STR("(/[^/]+)*"));
+				cat_lit(sb, &c, slash_done ? STR("(.*/)?") : STR("/(.*/)?"));
+			slash_done = true;
 			continue;
 		}
-		cat_lit(sb, &c, STR("/"));
+		if (!slash_done)
+			cat_lit(sb, &c, STR("/"));
+		slash_done = false;
 		cat_comp(sb, &c, pa->comp[k], true, pa->esc);
 	}
 	if (n == 0 && pa->param.n == 0)
@@ -307,14 +314,19 @@ const char sb_helpers[] =
 	"        ((or (string=? v \"\") (string=? v \".\") (string=? v \"..\") (sbx-has? v \"/\")) (sbx-bad name \"must be one path component\"))\n"
 	"        (else v)))\n";
 
-/* ^(/a|/a/b)$ for "/a/b/c": every ancestor but "/" (never matching when none). */
+/* ^/a(/b)?$ for "/a/b/c": every ancestor but "/" (never matching when
+ * none), with groups and `?` only, no alternation: the dialect of the
+ * shipped profiles. */
 const char sb_helper_ancestors[] =
 	"(define (sbx-ancestors p)\n"
-	"  (let loop ((i 1) (acc \"\"))\n"
-	"    (cond ((>= i (string-length p)) (if (string=? acc \"\") \"^$\" (string-append \"^(\" acc \")$\")))\n"
+	"  (let loop ((i 1) (start 0) (acc \"\") (close \"\"))\n"
+	"    (cond ((>= i (string-length p)) (if (string=? acc \"\") \"^$\" (string-append \"^\" acc close \"$\")))\n"
 	"          ((string=? (substring p i (+ i 1)) \"/\")\n"
-	"           (loop (+ i 1) (string-append acc (if (string=? acc \"\") \"\" \"|\") (regex-quote (substring p 0 i)))))\n"
-	"          (else (loop (+ i 1) acc)))))\n";
+	"           (let ((c (regex-quote (substring p start i))))\n"
+	"             (if (string=? acc \"\")\n"
+	"                 (loop (+ i 1) i c close)\n"
+	"                 (loop (+ i 1) i (string-append acc \"(\" c) (string-append close \")?\")))))\n"
+	"          (else (loop (+ i 1) start acc close)))))\n";
 
 /* The value of a param as an expression: its default when not given. */
 static void define_param(Sb *sb, Buf *b, ParamUse *u);

@@ -103,7 +103,7 @@ t srt-all-refused 1 "$S" $srt -t all -o "$tmp/srt"
 has srt-all-windows-wider "$tmp/err" "'deny write \${PROJECT}/\*\*/.env' would be wider on windows"
 t srt-all 0 "$S" $srt -t all --accept-wider -o "$tmp/srt"
 has srt-all-landlock-carve "$tmp/srt/srt-env.landlock" 'fs carve write_file.* "\${PROJECT}/\*\*/.env"'
-has srt-all-sbpl-deny "$tmp/srt/srt-env.sb" '(deny file-write\* (regex (string-append "^" (regex-quote $PROJECT) "(/\[^/\]+)\*/\\\\.env'
+has srt-all-sbpl-deny "$tmp/srt/srt-env.sb" '(deny file-write\* (regex (string-append "^" (regex-quote $PROJECT) "/(\.\*/)?\\\\.env'
 for on in linux macos windows; do
 	for q in 'deny ${PROJECT}/.env' 'deny ${PROJECT}/a/b/.env' 'allow ${PROJECT}/a/b' 'allow ${PROJECT}/.envrc' 'allow ${PROJECT}'; do
 		want=${q%% *} path=${q#* }

@@ -69,6 +69,12 @@
         ((string=? (substring s i (+ i (string-length sub))) sub) i)
         (else (sbx-find s sub (+ i 1)))))
 (define (sbx-contains? s sub) (if (sbx-find s sub 0) #t #f))
+; Does sub start at or after i outside a backslash escape?
+(define (sbx-unescaped? s sub i)
+  (cond ((> (+ i (string-length sub)) (string-length s)) #f)
+        ((string=? (substring s i (+ i 1)) "\\") (sbx-unescaped? s sub (+ i 2)))
+        ((string=? (substring s i (+ i (string-length sub))) sub) #t)
+        (else (sbx-unescaped? s sub (+ i 1)))))
 (define (sbx-digits? s i)
   (cond ((= i (string-length s)) (> i 0))
         ((sbx-find "0123456789" (substring s i (+ i 1)) 0) (sbx-digits? s (+ i 1)))
@@ -97,6 +103,8 @@
         ((string=? kind "regex")
          (let ((a (one)))
            (if (not (string? a)) (sbx-fail "(" name " ...) needs a regex string"))
+           (if (and sbx-strict (or (sbx-unescaped? a "|" 0) (sbx-unescaped? a ")*" 0) (sbx-unescaped? a ")+" 0)))
+               (sbx-fail "(" name " \"" a "\"): outside the regex dialect of the shipped profiles (no |, no repeated group)"))
            (if (and sbx-strict (not (and (sbx-prefix? a "^") (sbx-suffix? a "$"))))
                (sbx-fail "(" name " \"" a "\"): regex is not anchored"))))
         ((string=? kind "string")
@@ -247,10 +255,59 @@
       (if (not (and (string=? decision "deny") (equal? ops '("default"))))
           (sbx-fail "the first rule must be (deny default)"))))
 
+; Seatbelt lets a rule naming an operation itself beat a rule naming it by
+; a wildcard, whatever their order: (allow file-read-metadata ...) anywhere
+; beats (deny file-read* ...). So a deny of a wildcard must also name every
+; sub-operation that some allow names by itself.
+(define (sbx-wild? o) (and (> (string-length o) 1) (sbx-suffix? o "*")))
+(define (sbx-sub-of? s w)
+  (and (not (sbx-wild? s)) (not (string=? s w))
+       (sbx-prefix? s (substring w 0 (- (string-length w) 1)))))
+(define (sbx-lint-subops)
+  (let ((named '()))
+    (for-each
+     (lambda (r)
+       (if (string=? (car r) "allow")
+           (for-each (lambda (o)
+                       (if (and (not (sbx-wild? o)) (not (string=? o "default")) (not (member o named)))
+                           (set! named (cons o named))))
+                     (cadr r))))
+     sbx-rules)
+    (for-each
+     (lambda (r)
+       (if (string=? (car r) "deny")
+           (for-each
+            (lambda (w)
+              (if (sbx-wild? w)
+                  (for-each (lambda (s)
+                              (if (and (sbx-sub-of? s w) (not (member s (cadr r))))
+                                  (sbx-fail "(deny " w " ...) does not name " s
+                                            ": an (allow " s " ...) beats it whatever the order")))
+                            named)))
+            (cadr r))))
+     sbx-rules)))
+
+; Writing a terminal without its ioctls: the shell runs but gets no job
+; control ("can't set tty pgrp"). sbxc grants file-ioctl with every write of
+; a terminal device.
+(define (sbx-tty-arg? a)
+  (and (string? a) (or (sbx-contains? a "/dev/tty") (sbx-contains? a "/dev/ptmx"))))
+(define (sbx-lint-tty r)
+  (define (walk f)
+    (for-each (lambda (a)
+                (cond ((sbx-is? a 'filter) (walk a))
+                      ((sbx-tty-arg? a)
+                       (sbx-fail "(allow file-write* ... \"" a "\") without file-ioctl: the terminal gets no job control"))))
+              (sbx-data f)))
+  (if (and (string=? (car r) "allow") (member "file-write*" (cadr r)) (not (member "file-ioctl" (cadr r))))
+      (for-each walk (caddr r))))
+
 ; ---- the end of the profile ----
 (define (sbx-finish)
   (if (not sbx-version) (sbx-fail "no (version 1)"))
   (if (and sbx-strict (not sbx-deny-default)) (sbx-fail "no (deny default) first"))
+  (if sbx-strict (sbx-lint-subops))
+  (if sbx-strict (for-each sbx-lint-tty sbx-rules))
   (if sbx-dump (for-each sbx-dump-rule (reverse sbx-rules)))
   (display "sbpl-check: ok ")
   (display sbx-nrules)

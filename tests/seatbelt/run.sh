@@ -167,6 +167,25 @@ reject allow-default-first 'first rule must be \(deny default\)' --strict <<'EOF
 (allow file-read* (subpath "/"))
 (deny default)
 EOF
+# A rule naming a sub-operation beats a wildcard whatever the order (item 3):
+# a deny of file-read* must name what an allow names by itself.
+reject deny-without-subops 'does not name file-read-metadata' --strict <<'EOF'
+(version 1)
+(deny default)
+(allow file-read-metadata (literal "/x"))
+(allow file-read* (subpath "/"))
+(deny file-read* (subpath "/x") (with message "x"))
+EOF
+reject regex-dialect 'outside the regex dialect' --strict <<'EOF'
+(version 1)
+(deny default)
+(allow file-read* file-read-data file-read-metadata file-read-xattr (regex "^/p(/[^/]+)*/x$"))
+EOF
+reject tty-without-ioctl 'without file-ioctl' --strict <<'EOF'
+(version 1)
+(deny default)
+(allow file-read* file-write* (regex "^/dev/ttys[^/]*$"))
+EOF
 # A real profile with one operation misspelt is rejected too.
 if [ $have_checker = 1 ]; then
 	sed '0,/(allow process-fork)/s//(allow process-forks)/' "$data/profiles/codex_base.sbpl" >"$tmp/codex-broken.sb"
@@ -242,6 +261,72 @@ for ex in "$ROOT"/examples/*.sbx; do
 	fi
 done
 
+# ---- start-up needs: every shipped profile lets its programs start ----
+# startup-needs.txt lists what programs need (the loader, the shared cache,
+# libSystem's services, ls, a shell, the terminal, DNS), each line under a
+# condition (the std fragments a policy uses, what it lets run); sbsem
+# decides each line on examples/out/NAME.sb with Seatbelt's precedence.
+needs=$here/startup-needs.txt
+NP=(-p HOME=/Users/u -p PROJECT=/Users/u/src/p -p TMPDIR=/private/var/folders/xy/T -p APP=/Users/u/app)
+# needs_check NAME POLICY PROFILE: the lines the profile fails, or nothing
+needs_check() {
+	(cd "$(dirname "$2")" && ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" "$sbsem" "${NP[@]}" -n "$needs" -P "$3" "$(basename "$2")" 2>&1)
+}
+for ex in "$ROOT"/examples/*.sbx; do
+	name=$(basename "$ex" .sbx)
+	prof=$ROOT/examples/out/$name.sb
+	if [ $have_checker = 0 ]; then skip_or_fail "startup-needs-$name"; continue; fi
+	if [ ! -f "$prof" ]; then fail "startup-needs-$name" "no $prof"; continue; fi
+	out=$(needs_check "$name" "$ex" "$prof"); rc=$?
+	if [ $rc = 0 ]; then pass "startup-needs-$name (${out#ok })"
+	else fail "startup-needs-$name" "$(echo "$out" | head -4 | tr '\n' '|')"; fi
+done
+if [ $have_checker = 1 ]; then
+	# The test can fail: without the read of "/" no profile starts anything ...
+	grep -v '^(allow file-read-data file-read-metadata (literal "/"))$' "$ROOT/examples/out/c-build.sb" >"$tmp/no-root.sb"
+	out=$(needs_check c-build "$ROOT/examples/c-build.sbx" "$tmp/no-root.sb")
+	if [ $? = 1 ] && echo "$out" | grep -q 'FAIL need \* *file-read-data *\/ '; then pass "startup-needs-fails-without-root"
+	else fail "startup-needs-fails-without-root" "$(echo "$out" | head -3 | tr '\n' '|')"; fi
+	# ... and a profile that lets ls run but cannot start it fails.
+	mkdir -p "$tmp/needs"
+	printf 'sbx 1\npolicy ls-only\nuse std/base\nallow exec /bin/ls\n' >"$tmp/needs/ls-only.sbx"
+	if "$SBXC" "$tmp/needs/ls-only.sbx" -t macos -o "$tmp/needs" >"$tmp/needs/log" 2>&1; then
+		out=$(needs_check ls-only "$tmp/needs/ls-only.sbx" "$tmp/needs/ls-only.sb")
+		if [ $? = 1 ] && echo "$out" | grep -q 'FAIL need exec:/bin/ls *file-read-data */bin/ls'; then pass "startup-needs-fails-ls-unreadable"
+		else fail "startup-needs-fails-ls-unreadable" "$(echo "$out" | head -3 | tr '\n' '|')"; fi
+	else fail "startup-needs-fails-ls-unreadable" "$(head -2 "$tmp/needs/log" | tr '\n' ' ')"; fi
+fi
+
+# ---- params nested, disjoint and equal ----
+# Baked values (-D): the evaluator (explain's answer) and the profile see
+# the same paths. A policy whose never/expect refuses a set is refused at
+# compile time, which is an answer too; a disagreement fails.
+vsets=("nested HOME=/Users/u PROJECT=/Users/u/src/p TMPDIR=/private/var/folders/xy/T"
+	"disjoint HOME=/Users/u PROJECT=/Volumes/w/p TMPDIR=/Volumes/w/p/tmp"
+	"equal HOME=/Users/u PROJECT=/Users/u TMPDIR=/Users/u")
+for vs in "${vsets[@]}"; do
+	set -- $vs; label=$1; shift
+	args=(); for kv in "$@"; do args+=(-D "$kv"); done
+	for ex in "$ROOT"/examples/*.sbx; do
+		name=$(basename "$ex" .sbx)
+		if [ $have_checker = 0 ]; then skip_or_fail "params-$label-$name"; continue; fi
+		out=$(cd "$ROOT/examples" && ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" "$sbsem" "${args[@]}" "$name.sbx" 2>&1); rc=$?
+		if [ $rc = 0 ]; then pass "params-$label-$name"
+		elif [ $rc = 2 ] && echo "$out" | grep -qE "forbids|expect failed"; then pass "params-$label-$name (refused by the policy's own never/expect)"
+		else fail "params-$label-$name" "$(echo "$out" | head -3 | tr '\n' '|')"; fi
+	done
+done
+
+# ---- the smoke script for a Mac parses, and refuses to run elsewhere ----
+smoke=$ROOT/tests/macos-smoke.sh
+if ! bash -n "$smoke" 2>"$tmp/smoke.err"; then fail "macos-smoke-syntax" "$(head -2 "$tmp/smoke.err" | tr '\n' ' ')"
+else pass "macos-smoke-syntax"; fi
+if [ "$(uname -s)" != Darwin ]; then
+	bash "$smoke" >"$tmp/smoke.out" 2>&1; rc=$?
+	if [ $rc = 64 ] && grep -q 'runs on macOS only' "$tmp/smoke.out"; then pass "macos-smoke-refuses-off-mac"
+	else fail "macos-smoke-refuses-off-mac" "status $rc: $(head -2 "$tmp/smoke.out" | tr '\n' ' ')"; fi
+fi
+
 # ---- hostile names ----
 # A main file and a fragment whose names hold a quote, a parenthesis, a
 # semicolon and a newline; paths and a reason holding every character that
@@ -272,10 +357,10 @@ if (cd "$hdir" && "$SBXC" "$main" -t macos -o out >"$tmp/hostile.log" 2>&1); the
 	else pass "hostile-lines"; fi
 	if [ $have_checker = 1 ]; then
 		if dump=$("$sbcheck" --strict --dump -D HOME=/Users/u "$hs" 2>&1); then
-			want=$(printf '%s\n' 'allow	file-read*,file-map-executable	(subpath "/a\"b/c\\d")' \
-				'allow	file-read*,file-map-executable	(subpath "/k\nl")' \
+			want=$(printf '%s\n' 'allow	file-read*,file-read-data,file-read-metadata,file-read-xattr,file-map-executable	(subpath "/a\"b/c\\d")' \
+				'allow	file-read*,file-read-data,file-read-metadata,file-read-xattr,file-map-executable	(subpath "/k\nl")' \
 				'allow	mach-lookup	(global-name "com.evil\")(allow default")' \
-				'allow	file-read*,file-map-executable	(subpath "/frag/x\")(allow default)")')
+				'allow	file-read*,file-read-data,file-read-metadata,file-read-xattr,file-map-executable	(subpath "/frag/x\")(allow default)")')
 			missing=$(echo "$want" | while IFS= read -r l; do grep -qxF "$l" <<<"$dump" || echo "$l"; done)
 			if echo "$dump" | grep -qE '^allow	default'; then fail "hostile-checker" "an injected (allow default)"
 			elif [ -n "$missing" ]; then fail "hostile-checker" "missing $missing"

@@ -1,7 +1,7 @@
 /*
  * sbsem.c: does the emitted Seatbelt profile decide like the language?
  *
- *   sbsem [-v] [-D NAME=VALUE]... [-p NAME=VALUE]... [-s OPERATION]... POLICY.sbx
+ *   sbsem [-v] [-D NAME=VALUE]... [-p NAME=VALUE]... [-s OPERATION]... [-n NEEDS [-P PROFILE]] POLICY.sbx
  *
  * -D bakes a value in at compile time, -p gives the profile a value when it
  * is evaluated (instead of /sbxp/NAME), -s adds an operation to the samples.
@@ -17,6 +17,11 @@
  * says a rule of that right is not exact (those are counted, not failed).
  * Denied reads and writes are also checked for move-blocking: unlinking the
  * path or any ancestor of it must be denied.
+ *
+ * With -n NEEDS (tests/seatbelt/startup-needs.txt) it checks instead that
+ * the profile (the compiled one, or -P PROFILE, a committed artifact of the
+ * policy) allows every start-up need whose condition the policy meets:
+ * "ok N needs met, N not applicable" or one FAIL line per need denied.
  *
  * Params get values under /sbxp/NAME (UID gets 501), beneath no literal
  * path a policy would name, which is the evaluator's assumption about them.
@@ -158,12 +163,16 @@ typedef struct Query {
 	const char *name;   /* mach service, sysctl, ... */
 } Query;
 
-static bool op_matches(const char *rule_op, const char *q)
+/* How a rule's operation names q: 3 by its own name, 2 by a wildcard
+ * (file-read* for file-read-data), 1 as `default`, 0 not at all. */
+static int op_level(const char *rule_op, const char *q)
 {
-	if (strcmp(rule_op, "default") == 0 || strcmp(rule_op, q) == 0)
-		return true;
+	if (strcmp(rule_op, q) == 0)
+		return 3;
+	if (strcmp(rule_op, "default") == 0)
+		return 1;
 	size_t n = strlen(rule_op);
-	return n > 0 && rule_op[n - 1] == '*' && strncmp(rule_op, q, n - 1) == 0;
+	return n > 0 && rule_op[n - 1] == '*' && strncmp(rule_op, q, n - 1) == 0 ? 2 : 0;
 }
 
 static int unknown_filter;
@@ -243,18 +252,27 @@ static bool filter_matches(Sx *f, const Query *q)
 	return false;
 }
 
-/* The decision and the index of the deciding rule (-1: none). */
+/* The decision and the index of the deciding rule (-1: none). Seatbelt
+ * lets a rule naming the operation itself beat one naming it by a
+ * wildcard, and that one beat `default`, whatever their order (reproduced
+ * on real Macs: an (allow file-read-metadata ...) anywhere beats a
+ * (deny file-read* ...)); among the rules of the best level that match,
+ * the last one decides. */
 static bool sb_allows(const Query *q, int *which)
 {
 	*which = -1;
 	bool allow = false;
+	int best = 0;
 	for (int i = 0; i < nrules; i++) {
 		SbRule *r = &rules[i];
-		bool opm = false;
-		for (int k = 0; k < r->nops && !opm; k++)
-			opm = op_matches(r->ops[k], q->op);
-		if (!opm || (r->filter && !filter_matches(r->filter, q)))
+		int lv = 0;
+		for (int k = 0; k < r->nops; k++) {
+			int l = op_level(r->ops[k], q->op);
+			lv = l > lv ? l : lv;
+		}
+		if (lv == 0 || lv < best || (r->filter && !filter_matches(r->filter, q)))
 			continue;
+		best = lv;
 		allow = r->allow;
 		*which = i;
 	}
@@ -312,7 +330,7 @@ static char *concrete(const char *sym)
 }
 
 typedef struct Stats {
-	int compared, tolerated, moveblock, failed;
+	int compared, tolerated, moveblock, failed, implicit;
 } Stats;
 static Stats st;
 
@@ -380,6 +398,9 @@ static void check_moveblock(const char *path, const Rule *by)
 			snprintf(what, sizeof what, "move-blocking (%s)", self ? "the path" : "an ancestor");
 			fail_line(what, p, false, true, which, NULL);
 		}
+		q.op = "file-link"; /* a hard link: another name for it */
+		if (self && sb_allows(&q, &which))
+			fail_line("move-blocking (a hard link to the path)", p, false, true, which, NULL);
 		st.moveblock++;
 	up:
 		self = false;
@@ -504,6 +525,11 @@ static void check_op(const char *text)
 	}
 	if (ir_right_obj[op.right] == OBJ_NAME)
 		q.name = arena_cstr(&c.arena, op.name);
+	/* A read decided by a rule of the policy decides its metadata too: an
+	 * implicit metadata grant must not beat a deny (nor a deny an allow
+	 * inside it). Without a rule, metadata is outside the language. */
+	if (op.right == R_READ && dec.rule)
+		op2 = "file-read-metadata";
 	for (int pass = 0; pass < (op2 ? 2 : 1); pass++) {
 		if (pass)
 			q.op = op2;
@@ -511,6 +537,8 @@ static void check_op(const char *text)
 		bool got = sb_allows(&q, &which);
 		if (got == want)
 			st.compared++;
+		else if (got && !dec.rule && op.right == R_READ && !strcmp(path, "/"))
+			st.implicit++; /* seatbelt_implicit.c: dyld reads "/" itself */
 		else if (got ? wider[op.right] : stricter[op.right])
 			st.tolerated++;
 		else
@@ -704,6 +732,123 @@ static void make_samples(void)
 	}
 }
 
+/* ---- start-up needs ----
+ *
+ * A line: CONDITION OPERATION OBJECT [# source]. CONDITION is `*` or
+ * conditions joined by `+`: std/NAME (the policy uses that fragment),
+ * exec:PATH (the policy lets PATH be executed), param:NAME (a path rule of the
+ * policy starts at that param). OBJECT is a path (params as ${NAME}; `ancestors-of:PATH`
+ * is each ancestor of PATH but "/"), a name, or `-`. */
+
+static bool uses_file(const char *id)
+{
+	for (int i = 0; i < pol->nfiles; i++)
+		if (str_eqc(pol->files[i].id, id))
+			return true;
+	return false;
+}
+
+/* Does a macOS path rule of the policy start at ${name}? */
+static bool has_param(const char *name)
+{
+	char root[300];
+	snprintf(root, sizeof root, "${%s}", name);
+	for (int i = 0; i < pol->nrules; i++) {
+		const Rule *r = &pol->rules[i];
+		if ((r->platforms & PLAT_MACOS) && ir_right_obj[r->right] == OBJ_PATH && str_has_prefix(r->path.text, root))
+			return true;
+	}
+	return false;
+}
+
+static bool language_allows(const char *text)
+{
+	Op op;
+	Diags d = { .arena = &c.arena };
+	if (!lang_parse_op(pol, &c.arena, &d, (SrcLoc){ 0, 0, 0 }, str_c(text), &op))
+		return false;
+	return eval_op(pol, &op, PLAT_MACOS).effect == EFF_ALLOW;
+}
+
+static bool need_applies(char *cond)
+{
+	if (!strcmp(cond, "*"))
+		return true;
+	for (char *save = NULL, *t = strtok_r(cond, "+", &save); t; t = strtok_r(NULL, "+", &save)) {
+		char buf[4200];
+		if (!strncmp(t, "std/", 4) ? !uses_file(t)
+		    : !strncmp(t, "param:", 6) ? !has_param(t + 6)
+		    : !strncmp(t, "exec:", 5) ? (snprintf(buf, sizeof buf, "exec %s", t + 5), !language_allows(buf))
+					      : (fprintf(stderr, "sbsem: unknown need condition %s\n", t), exit(2), true))
+			return false;
+	}
+	return true;
+}
+
+static int needs_met, needs_skipped, needs_failed;
+
+static void need_one(const char *line, const char *op, const char *path, const char *name)
+{
+	Query q = { .op = op, .path = path, .name = name, .proto = -1 };
+	int which;
+	if (sb_allows(&q, &which)) {
+		needs_met++;
+		return;
+	}
+	needs_failed++;
+	printf("FAIL need %s", line);
+	if (path && strcmp(path, "-"))
+		printf(" [%s]", path);
+	if (which >= 0)
+		printf(": denied by dump rule %d (%s %s)\n", which, rules[which].allow ? "allow" : "deny", rules[which].ops[0]);
+	else
+		printf(": no rule allows it\n");
+}
+
+static void check_needs(const char *file)
+{
+	FILE *f = fopen(file, "r");
+	if (!f) {
+		perror(file);
+		exit(2);
+	}
+	char line[4096];
+	while (fgets(line, sizeof line, f)) {
+		char *hash = strchr(line, '#');
+		if (hash)
+			*hash = 0;
+		char shown[4096];
+		snprintf(shown, sizeof shown, "%s", line);
+		shown[strcspn(shown, "\n")] = 0;
+		char cond[512], op[128], obj[3500];
+		if (sscanf(line, "%511s %127s %3499s", cond, op, obj) != 3)
+			continue;
+		if (!need_applies(cond)) {
+			needs_skipped++;
+			continue;
+		}
+		bool is_path = obj[0] == '/' || obj[0] == '$' || !strncmp(obj, "ancestors-of:", 13);
+		if (!strcmp(obj, "-"))
+			need_one(shown, op, NULL, NULL);
+		else if (!is_path)
+			need_one(shown, op, NULL, obj);
+		else if (!strncmp(obj, "ancestors-of:", 13)) {
+			char *p = concrete(obj + 13);
+			for (char *s2 = strchr(p + 1, '/'); s2; s2 = strchr(s2 + 1, '/')) {
+				*s2 = 0;
+				need_one(shown, op, p, NULL);
+				*s2 = '/';
+			}
+			free(p);
+		} else {
+			char *p = concrete(obj);
+			need_one(shown, op, p, NULL);
+			free(p);
+		}
+	}
+	fclose(f);
+}
+
 /* ---- running the checker ---- */
 
 static char *run_checker(const char *profile)
@@ -772,6 +917,7 @@ static char *run_checker(const char *profile)
 int main(int argc, char **argv)
 {
 	int a = 1;
+	const char *needs = NULL, *given = NULL;
 	for (; a + 1 < argc && argv[a][0] == '-'; a++) {
 		if (!strcmp(argv[a], "-v"))
 			verbose = 1;
@@ -781,11 +927,15 @@ int main(int argc, char **argv)
 			pvals[npvals++] = argv[++a];
 		else if (!strcmp(argv[a], "-s") && nextra < 64)
 			extra[nextra++] = argv[++a];
+		else if (!strcmp(argv[a], "-n"))
+			needs = argv[++a];
+		else if (!strcmp(argv[a], "-P"))
+			given = argv[++a];
 		else
 			break;
 	}
 	if (a + 1 != argc) {
-		fprintf(stderr, "usage: sbsem [-v] [-D NAME=VALUE]... [-p NAME=VALUE]... [-s OPERATION]... POLICY.sbx\n");
+		fprintf(stderr, "usage: sbsem [-v] [-D NAME=VALUE]... [-p NAME=VALUE]... [-s OPERATION]... [-n NEEDS [-P PROFILE]] POLICY.sbx\n");
 		return 64;
 	}
 	compile_init(&c);
@@ -803,9 +953,19 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	close(fd);
-	char *dump = run_checker(profile);
+	char *dump = run_checker(given ? given : profile);
 	unlink(profile);
 	parse_dump(dump);
+	if (needs) {
+		check_needs(needs);
+		if (unknown_filter)
+			printf("FAIL %d filters the test cannot evaluate\n", unknown_filter);
+		if (needs_failed || unknown_filter)
+			return 1;
+		printf("ok %d needs met, %d not applicable\n", needs_met, needs_skipped);
+		compile_free(&c);
+		return 0;
+	}
 	note_inexact();
 	make_samples();
 	for (int i = 0; i < nsamples; i++)
@@ -816,7 +976,8 @@ int main(int argc, char **argv)
 	}
 	if (st.failed)
 		return 1;
-	printf("ok %d compared, %d tolerated, %d move-blocking\n", st.compared, st.tolerated, st.moveblock);
+	printf("ok %d compared, %d tolerated, %d move-blocking, %d implicit\n", st.compared, st.tolerated, st.moveblock,
+	       st.implicit);
 	compile_free(&c);
 	return 0;
 }
