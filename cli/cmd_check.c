@@ -95,6 +95,34 @@ int cmd_check(const Opts *o)
 		buf_free(&notes);
 		buf_free(&b);
 	}
+	/* Policy-wide entries (target.h): one row each, the entry's target's
+	 * column (and the linux view, for a Linux backend) filled in. */
+	if (opts_json(o))
+		printf("], \"policy_wide\": [");
+	for (const PolicyWide *w = policy_wide; w->id; w++) {
+		Str note;
+		Fidelity f = w->fidelity(p, &c.arena, &note);
+		bool linux_view = w->backend == &backend_landlock || w->backend == &backend_seccomp;
+		if (opts_json(o)) {
+			printf("%s{\"id\": \"%s\", \"what\": ", w == policy_wide ? "" : ", ", w->id);
+			fput_json_str(stdout, str_c(w->what));
+			printf(", \"target\": \"%s\", \"class\": \"%s\", \"gated\": %s", w->backend->name, fid_name[f],
+			       w->gated ? "true" : "false");
+			if (note.n) {
+				printf(", \"note\": ");
+				fput_json_str(stdout, note);
+			}
+			printf("}");
+			continue;
+		}
+		printf("%-44s %-9s", w->what, linux_view ? fid_name[f] : "-");
+		for (int i = 0; backends[i]; i++)
+			printf(" %-9s", backends[i] == w->backend ? fid_name[f] : "-");
+		printf("  %s\n", w->id);
+		if (note.n)
+			printf("    %s: %.*s%s\n", w->backend->name, STRF(note),
+			       f == FID_WIDER && !w->gated ? " (reported, not yet refused)" : "");
+	}
 	if (opts_json(o))
 		json_end(stdout, "]", "sbxc-check 1");
 	return finish(&c, EXIT_OK);

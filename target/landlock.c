@@ -376,6 +376,35 @@ Fidelity landlock_fidelity(const Policy *p, const Rule *r, Arena *a, Str *note)
 	}
 }
 
+/* ---- policy-wide ---- */
+
+/* LANGUAGE.md 5.1: changing metadata (mode, owner, times, extended
+ * attributes) is `write`. Landlock (up to ABI 7) does not mediate chmod,
+ * chown, utimes or the xattr calls, so wherever the policy does not allow
+ * write, the program may still change a file's metadata if its ownership
+ * lets it: wider, for the default deny itself. Exact only for a policy that
+ * allows write everywhere on Linux (`allow write /` and no write deny). The
+ * runtime's supervisor is to close this: then this entry alone flips. */
+Fidelity landlock_metadata_fidelity(const Policy *p, Arena *a, Str *note)
+{
+	(void)a;
+	bool everywhere = false, denied = false;
+	for (int i = 0; i < p->nrules; i++) {
+		const Rule *r = &p->rules[i];
+		if (!on_linux(r) || r->right != R_WRITE)
+			continue;
+		denied |= r->effect == EFF_DENY;
+		everywhere |= r->effect == EFF_ALLOW && r->path.root == ROOT_ABS && r->path.ncomp == 0;
+	}
+	if (everywhere && !denied) {
+		*note = (Str){ 0 };
+		return FID_EXACT;
+	}
+	*note = STR("Landlock does not mediate chmod, chown, utimes or extended attributes: outside the write rules "
+		    "they succeed wherever the file's ownership lets the program (until the runtime's supervisor checks them)");
+	return FID_WIDER;
+}
+
 /* ---- emit ---- */
 
 static void put_rights(Buf *b, uint64_t access)
