@@ -13,9 +13,11 @@ ninja build/sbxc build/sbx-exec >/dev/null || exit 1
 T=$(mktemp -d /tmp/sbxc-differential.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 export XDG_CACHE_HOME=$T/cache
+# copies: a rebuild while the bench runs must not change the binaries under it
+mkdir -p "$T/bin" && cp build/sbxc build/sbx-exec "$T/bin/"
 rc=0
 for seed in $(seq 1000 $((1000 + SEEDS - 1))); do
-	out=$(python3 tests/differential/diff.py --sbxc "$PWD/build/sbxc" --exec "$PWD/build/sbx-exec" --dir "$T/s$seed" \
+	out=$(python3 tests/differential/diff.py --sbxc "$T/bin/sbxc" --exec "$T/bin/sbx-exec" --dir "$T/s$seed" \
 		--seed "$seed" --policies "$POLICIES" 2>&1) || rc=1
 	echo "$out" | grep -v '^stricter-known' | sed "s/^/seed $seed: /"
 	rm -rf "$T/s$seed"
