@@ -12,6 +12,49 @@
 #include "cli.h"
 #include "../driver/fidelity.h"
 
+/* LANGUAGE.md 4: expect and never are checked assuming each param lies
+ * beneath no other; warn where the usual placement (PROJECT and TMPDIR
+ * beneath HOME) would break one, by checking again with such values. Only
+ * params not given with -D are placed. */
+static void warn_placements(Compile *c, const Opts *o)
+{
+	const Policy *p = c->policy;
+	if (p->nexpects == 0 && p->nnevers == 0)
+		return;
+	static const char *const place[] = { "HOME=/sbx-home", "PROJECT=/sbx-home/project", "TMPDIR=/sbx-home/tmp" };
+	const char *defs[64];
+	int n = 0;
+	for (int i = 0; i < o->ndefines && n < 60; i++)
+		defs[n++] = o->defines[i];
+	int placed = 0;
+	for (size_t k = 0; k < 3; k++) {
+		size_t len = (size_t)(strchr(place[k], '=') - place[k]);
+		bool given = false;
+		for (int i = 0; i < o->ndefines; i++)
+			given |= !strncmp(o->defines[i], place[k], len + 1);
+		if (!given) {
+			defs[n++] = place[k];
+			placed++;
+		}
+	}
+	if (placed < 2) /* HOME and one beneath it, at least */
+		return;
+	Compile c2;
+	compile_init(&c2);
+	c2.fragment_ok = true;
+	if (!compile_load(&c2, o->pos[0], defs, n)) {
+		for (int i = 0; i < c2.diags.n; i++) {
+			const Diag *d = &c2.diags.v[i];
+			if (d->level != DIAG_ERROR || !d->has_loc)
+				continue;
+			diag_at(&c->diags, DIAG_WARNING, d->loc,
+				"with ${PROJECT} and ${TMPDIR} beneath ${HOME} (HOME=/sbx-home, a usual placement) this check breaks: %.*s",
+				STRF(d->msg));
+		}
+	}
+	compile_free(&c2);
+}
+
 int cmd_check(const Opts *o)
 {
 	Selection sel = { 0 };
@@ -29,6 +72,7 @@ int cmd_check(const Opts *o)
 		}
 		return finish(&c, EXIT_POLICY);
 	}
+	warn_placements(&c, o);
 	const Policy *p = c.policy;
 	char hex[33];
 	ir_digest_hex(p->digest, hex);
