@@ -60,6 +60,49 @@ static void print_needs(Compile *c, const Selection *sel)
 	printf("]");
 }
 
+/* LANGUAGE.md 4: expect and never are checked assuming each param lies
+ * beneath no other; warn where the usual placement (PROJECT and TMPDIR
+ * beneath HOME) would break one, by checking again with such values. Only
+ * params not given with -D are placed. */
+static void warn_placements(Compile *c, const Opts *o)
+{
+	const Policy *p = c->policy;
+	if (p->nexpects == 0 && p->nnevers == 0)
+		return;
+	static const char *const place[] = { "HOME=/sbx-home", "PROJECT=/sbx-home/project", "TMPDIR=/sbx-home/tmp" };
+	const char *defs[64];
+	int n = 0;
+	for (int i = 0; i < o->ndefines && n < 60; i++)
+		defs[n++] = o->defines[i];
+	int placed = 0;
+	for (size_t k = 0; k < 3; k++) {
+		size_t len = (size_t)(strchr(place[k], '=') - place[k]);
+		bool given = false;
+		for (int i = 0; i < o->ndefines; i++)
+			given |= !strncmp(o->defines[i], place[k], len + 1);
+		if (!given) {
+			defs[n++] = place[k];
+			placed++;
+		}
+	}
+	if (placed < 2) /* HOME and one beneath it, at least */
+		return;
+	Compile c2;
+	compile_init(&c2);
+	c2.fragment_ok = true;
+	if (!compile_load(&c2, o->pos[0], defs, n)) {
+		for (int i = 0; i < c2.diags.n; i++) {
+			const Diag *d = &c2.diags.v[i];
+			if (d->level != DIAG_ERROR || !d->has_loc)
+				continue;
+			diag_at(&c->diags, DIAG_WARNING, d->loc,
+				"with ${PROJECT} and ${TMPDIR} beneath ${HOME} (HOME=/sbx-home, a usual placement) this check breaks: %.*s",
+				STRF(d->msg));
+		}
+	}
+	compile_free(&c2);
+}
+
 int cmd_check(const Opts *o)
 {
 	Selection sel = { 0 };
@@ -79,6 +122,7 @@ int cmd_check(const Opts *o)
 		}
 		return finish(&c, EXIT_POLICY);
 	}
+	warn_placements(&c, o);
 	const Policy *p = c.policy;
 	char hex[33];
 	ir_digest_hex(p->digest, hex);
@@ -144,6 +188,34 @@ int cmd_check(const Opts *o)
 		}
 		buf_free(&notes);
 		buf_free(&b);
+	}
+	/* Policy-wide entries (target.h): one row each, the entry's target's
+	 * column (and the linux view, for a Linux backend) filled in. */
+	if (opts_json(o))
+		printf("], \"policy_wide\": [");
+	for (const PolicyWide *w = policy_wide; w->id; w++) {
+		Str note;
+		Fidelity f = w->fidelity(p, &c.arena, &note);
+		bool linux_view = w->backend == &backend_landlock || w->backend == &backend_seccomp;
+		if (opts_json(o)) {
+			printf("%s{\"id\": \"%s\", \"what\": ", w == policy_wide ? "" : ", ", w->id);
+			fput_json_str(stdout, str_c(w->what));
+			printf(", \"target\": \"%s\", \"class\": \"%s\", \"gated\": %s", w->backend->name, fid_name[f],
+			       w->gated ? "true" : "false");
+			if (note.n) {
+				printf(", \"note\": ");
+				fput_json_str(stdout, note);
+			}
+			printf("}");
+			continue;
+		}
+		printf("%-44s %-9s", w->what, linux_view ? fid_name[f] : "-");
+		for (int i = 0; backends[i]; i++)
+			printf(" %-9s", backends[i] == w->backend ? fid_name[f] : "-");
+		printf("  %s\n", w->id);
+		if (note.n)
+			printf("    %s: %.*s%s\n", w->backend->name, STRF(note),
+			       f == FID_WIDER && !w->gated ? " (reported, not yet refused)" : "");
 	}
 	if (opts_json(o)) {
 		printf("]");

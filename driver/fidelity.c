@@ -64,5 +64,29 @@ bool fidelity_gate(Compile *c, const Backend *const *sel, int nsel, bool accept_
 {
 	Gate g = { c, accept_wider, true };
 	fidelity_each_unaccepted(c, sel, nsel, gate_one, &g);
-	return g.ok;
+	const Policy *p = c->policy;
+	bool ok = g.ok;
+	/* Policy-wide entries: the same gate, at the policy's first line. */
+	for (const PolicyWide *w = policy_wide; w->id; w++) {
+		bool selected = false;
+		for (int i = 0; i < nsel; i++)
+			selected |= sel[i] == w->backend;
+		Str note;
+		if (!w->gated || !selected || w->fidelity(p, &c->arena, &note) != FID_WIDER ||
+		    target_accepted(p, w->right, w->backend))
+			continue;
+		SrcLoc at = { 0, 1, 1 };
+		if (accept_wider) {
+			diag_at(&c->diags, DIAG_WARNING, at, "%s: wider on %s (accepted by --accept-wider): %.*s", w->what,
+				w->backend->name, STRF(note));
+		} else {
+			diag_at(&c->diags, DIAG_ERROR, at, "%s: would be wider on %s: %.*s", w->what, w->backend->name,
+				STRF(note));
+			diag_at(&c->diags, DIAG_NOTE, at,
+				"to allow it anyway, add: accept wider %s on %s because \"...\" (or pass --accept-wider)",
+				ir_right_name[w->right], w->backend->name);
+			ok = false;
+		}
+	}
+	return ok;
 }

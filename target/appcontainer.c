@@ -159,10 +159,14 @@ static bool path_within(Str a, Str b)
 
 /* Could an allow of `right` grant access somewhere the pattern `deny` names?
  * True when an emitted allow of that right shares a subtree with the deny's
- * literal prefix (one contains the other). */
-static bool allow_overlaps(const Policy *p, int right, Str deny)
+ * literal prefix (one contains the other). Params are resolved before
+ * specificity (LANGUAGE.md 4) and the launcher resolves them: an allow under
+ * another root (another param, a drive) may hold the deny's tree, so it
+ * counts as overlapping. */
+static bool allow_overlaps_at(const Policy *p, int right, const PathObj *dp, bool *elsewhere)
 {
-	Str lit = literal_prefix(deny);
+	*elsewhere = false;
+	Str deny = dp->text, lit = literal_prefix(deny);
 	for (int i = 0; i < p->nrules; i++) {
 		const Rule *o = &p->rules[i];
 		if (o->effect != EFF_ALLOW || o->right != right || !concerns(o))
@@ -170,11 +174,23 @@ static bool allow_overlaps(const Policy *p, int right, Str deny)
 		enum PathShape s = path_shape(&o->path);
 		if (s != PS_PLAIN && s != PS_BENEATH)
 			continue;
+		if (o->path.root != dp->root || !str_eq(o->path.param, dp->param)) {
+			*elsewhere = true; /* unless one under the same root overlaps too */
+			continue;
+		}
 		Str al = literal_prefix(o->path.text);
-		if (path_within(al, lit) || path_within(lit, al))
+		if (path_within(al, lit) || path_within(lit, al)) {
+			*elsewhere = false;
 			return true;
+		}
 	}
-	return false;
+	return *elsewhere;
+}
+
+static bool allow_overlaps(const Policy *p, int right, const PathObj *dp)
+{
+	bool elsewhere;
+	return allow_overlaps_at(p, right, dp, &elsewhere);
 }
 
 /* ---- network ---- */
@@ -341,7 +357,7 @@ static Fidelity net_fidelity(const Policy *p, const Rule *r, Arena *a, Str *nt)
 			return note(a, nt, FID_NA, "a POSIX socket path does not concern Windows");
 		if (r->effect == EFF_ALLOW)
 			return note(a, nt, FID_STRICTER, "AF_UNIX sockets are files: the launcher grants no access to them");
-		if (allow_overlaps(p, R_WRITE, r->net.path.text))
+		if (allow_overlaps(p, R_WRITE, &r->net.path))
 			return note(a, nt, FID_WIDER, "write access to the socket's file lets the container connect to it");
 		return note(a, nt, FID_EXACT, NULL);
 	}
@@ -454,7 +470,10 @@ static bool deny_same_dir(const Policy *p, const Rule *r)
 	Str dir = { r->path.text.p, r->path.text.n - 3 };
 	for (int i = 0; i < p->nrules; i++) {
 		const Rule *o = &p->rules[i];
-		if (o->effect == EFF_DENY && o->right == r->right && concerns(o) && str_eq(o->path.text, dir) &&
+		/* Under another root the two may name one directory once the
+		 * params are resolved (a deny of ${HOME}, PROJECT = HOME). */
+		bool other_root = o->path.root != r->path.root || !str_eq(o->path.param, r->path.param);
+		if (o->effect == EFF_DENY && o->right == r->right && concerns(o) && (other_root || str_eq(o->path.text, dir)) &&
 		    path_shape(&o->path) == PS_PLAIN)
 			return true;
 	}
@@ -488,9 +507,11 @@ static Fidelity file_fidelity(const Policy *p, const Rule *r, Arena *a, Str *nt)
 	if (s == PS_PLAIN || s == PS_BENEATH || s == PS_BADNAME)
 		return note(a, nt, FID_EXACT, NULL);
 	/* A glob or a stream name cannot be one deny ACE. */
-	if (r->path.root == ROOT_WIN || allow_overlaps(p, r->right, r->path.text))
+	bool elsewhere = false;
+	if (r->path.root == ROOT_WIN || allow_overlaps_at(p, r->right, &r->path, &elsewhere))
 		return note(a, nt, FID_WIDER, s == PS_STREAM ? "a data stream shares its file's ACL and cannot be denied alone"
-							     : "an ACL cannot express this glob, and an allow covers where it matches");
+					      : elsewhere ? "an ACL cannot express this glob, and an allow under another root covers where it matches when the params' values nest (they are resolved when the policy is applied)"
+							  : "an ACL cannot express this glob, and an allow covers where it matches");
 	return note(a, nt, FID_EXACT, NULL);
 }
 

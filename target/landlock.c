@@ -101,6 +101,24 @@ static Str ss_prefix(Arena *a, const PathObj *po)
 /* At least as specific (the runtime's test too): a deny wins a tie. */
 static bool spec_ge(const PathObj *a, const PathObj *b) { return eval_path_rank(a) >= eval_path_rank(b); }
 
+/* The usual placement of params that section 4 names: `${PROJECT}` or
+ * `${TMPDIR}` beneath `${HOME}`. Params are resolved before specificity, so
+ * there a rule under the inner param may outrank and lie inside a rule on
+ * `${HOME}` itself, and the runtime carves it out (stricter) or lets it
+ * decide inside (exact). The report assumes that placement and otherwise
+ * disjoint values, as expect and never do; under any placement the runtime
+ * decides with the values and is never wider (tests/differential). */
+static bool other_params(const PathObj *outer, const PathObj *inner)
+{
+	return outer->root == ROOT_PARAM && inner->root == ROOT_PARAM && str_eqc(outer->param, "HOME") &&
+	       outer->ncomp == 1 && (str_eqc(inner->param, "PROJECT") || str_eqc(inner->param, "TMPDIR"));
+}
+
+static const char *placed(Arena *a, const PathObj *inner)
+{
+	return arena_cstr(a, arena_printf(a, " where ${%.*s} lies beneath ${HOME}", STRF(inner->param)));
+}
+
 /* A deny of the same right, at least as specific, that may lie inside r. */
 static const Rule *carve_inside(const Policy *p, const Rule *r)
 {
@@ -109,7 +127,7 @@ static const Rule *carve_inside(const Policy *p, const Rule *r)
 	for (int i = lo; i < hi; i++) {
 		const Rule *d = &p->rules[i];
 		if (d->right == r->right && d->effect == EFF_DENY && on_linux(d) && !str_eq(d->path.text, r->path.text) &&
-		    spec_ge(&d->path, &r->path) && may_contain(&r->path, &d->path))
+		    (other_params(&r->path, &d->path) || (spec_ge(&d->path, &r->path) && may_contain(&r->path, &d->path))))
 			return d;
 	}
 	return NULL;
@@ -121,8 +139,8 @@ static const Rule *allow_around(const Policy *p, const Rule *r)
 	ir_right_range(p, r->right, &lo, &hi);
 	for (int i = lo; i < hi; i++) {
 		const Rule *a = &p->rules[i];
-		if (a->right == r->right && a->effect == EFF_ALLOW && on_linux(a) && spec_ge(&r->path, &a->path) &&
-		    may_contain(&a->path, &r->path))
+		if (a->right == r->right && a->effect == EFF_ALLOW && on_linux(a) &&
+		    (other_params(&a->path, &r->path) || (spec_ge(&r->path, &a->path) && may_contain(&a->path, &r->path))))
 			return a;
 	}
 	return NULL;
@@ -282,9 +300,11 @@ Fidelity landlock_fidelity(const Policy *p, const Rule *r, Arena *a, Str *note)
 			}
 			if (d) {
 				*note = arena_printf(a,
-						     "%.*s is carved out at apply time: the directories on the way to it lose "
+						     "%.*s is carved out at apply time%s: the directories on the way to it lose "
 						     "%s for themselves (listing, creating entries, entries created later)",
-						     STRF(d->path.text), ir_right_name[r->right]);
+						     STRF(d->path.text),
+						     other_params(&r->path, &d->path) ? placed(a, &d->path) : "",
+						     ir_right_name[r->right]);
 				return FID_STRICTER;
 			}
 			if (r->right == R_EXEC) {
@@ -300,9 +320,11 @@ Fidelity landlock_fidelity(const Policy *p, const Rule *r, Arena *a, Str *note)
 		const Rule *outer = allow_around(p, r);
 		if (outer) {
 			*note = arena_printf(a,
-					     "carved out of %.*s at apply time (Landlock only allows): entries created later "
+					     "carved out of %.*s at apply time%s (Landlock only allows): entries created later "
 					     "in the directories on the way are denied%s",
-					     STRF(outer->path.text), r->path.glob ? "; the glob is matched by name when carving" : "");
+					     STRF(outer->path.text),
+					     other_params(&outer->path, &r->path) ? placed(a, &r->path) : "",
+					     r->path.glob ? "; the glob is matched by name when carving" : "");
 			return FID_STRICTER;
 		}
 		return FID_EXACT;
@@ -352,6 +374,35 @@ Fidelity landlock_fidelity(const Policy *p, const Rule *r, Arena *a, Str *note)
 	default:
 		return FID_NA;
 	}
+}
+
+/* ---- policy-wide ---- */
+
+/* LANGUAGE.md 5.1: changing metadata (mode, owner, times, extended
+ * attributes) is `write`. Landlock (up to ABI 7) does not mediate chmod,
+ * chown, utimes or the xattr calls, so wherever the policy does not allow
+ * write, the program may still change a file's metadata if its ownership
+ * lets it: wider, for the default deny itself. Exact only for a policy that
+ * allows write everywhere on Linux (`allow write /` and no write deny). The
+ * runtime's supervisor is to close this: then this entry alone flips. */
+Fidelity landlock_metadata_fidelity(const Policy *p, Arena *a, Str *note)
+{
+	(void)a;
+	bool everywhere = false, denied = false;
+	for (int i = 0; i < p->nrules; i++) {
+		const Rule *r = &p->rules[i];
+		if (!on_linux(r) || r->right != R_WRITE)
+			continue;
+		denied |= r->effect == EFF_DENY;
+		everywhere |= r->effect == EFF_ALLOW && r->path.root == ROOT_ABS && r->path.ncomp == 0;
+	}
+	if (everywhere && !denied) {
+		*note = (Str){ 0 };
+		return FID_EXACT;
+	}
+	*note = STR("Landlock does not mediate chmod, chown, utimes or extended attributes: outside the write rules "
+		    "they succeed wherever the file's ownership lets the program (until the runtime's supervisor checks them)");
+	return FID_WIDER;
 }
 
 /* ---- emit ---- */

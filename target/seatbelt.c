@@ -565,11 +565,124 @@ static void put_atom_lines(Sb *sb, Buf *b, const Atom *a, const char *indent)
 	}
 }
 
+/* ---- load-time order of param-rooted rules (LANGUAGE.md 4) ----
+ *
+ * Params are resolved before specificity: `${HOME}` counts as as many
+ * components as its value has, which only the machine applying the profile
+ * knows. The order above counts a param root as one component, the least it
+ * can be, so it is right unless a param-rooted atom could rise past an atom
+ * of the other effect that it sits before (not rooted at the same param: two
+ * atoms under one param rise together). Where that can happen, the section's
+ * forms are placed when the profile is evaluated: each atom is a thunk with
+ * its key (eval_path_rank of the path as written) raised by its param's
+ * depth less one in the literal-prefix, literal and component fields, the
+ * thunks are sorted by (key, deny after allow) and called in that order, so
+ * the last matching rule is again the most specific one. Atoms whose order
+ * cannot change keep their static forms in every other section and profile. */
+
+static Str atom_param(const Atom *a)
+{
+	if (a->nsrc == 0 || (a->sec != SEC_FILE && a->sec != SEC_NET))
+		return (Str){ "", 0 };
+	const Rule *r = a->src[0];
+	const PathObj *po = ir_right_obj[r->right] == OBJ_PATH ? &r->path
+			    : ir_right_obj[r->right] == OBJ_NET && r->net.proto == PROTO_UNIX ? &r->net.path
+											       : NULL;
+	return po && po->root == ROOT_PARAM ? po->param : (Str){ "", 0 };
+}
+
+/* Could the atoms [lo, hi) of one section, sorted, change order when the
+ * params they are rooted at have their values? Per (effect, operation) the
+ * params seen so far: an atom meeting an earlier atom of the other effect
+ * on a shared operation rooted at another param than its own may be passed. */
+static bool order_depends_on_params(const Atom *at, int lo, int hi)
+{
+	Str seen[2][OP__COUNT];
+	int nseen[2][OP__COUNT] = { { 0 } };
+	for (int i = lo; i < hi; i++) {
+		Str mine = atom_param(&at[i]);
+		int other = !at[i].effect;
+		for (int o = 0; o < OP__COUNT; o++) {
+			if (!(at[i].ops & BIT(o)))
+				continue;
+			if (nseen[other][o] > 1 || (nseen[other][o] == 1 && !str_eq(seen[other][o], mine)))
+				return true;
+		}
+		if (!mine.n)
+			continue;
+		for (int o = 0; o < OP__COUNT; o++) {
+			int *n = &nseen[at[i].effect][o];
+			if ((at[i].ops & BIT(o)) && *n < 2 && (*n == 0 || !str_eq(seen[at[i].effect][o], mine)))
+				seen[at[i].effect][o] = mine, (*n)++;
+		}
+	}
+	return false;
+}
+
+static const char sb_helper_order[] =
+	";; load-time order: a rule under a param ranks by the components of its value\n"
+	"(define (sbx-depth s)\n"
+	"  (let loop ((i 0) (n 0))\n"
+	"    (if (= i (string-length s)) n\n"
+	"        (loop (+ i 1) (if (string=? (substring s i (+ i 1)) \"/\") (+ n 1) n)))))\n"
+	"(define (sbx-ranked key deny v thunk)\n"
+	"  (list (if v (+ key (* (- (sbx-depth v) 1) 281479271743488)) key) deny thunk))\n"
+	"(define (sbx-before? x y) (or (< (car x) (car y)) (and (= (car x) (car y)) (< (cadr x) (cadr y)))))\n"
+	"(define (sbx-merge a b)\n"
+	"  (cond ((null? a) b) ((null? b) a)\n"
+	"        ((sbx-before? (car b) (car a)) (cons (car b) (sbx-merge a (cdr b))))\n"
+	"        (else (cons (car a) (sbx-merge (cdr a) b)))))\n"
+	"(define (sbx-sort l)\n"
+	"  (if (or (null? l) (null? (cdr l))) l\n"
+	"      (let split ((a '()) (b '()) (r l))\n"
+	"        (if (null? r) (sbx-merge (sbx-sort a) (sbx-sort b)) (split b (cons (car r) a) (cdr r))))))\n"
+	"(define (sbx-in-order . rules) (for-each (lambda (x) ((caddr x))) (sbx-sort rules)))\n";
+
+/* The section's atoms as (sbx-ranked KEY DENY $PARAM (lambda () FORM)). */
+static void put_ordered(Sb *sb, Buf *b, int lo, int hi)
+{
+	buf_puts(b, "(sbx-in-order\n");
+	for (int i = lo; i < hi; i++) {
+		const Atom *a = &sb->atoms[i];
+		Str prm = atom_param(a);
+		buf_printf(b, "  (sbx-ranked %ld %d %.*s (lambda () (%s", a->key, a->effect == EFF_DENY,
+			   STRF(prm.n ? sb_param_var(sb, prm) : STR("#f")), a->effect == EFF_ALLOW ? "allow" : "deny");
+		put_ops(b, a->ops);
+		for (size_t k = 0; k < a->flt.n; k++) {
+			if (k == 0)
+				buf_putc(b, ' ');
+			buf_putc(b, a->flt.p[k] == '\n' ? ' ' : a->flt.p[k]);
+		}
+		if (a->effect == EFF_DENY) {
+			buf_putc(b, ' ');
+			put_message(sb, b, a, 1);
+		}
+		buf_puts(b, ")))");
+		put_where(sb, b, a);
+		buf_putc(b, '\n');
+	}
+	buf_puts(b, ")\n");
+}
+
 static void put_forms(Sb *sb, Buf *b)
 {
 	int sec = -1;
 	for (int i = 0; i < sb->natoms;) {
 		const Atom *a = &sb->atoms[i];
+		if (a->sec != sec) {
+			int end = i;
+			while (end < sb->natoms && sb->atoms[end].sec == a->sec)
+				end++;
+			if (order_depends_on_params(sb->atoms, i, end)) {
+				sec = a->sec;
+				sb->need_order = true;
+				buf_printf(b, "\n;; %s; rules under a param are placed by its value when the profile is loaded\n",
+					   sec_title[sec]);
+				put_ordered(sb, b, i, end);
+				i = end;
+				continue;
+			}
+		}
 		/* A form: a run with the same section, effect and operations; an
 		 * atom without a filter stands alone (it would absorb the others). */
 		int j = i + 1;
@@ -656,6 +769,8 @@ bool seatbelt_emit(EmitCtx *cx)
 		buf_puts(b, sb_helpers);
 		if (sb.need_ancestors)
 			buf_puts(b, sb_helper_ancestors);
+		if (sb.need_order)
+			buf_puts(b, sb_helper_order);
 		buf_str(b, buf_as_str(&defs));
 	}
 	buf_puts(b, "\n;; every process reads its own process information\n(allow process-info* (target self))\n");

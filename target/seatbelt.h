@@ -29,6 +29,7 @@ typedef struct Sb {
 	ParamUse *pu;
 	int npu, cappu;
 	bool need_ancestors; /* the sbx-ancestors helper */
+	bool need_order;     /* the load-time order helpers (seatbelt.c) */
 	bool bad;            /* an error was reported */
 	const Rule *cur;     /* the rule being lowered, for messages */
 } Sb;

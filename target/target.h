@@ -103,6 +103,24 @@ bool target_covers(Str name, const Backend *b);
  * and a backend's own choices (landlock's fallbacks) both ask this, so an
  * accepted rule cannot pass the gate and still be refused at run time. */
 bool target_accepted(const Policy *p, int right, const Backend *b);
+/* Policy-wide fidelity (LANGUAGE.md 7): what a target leaves open of the
+ * default deny itself, not of one rule. `sbxc check` prints each entry as a
+ * line of its own (and `policy_wide` in JSON). A gated entry is refused
+ * like a rule's wider answer unless `accept wider RIGHT [on TARGET]` (or
+ * --accept-wider) covers it; an ungated one is reported wider and not yet
+ * refused (see the entry). One entry per gap, named, so that the mechanism
+ * that closes it flips that entry alone. */
+typedef struct PolicyWide {
+	const char *id;          /* "metadata-write": stable, printed and in JSON */
+	const char *what;        /* the check table's row: what is or is not enforced */
+	const Backend *backend;  /* the target whose gap it is */
+	int right;               /* the right an accept names for it */
+	bool gated;              /* wider is refused unless accepted (false: reported only) */
+	Fidelity (*fidelity)(const Policy *p, Arena *a, Str *note);
+} PolicyWide;
+extern const PolicyWide policy_wide[]; /* terminated by a NULL id */
+Fidelity landlock_metadata_fidelity(const Policy *p, Arena *a, Str *note);
+
 /* -t LIST (comma-separated names) into out, expanded, deduplicated, in
  * table order; returns the count, 0 for an empty list, -1 for an unknown
  * name (*bad is set to it). */

@@ -93,6 +93,18 @@ bool target_covers(Str name, const Backend *b)
 	return false;
 }
 
+/* metadata-write is not gated yet: the accept that would cover it (`accept
+ * wider write on linux`) also lets the runtime degrade truncate(2) on
+ * kernels below Landlock ABI 3, and every policy would need it until the
+ * runtime's supervisor checks metadata changes (that work flips this entry
+ * to exact; gating it before then is one `true` here plus an accept in
+ * every policy compiled for Linux). */
+const PolicyWide policy_wide[] = {
+	{ "metadata-write", "policy-wide: metadata changes", &backend_landlock, R_WRITE, false,
+	  landlock_metadata_fidelity },
+	{ NULL, NULL, NULL, 0, false, NULL },
+};
+
 bool target_accepted(const Policy *p, int right, const Backend *b)
 {
 	for (int i = 0; i < p->naccepts; i++) {

@@ -7,7 +7,8 @@
 #  table/*      the capability table against the MSIX schemas' own lists
 #  golden/*     corpus/NAME.sbx -> NAME.appcontainer.json + NAME.appxmanifest.xml
 #  json/*       every profile parses; notEnforced matches `sbxc check`
-#  sem/*        the profile's ACLs, evaluated as Windows does, against `sbxc explain`
+#  sem/*        the profile's ACLs, evaluated as Windows does, against `sbxc explain`;
+#               sem/param-nesting/* with HOME and PROJECT nested, equal, disjoint
 #  xsd/*        every fragment, wrapped in a minimal package, validates with
 #               xmllint against ../shared/data/msix-xsd (and broken ones don't)
 #  plan/*       the launcher's --plan (native build) for every profile: golden NAME.plan
@@ -234,6 +235,30 @@ elif (cd "$HERE/corpus" && python3 "$HERE/semantics.py" "$tmp/flipped.json" file
 	fail sem/detects-flipped-deny "a deny turned allow went unnoticed"
 else
 	pass sem/detects-flipped-deny
+fi
+
+# ---- params are resolved before specificity (LANGUAGE.md 4) ----
+# The launcher resolves the params before it sets an ACE: with HOME and
+# PROJECT nested either way, equal and disjoint, the ACLs decide as explain
+# does with the same values, or differ only where the profile says wider or
+# stricter. The glob deny's matches are probed too (they have no ACE).
+nest=$ROOT/tests/differential/nesting.sbx
+if "$SBXC" "$nest" -t windows -o "$tmp/nest" >"$tmp/nest.log" 2>&1; then
+	for c in 'beneath C:\Users\u C:\Users\u\src\p' 'home-beneath C:\w\p\home C:\w\p' 'equal C:\Users\u C:\Users\u' \
+		'disjoint C:\Users\u D:\w\p'; do
+		set -- $c
+		if out=$(cd "$(dirname "$nest")" && SBX_PARAMS="HOME=$2;PROJECT=$3" \
+			SBX_PROBES="$2\\a.key;$3\\a.key;$2\\pub\\x;$3\\secret\\x" \
+			python3 "$HERE/semantics.py" "$tmp/nest/nesting.appcontainer.json" nesting.sbx "$SBXC" 2>&1); then
+			pass "sem/param-nesting/$1 ($(echo "$out" | tail -1))"
+		else
+			fail "sem/param-nesting/$1" "$(echo "$out" | head -3 | tr '\n' ' ')"
+		fi
+	done
+	# The glob deny is reported wider: with HOME beneath PROJECT its matches are writable.
+	has sem/param-nesting/glob-deny-wider "$tmp/nest/nesting.appcontainer.json" '"deny write ${HOME}/\*.key".*"wider"'
+else
+	fail sem/param-nesting "$(head -3 "$tmp/nest.log" | tr '\n' ' ')"
 fi
 
 # ---- fragments against the MSIX schemas ----

@@ -15,6 +15,13 @@ denied by the language needs the deciding rule listed as wider in
 notEnforced; the reverse needs a `stricter` note for that right (or an n/a
 rule deciding). Prints one line per disagreement and a
 summary; exits 1 on an unadmitted difference.
+
+With SBX_PARAMS="NAME=VALUE;..." (Windows paths: HOME=C:\\U\\me) the
+params are resolved as the launcher resolves them before it sets any ACE:
+each ACE lands on its concrete path, the probes are concrete paths, and
+explain decides with the same values (-D), so nested, equal and disjoint
+values (LANGUAGE.md 4: params are resolved before specificity) are
+compared with what the ACLs do. SBX_PROBES="PATH;..." adds probes.
 """
 import json, os, subprocess, sys
 
@@ -42,9 +49,19 @@ def to_lang(root, comps):
     text = root + ''.join('\\' + c for c in comps)
     return '"%s"' % text.replace('\\', '\\\\')
 
+values = dict(kv.split('=', 1) for kv in os.environ.get('SBX_PARAMS', '').split(';') if kv)
+VAR = {'HOME': 'USERPROFILE', 'TMPDIR': 'TEMP'}
+
+def resolve(root, comps):
+    for name, v in values.items():
+        if root == '%' + VAR.get(name, name) + '%':
+            r, c = split(v)
+            return r, c + comps
+    return root, comps
+
 aces = []
 for f in prof['files']:
-    root, comps = split(f['path'])
+    root, comps = resolve(*split(f['path']))
     aces.append((root, comps, f['ace'] == 'deny', f['mask'], f['inherit']))
 
 def acl_decides(root, comps, right):
@@ -86,6 +103,10 @@ for (r, c, _, _, _) in aces:
     probes.add((r, tuple(c) + ('child', 'deeper')))
     if c:
         probes.add((r, tuple(c[:-1]) + (c[-1] + '-sibling',)))
+for extra in os.environ.get('SBX_PROBES', '').split(';'):
+    if extra:  # more concrete probes (a glob's matches have no ACE to probe around)
+        r, c = split(extra)
+        probes.add((r, tuple(c)))
 rights = ['read', 'write'] + (['exec'] if any(m & 0x20 for (_, _, d, m, _) in aces if not d) else [])
 
 # This test judges decisions, not the CLI's memory hygiene (the language
@@ -99,7 +120,8 @@ for (root, comps) in sorted(probes):
     for right in rights:
         acl = acl_decides(root, list(comps), right)
         op = '%s %s' % (right, to_lang(root, list(comps)))
-        out = subprocess.run([sbxc, 'explain', '--on', 'windows', '--format', 'json', policy, op],
+        defs = [a for kv in values.items() for a in ('-D', '%s=%s' % kv)]
+        out = subprocess.run([sbxc, 'explain', '--on', 'windows', '--format', 'json'] + defs + [policy, op],
                              capture_output=True, text=True, env=env)
         if out.returncode != 0:
             print('explain failed for %s: %s' % (op, out.stderr.strip().split('\n')[0]))

@@ -502,4 +502,27 @@ rc=$?
 "$SBXC" run -D HOME="$T/home" $D/corpus/carve.sbx -- /bin/true 2>"$T/err"
 rc=$?
 if [ $rc = 126 ] && grep -q BIN "$T/err"; then pass "scenario/sbxc-run-missing-param"; else fail "scenario/sbxc-run-missing-param" "exit $rc"; fi
+# ---- metadata (LANGUAGE.md 5.1): changing it is write; Landlock does not check it ----
+# sbxc check reports it once for the policy (policy-wide metadata-write: wider),
+# exact only when the policy allows write everywhere; and the kernel shows the
+# gap: chmod and utimes on a file the policy does not let the program write
+# succeed (this line fails once the runtime's supervisor closes it: flip the
+# entry in target/targets.c to exact and this test to a denial).
+mkdir -p "$T/md" && echo x >"$T/md/f" && chmod 644 "$T/md/f"
+printf 'sbx 1\npolicy md\nuse std/base\nallow read exec /usr /bin /lib /lib64\nallow read %s\n' "$T/md" >"$T/md.sbx"
+printf 'sbx 1\npolicy mdall\nallow write /\n' >"$T/mdall.sbx"
+"$SBXC" check "$T/md.sbx" >"$T/md.check" 2>&1
+has metadata/check-line "$T/md.check" '^policy-wide: metadata changes  *wider .* metadata-write$'
+"$SBXC" check --format json "$T/md.sbx" >"$T/md.json" 2>&1
+has metadata/check-json "$T/md.json" '"policy_wide": \[{"id": "metadata-write", .*"target": "landlock", "class": "wider"'
+"$SBXC" check "$T/mdall.sbx" >"$T/mdall.check" 2>&1
+has metadata/allow-write-everywhere-exact "$T/mdall.check" '^policy-wide: metadata changes  *exact '
+hasnt metadata/no-read-gap-note "$T/md.check" 'metadata.*deny read\|deny read.*metadata'
+"$SBXC" run "$T/md.sbx" -- /bin/chmod 600 "$T/md/f" 2>"$T/md.err"; rc=$?
+mode=$(stat -c %a "$T/md/f")
+if [ $rc = 0 ] && [ "$mode" = 600 ]; then pass "metadata/gap-chmod-outside-write (reported wider)"
+else fail "metadata/gap-chmod-outside-write" "exit $rc, mode $mode: closed? flip metadata-write to exact"; fi
+echo y >"$T/md/f" 2>/dev/null
+"$SBXC" run "$T/md.sbx" -- /bin/sh -c 'echo z >>"$1"' sh "$T/md/f" 2>/dev/null
+[ "$(cat "$T/md/f")" = y ] && pass metadata/write-denied || fail metadata/write-denied "the file was written"
 exit 0

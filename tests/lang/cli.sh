@@ -231,3 +231,9 @@ has gen-refuses-names "$tmp/err" 'accept wider connect on macos'
 t gen-accepts 0 env SBXC="$S" python3 "$gen" demo fs-temp net:api.example.com:443 --accept macos landlock windows
 cp "$tmp/out" "$tmp/gen-demo.sbx"
 t gen-compiles 0 "$S" "$tmp/gen-demo.sbx" -t all -o "$tmp/gen-demo"
+# LANGUAGE.md 4: a never that the usual placement (PROJECT beneath HOME) breaks is warned about, not refused
+printf 'sbx 1\npolicy pl\nallow read ${PROJECT}\nnever read ${HOME}\n' >"$tmp/pl.sbx"
+t check-placement-warns 0 "$S" check "$tmp/pl.sbx"
+has check-placement-warning "$tmp/err" "warning: with \${PROJECT} and \${TMPDIR} beneath \${HOME}.*'never read /sbx-home' forbids"
+t check-placement-given-values 0 "$S" check -D HOME=/a -D PROJECT=/b "$tmp/pl.sbx"
+hasnt check-placement-not-with-values "$tmp/err" "usual placement"

@@ -16,6 +16,9 @@
 #  hostile-*   paths, file names and reasons with quotes, backslashes,
 #              parentheses, semicolons and newlines stay inside their string
 #              or comment.
+#  param-nesting/*  sbsem -r: HOME and PROJECT nested, equal and disjoint
+#              (tests/differential/nesting.sbx), decided by the profile's
+#              load-time order as by the evaluator with those values.
 #  and: network directions, fidelity refusals, -D baking, missing params,
 #  determinism, and the size of a sandbox-runtime-equivalent profile.
 SUITE=seatbelt; . "$(dirname "$0")/../lib.sh"
@@ -444,6 +447,21 @@ for c in '*' '?' '[' ']' '{' '}' '.' '+' '(' ')' '|' '^' '$' '\'; do
 		out=$(ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" "$sbsem" $flag "PROJECT=$v" "${ops[@]}" "$tmp/meta.sbx" 2>&1)
 		if [ $? = 0 ]; then pass "param-literal-$how/$c"; else fail "param-literal-$how/$c" "$(echo "$out" | head -3 | tr '\n' ' ')"; fi
 	done
+done
+
+# ---- params are resolved before specificity (LANGUAGE.md 4) ----
+# The profile places its param-rooted rules when it is loaded: with HOME and
+# PROJECT nested either way, equal and disjoint, SBPL's last match decides
+# every sample as the evaluator does with the same values (sbsem -r).
+nest=$ROOT/tests/differential/nesting.sbx
+for c in "beneath /Users/u /Users/u/src/p" "home-beneath /w/p/home /w/p" "equal /Users/u /Users/u" \
+	"disjoint /Users/u /w/p"; do
+	set -- $c
+	if [ $have_checker = 0 ]; then skip_or_fail "param-nesting/$1"; continue; fi
+	out=$(ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" "$sbsem" -r -p "HOME=$2" -p "PROJECT=$3" \
+		-s "read $3/x" -s "read $2/x" -s "read $3/secret/x" -s "read $2/pub/x" -s "write $2/a.key" \
+		-s "write $3/a.key" -s "write $2/.ssh/x" -s "write $3/x" "$nest" 2>&1)
+	if [ $? = 0 ]; then pass "param-nesting/$1 ($out)"; else fail "param-nesting/$1" "$(echo "$out" | head -3 | tr '\n' ' ')"; fi
 done
 
 # ---- deterministic bytes ----

@@ -1,7 +1,7 @@
 /*
  * sbsem.c: does the emitted Seatbelt profile decide like the language?
  *
- *   sbsem [-v] [-D NAME=VALUE]... [-p NAME=VALUE]... [-s OPERATION]... [-n NEEDS [-P PROFILE]] POLICY.sbx
+ *   sbsem [-v] [-r] [-D NAME=VALUE]... [-p NAME=VALUE]... [-s OPERATION]... [-n NEEDS [-P PROFILE]] POLICY.sbx
  *
  * -D bakes a value in at compile time, -p gives the profile a value when it
  * is evaluated (instead of /sbxp/NAME), -s adds an operation to the samples.
@@ -25,6 +25,11 @@
  *
  * Params get values under /sbxp/NAME (UID gets 501), beneath no literal
  * path a policy would name, which is the evaluator's assumption about them.
+ * -r (with -p values) decides instead with the params resolved: the policy
+ * is compiled a second time with each -p value baked in (as -D would), and
+ * each sample is decided on its concrete path, so nested, equal and
+ * disjoint values (LANGUAGE.md 4: params are resolved before specificity)
+ * are compared with the profile's load-time order.
  * Prints "ok N compared, N tolerated, N move-blocking" or the mismatches;
  * exit 0, 1 (a mismatch), 2 (an error), 77 (no checker).
  */
@@ -59,7 +64,7 @@ typedef struct SbRule {
 
 static SbRule *rules;
 static int nrules;
-static int verbose;
+static int verbose, resolved;
 
 static void *xmalloc(size_t n)
 {
@@ -281,8 +286,8 @@ static bool sb_allows(const Query *q, int *which)
 
 /* ---- the policy side ---- */
 
-static Compile c;
-static const Policy *pol;
+static Compile c, rcomp;
+static const Policy *pol, *rpol; /* rpol: -r, the policy with the -p values baked in */
 static const char *defines[32], *pvals[32], *extra[64];
 static int ndefines, npvals, nextra;
 
@@ -483,6 +488,15 @@ static void check_op(const char *text)
 		}
 	}
 	Decision dec = eval_op(pol, &op, PLAT_MACOS);
+	if (rpol) {
+		char *ct = concrete(text);
+		Op rop;
+		bool ok = lang_parse_op(rpol, &rcomp.arena, &d, (SrcLoc){ 0, 0, 0 }, str_c(ct), &rop);
+		free(ct);
+		if (!ok)
+			return;
+		dec = eval_op(rpol, &rop, PLAT_MACOS);
+	}
 	bool want = dec.effect == EFF_ALLOW;
 	Query q = { .proto = -1 };
 	char *path = NULL;
@@ -921,6 +935,8 @@ int main(int argc, char **argv)
 	for (; a + 1 < argc && argv[a][0] == '-'; a++) {
 		if (!strcmp(argv[a], "-v"))
 			verbose = 1;
+		else if (!strcmp(argv[a], "-r"))
+			resolved = 1;
 		else if (!strcmp(argv[a], "-D") && ndefines < 32)
 			defines[ndefines++] = argv[++a];
 		else if (!strcmp(argv[a], "-p") && npvals < 32)
@@ -935,7 +951,7 @@ int main(int argc, char **argv)
 			break;
 	}
 	if (a + 1 != argc) {
-		fprintf(stderr, "usage: sbsem [-v] [-D NAME=VALUE]... [-p NAME=VALUE]... [-s OPERATION]... [-n NEEDS [-P PROFILE]] POLICY.sbx\n");
+		fprintf(stderr, "usage: sbsem [-v] [-r] [-D NAME=VALUE]... [-p NAME=VALUE]... [-s OPERATION]... [-n NEEDS [-P PROFILE]] POLICY.sbx\n");
 		return 64;
 	}
 	compile_init(&c);
@@ -946,6 +962,20 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	pol = c.policy;
+	if (resolved) {
+		const char *all[64];
+		int n = 0;
+		for (int i = 0; i < ndefines; i++)
+			all[n++] = defines[i];
+		for (int i = 0; i < npvals; i++)
+			all[n++] = pvals[i];
+		compile_init(&rcomp);
+		if (!compile_load(&rcomp, argv[a], all, n)) {
+			diag_print(stdout, &rcomp.diags);
+			return 2;
+		}
+		rpol = rcomp.policy;
+	}
 	char profile[] = "/tmp/sbsem.XXXXXX";
 	int fd = mkstemp(profile);
 	if (fd < 0 || write(fd, c.out.v[0].data.p, c.out.v[0].data.n) != (ssize_t)c.out.v[0].data.n) {
@@ -979,5 +1009,7 @@ int main(int argc, char **argv)
 	printf("ok %d compared, %d tolerated, %d move-blocking, %d implicit\n", st.compared, st.tolerated, st.moveblock,
 	       st.implicit);
 	compile_free(&c);
+	if (rpol)
+		compile_free(&rcomp);
 	return 0;
 }
