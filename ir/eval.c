@@ -150,6 +150,11 @@ static bool host_matches(const NetObj *r, const NetObj *q)
 	case HOST_ANY:
 		return true;
 	case HOST_NAME:
+		/* LANGUAGE.md 2: `localhost` is not looked up, it names 127.0.0.0/8 and ::1. */
+		if (str_eq(r->host, STR("localhost")) && q->host_kind == HOST_IP4)
+			return q->addr[0] == 127;
+		if (str_eq(r->host, STR("localhost")) && q->host_kind == HOST_IP6)
+			return q->prefix == 128 && !memcmp(q->addr, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\1", 16);
 		return q->host_kind == HOST_NAME && str_eq(r->host, q->host);
 	default:
 		return q->host_kind == r->host_kind && prefix_eq(r->addr, q->addr, r->prefix);
@@ -271,6 +276,8 @@ static Decision eval_derived(const Policy *p, const Op *op)
 		consider(r, &best, &bs);
 	}
 	Decision d = { EFF_ALLOW, best, { ACT_ALLOW, 0, { 0, 0 } }, true };
+	if (best && best->effect == EFF_ALLOW && best->act.kind == ACT_NOTIFY)
+		d.act = best->act; /* allowed as a call; the supervisor decides the endpoint */
 	if (best && best->effect == EFF_DENY) {
 		d.effect = EFF_DENY;
 		d.act = best->act.kind == ACT_DEFAULT ? p->default_action : best->act;
@@ -314,7 +321,8 @@ Decision eval_op(const Policy *p, const Op *op, unsigned platform)
 		return d;
 	d.effect = best->effect;
 	if (best->effect == EFF_ALLOW)
-		d.act = best->act.kind == ACT_LOG ? best->act : (Action){ ACT_ALLOW, 0, { 0, 0 } };
+		d.act = best->act.kind == ACT_LOG || best->act.kind == ACT_NOTIFY ? best->act
+										   : (Action){ ACT_ALLOW, 0, { 0, 0 } };
 	else if (best->act.kind != ACT_DEFAULT && best->act.kind != ACT_ALLOW)
 		d.act = best->act;
 	return d;
