@@ -32,6 +32,8 @@
 #include <linux/seccomp.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stdatomic.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -348,6 +350,32 @@ static bool copy_addr(const struct seccomp_notif *n, uint64_t ptr, uint64_t len,
 	return true;
 }
 
+static void respond(int lfd, uint64_t id, const Resp *r);
+
+/* A blocking connect can take minutes (SYN retries): it runs in a thread
+ * of its own, so one slow peer does not hold every other notified call. */
+typedef struct Slow {
+	int lfd, dfd;
+	uint64_t id;
+	struct sockaddr_storage ss;
+	socklen_t len;
+} Slow;
+
+static atomic_int slow_running;
+
+static void *slow_connect(void *arg)
+{
+	Slow *w = arg;
+	Resp r = { 0 };
+	if (connect(w->dfd, (struct sockaddr *)&w->ss, w->len) < 0)
+		r.error = errno;
+	respond(w->lfd, w->id, &r);
+	close(w->dfd);
+	free(w);
+	atomic_fetch_sub(&slow_running, 1);
+	return NULL;
+}
+
 static Resp sys_connect_bind(Sup *s, const struct seccomp_notif *n, int dfd, unsigned which)
 {
 	Resp r = { 0 };
@@ -362,6 +390,27 @@ static Resp sys_connect_bind(Sup *s, const struct seccomp_notif *n, int dfd, uns
 	}
 	if (!allowed(s, n, bind_ ? "bind" : "connect", which, &ss, len, &r.error))
 		return r;
+	int fl = fcntl(dfd, F_GETFL);
+	if (!bind_ && fl >= 0 && !(fl & O_NONBLOCK)) {
+		Slow *w = rt_alloc(sizeof *w);
+		*w = (Slow){ .lfd = s->lfd, .dfd = fcntl(dfd, F_DUPFD_CLOEXEC, 0), .id = n->id, .ss = ss, .len = len };
+		pthread_attr_t at;
+		pthread_t t;
+		pthread_attr_init(&at);
+		pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+		atomic_fetch_add(&slow_running, 1);
+		if (w->dfd >= 0 && pthread_create(&t, &at, slow_connect, w) == 0) {
+			pthread_attr_destroy(&at);
+			r.drop = true; /* the thread answers */
+			return r;
+		}
+		atomic_fetch_sub(&slow_running, 1);
+		pthread_attr_destroy(&at);
+		if (w->dfd >= 0)
+			close(w->dfd);
+		free(w);
+		/* no thread: connect here, as a non-blocking world would not */
+	}
 	int rc = bind_ ? bind(dfd, (struct sockaddr *)&ss, len) : connect(dfd, (struct sockaddr *)&ss, len);
 	if (rc < 0)
 		r.error = errno;
@@ -537,6 +586,22 @@ static Resp handle(Sup *s, const struct seccomp_notif *n)
 
 /* ---- the loop ---- */
 
+static void respond(int lfd, uint64_t id, const Resp *r)
+{
+	struct seccomp_notif_resp resp;
+	memset(&resp, 0, sizeof resp);
+	resp.id = id;
+	if (r->cont) {
+		resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+	} else {
+		resp.error = r->error ? -r->error : 0;
+		resp.val = r->error ? 0 : r->val;
+	}
+	/* ENOENT: the thread left the call (killed, or a signal restarted
+	 * it): nothing to answer. */
+	(void)ioctl(lfd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+}
+
 static unsigned long read_unpriv_port(void)
 {
 	unsigned long v = 1024;
@@ -598,10 +663,16 @@ int sup_serve(const LlArtifact *a, int sock, pid_t child, const SupOpts *so)
 		return s.lfd >= 0 ? SBX_EXIT_CANNOT_ENFORCE : WIFEXITED(st) ? WEXITSTATUS(st) : SBX_EXIT_CANNOT_ENFORCE;
 	}
 	size_t nsz = s.sz.seccomp_notif > sizeof(struct seccomp_notif) ? s.sz.seccomp_notif : sizeof(struct seccomp_notif);
-	size_t rsz = s.sz.seccomp_notif_resp > sizeof(struct seccomp_notif_resp) ? s.sz.seccomp_notif_resp
-										     : sizeof(struct seccomp_notif_resp);
+	/* The response is fixed-size in every kernel so far; refuse to guess. */
+	if (s.sz.seccomp_notif_resp != sizeof(struct seccomp_notif_resp)) {
+		fprintf(stderr, "%s: supervisor: the kernel's notification response is %u bytes, this build knows %zu\n",
+			so->prog, (unsigned)s.sz.seccomp_notif_resp, sizeof(struct seccomp_notif_resp));
+		kill(child, SIGKILL);
+		while (waitpid(child, &st, 0) < 0 && errno == EINTR)
+			;
+		return SBX_EXIT_CANNOT_ENFORCE;
+	}
 	struct seccomp_notif *n = rt_alloc(nsz);
-	struct seccomp_notif_resp *resp = rt_alloc(rsz);
 	bool listening = true;
 	for (;;) {
 		struct pollfd p[3] = { { s.lfd, POLLIN, 0 }, { pfd, POLLIN, 0 }, { sfd, POLLIN, 0 } };
@@ -623,19 +694,8 @@ int sup_serve(const LlArtifact *a, int sock, pid_t child, const SupOpts *so)
 			memset(n, 0, nsz);
 			if (ioctl(s.lfd, SECCOMP_IOCTL_NOTIF_RECV, n) == 0) {
 				Resp r = handle(&s, n);
-				if (!r.drop) {
-					memset(resp, 0, rsz);
-					resp->id = n->id;
-					if (r.cont) {
-						resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
-					} else {
-						resp->error = r.error ? -r.error : 0;
-						resp->val = r.error ? 0 : r.val;
-					}
-					/* ENOENT: the thread left the call (killed, or
-					 * a signal restarted it): nothing to answer. */
-					(void)ioctl(s.lfd, SECCOMP_IOCTL_NOTIF_SEND, resp);
-				}
+				if (!r.drop)
+					respond(s.lfd, n->id, &r);
 			}
 		} else if (p[0].revents & (POLLHUP | POLLERR)) {
 			listening = false; /* no process uses the filter any more */
@@ -646,8 +706,10 @@ int sup_serve(const LlArtifact *a, int sock, pid_t child, const SupOpts *so)
 		}
 	}
 	free(n);
-	free(resp);
-	close(s.lfd);
+	/* A connect thread still running answers on lfd: leave it open (the
+	 * process ends right after). */
+	if (atomic_load(&slow_running) == 0)
+		close(s.lfd);
 	close(pfd);
 	if (sfd >= 0)
 		close(sfd);

@@ -19,6 +19,8 @@
  *   probe killparent                     kill(getppid(), SIGKILL): must fail
  *   probe free PORT COUNT                (outside) exit 0 if PORT..PORT+COUNT-1 are free
  *   probe tcpserve ADDR PORT             (outside) accept and close, for ever
+ *   probe stall ADDR PORT                (outside) listen, never accept: connects hang
+ *                                        once the backlog is full
  *   probe udpcount ADDR PORT             (outside) print one line per datagram
  */
 #include <arpa/inet.h>
@@ -245,6 +247,15 @@ int main(int argc, char **argv)
 			if (c >= 0)
 				close(c);
 		}
+	}
+	if (!strcmp(op, "stall") && argc == 4) {
+		len = addr_of(argv[2], atoi(argv[3]), &ss);
+		int s = sock_for(&ss, SOCK_STREAM);
+		if (bind(s, (struct sockaddr *)&ss, len) < 0 || listen(s, 0) < 0)
+			return report(-1);
+		printf("ready\n");
+		for (;;)
+			pause();
 	}
 	if (!strcmp(op, "udpcount") && argc == 4) {
 		len = addr_of(argv[2], atoi(argv[3]), &ss);

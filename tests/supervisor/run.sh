@@ -54,6 +54,17 @@ allow connect udp 127.0.0.1:$PU
 allow bind tcp 127.0.0.1:$PB
 allow bind udp 127.0.0.1:$PU2
 EOF
+# A peer that never answers must not hold the supervisor (its connect runs
+# in a thread): one hung connect beside one that must complete.
+cat >"$T/pol/slow.sbx" <<EOF
+sbx 1
+policy slow
+allow read /
+allow exec /
+allow fork
+allow connect tcp 127.0.0.1:$PA 127.0.0.1:$((B + 41))
+allow write /dev/null
+EOF
 # The same endpoints by port only: Landlock decides, no supervisor.
 cat >"$T/pol/ports.sbx" <<EOF
 sbx 1
@@ -62,7 +73,7 @@ allow read /
 allow exec /
 allow connect tcp *:$PA
 EOF
-for p in net ports; do
+for p in net ports slow; do
 	if ! err=$("$SBXC" "$T/pol/$p.sbx" -t linux -o "$T/out-$p" 2>&1); then
 		fail "compile/$p" "$(echo "$err" | oneline)"
 		exit 0
@@ -84,6 +95,7 @@ fi
 serve() { "$PROBE" "$@" >"$T/serve.$1.$3.$2" 2>&1 & PIDS+=($!); }
 for p in $PA $PL $PC $((PR + 3)); do serve tcpserve :: "$p"; done
 serve tcpserve 127.0.0.1 $PW
+serve stall 127.0.0.1 $((B + 41))
 serve udpcount 127.0.0.1 $PU
 serve udpcount 127.0.0.2 $PU
 sleep 0.3
@@ -158,6 +170,11 @@ sleep 0.2
 bad=$(grep -c got "$T/serve.udpcount.$PU.127.0.0.2")
 if [ "$bad" = 0 ] && [ -n "$out" ]; then pass "race/sendto ($N tries: $out)"
 else fail race/sendto "$bad datagrams reached 127.0.0.2 ($out)"; fi
+
+out=$(timeout 20 "$EXEC" "$T/out-slow/slow.landlock" -- /bin/sh -c "
+	for i in 1 2 3 4 5 6; do timeout 4 '$PROBE' connect tcp 127.0.0.1 $((B + 41)) >/dev/null & done
+	sleep 0.5; timeout 2 '$PROBE' connect tcp 127.0.0.1 $PA; wait" 2>&1)
+case $out in ok*) pass slow-peer ;; *) fail slow-peer "a connect beside hung ones: '$out'" ;; esac
 
 # The program cannot kill its supervisor (Landlock's signal scope).
 out=$(timeout 10 "$EXEC" "$ART" -- "$PROBE" killparent 2>&1)
