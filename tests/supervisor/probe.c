@@ -8,6 +8,8 @@
  *   probe sendmsg ADDR PORT              UDP sendmsg with msg_name
  *   probe sendmmsg ADDR PORT             UDP sendmmsg, two messages
  *   probe bind tcp|udp ADDR PORT         bind
+ *   probe tconnect ADDR PORT             TCP connect from a second thread, then
+ *                                        sendmsg and sendto (with an address) on it
  *   probe race GOOD BAD PORT N           a thread flips the sockaddr between
  *                                        GOOD and BAD while connect runs N
  *                                        times; prints "wider K" (connections
@@ -150,6 +152,34 @@ static int race(const char *good, const char *bad, int port, long n, int type)
 	return wider > 0;
 }
 
+typedef struct TArg {
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int rc, err;
+} TArg;
+
+static void *tconnect(void *arg)
+{
+	TArg *t = arg;
+	int s = sock_for(&t->ss, SOCK_STREAM);
+	t->rc = connect(s, (struct sockaddr *)&t->ss, t->len);
+	t->err = errno;
+	if (t->rc == 0) {
+		/* The server closes at once: EPIPE and ECONNRESET are its doing;
+		 * only a refusal by the sandbox counts. */
+		char b[] = "x";
+		struct iovec iov = { b, 1 };
+		struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
+		if (sendmsg(s, &m, MSG_NOSIGNAL) < 0 && (errno == EACCES || errno == EPERM || errno == ENOSYS))
+			t->rc = -1, t->err = errno;
+		else if (sendto(s, b, 1, MSG_NOSIGNAL, (struct sockaddr *)&t->ss, t->len) < 0 &&
+			 (errno == EACCES || errno == EPERM || errno == ENOSYS))
+			t->rc = -1, t->err = errno;
+	}
+	close(s);
+	return NULL;
+}
+
 static double now_us(void)
 {
 	struct timespec ts;
@@ -206,6 +236,14 @@ int main(int argc, char **argv)
 		}
 		printf("us %.1f failed %ld\n", (now_us() - t0) / (double)n, bad);
 		return bad != 0;
+	}
+	if (!strcmp(op, "tconnect") && argc == 4) {
+		TArg t = { .len = addr_of(argv[2], atoi(argv[3]), &t.ss) };
+		pthread_t th;
+		pthread_create(&th, NULL, tconnect, &t);
+		pthread_join(th, NULL);
+		errno = t.err;
+		return report(t.rc);
 	}
 	if (!strcmp(op, "pid")) {
 		printf("pid %d ppid %d\n", (int)getpid(), (int)getppid());

@@ -137,6 +137,10 @@ case_ tcp/cidr-deny-inside "connect tcp 127.0.5.5:$PC" connect tcp 127.0.5.5 $PC
 case_ tcp/range "connect tcp 127.0.0.1:$((PR + 3))" connect tcp 127.0.0.1 $((PR + 3))
 case_ tcp/range-out "connect tcp 127.0.0.1:$((PR + 6))" connect tcp 127.0.0.1 $((PR + 6))
 case_ tcp/no-rule "connect tcp 127.0.0.1:$PW" connect tcp 127.0.0.1 $PW
+# From a thread other than the leader (pidfd of a thread); sends on the
+# connected TCP socket pass (TCP ignores a destination).
+case_ tcp/thread "connect tcp 127.0.0.1:$PA" tconnect 127.0.0.1 $PA
+case_ tcp/thread-other-host "connect tcp 127.0.0.2:$PA" tconnect 127.0.0.2 $PA
 for op in connect sendto sendmsg sendmmsg; do
 	args=(); [ $op = connect ] && args=(udp)
 	case_ udp/$op "connect udp 127.0.0.1:$PU" $op "${args[@]}" 127.0.0.1 $PU
