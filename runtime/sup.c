@@ -560,8 +560,6 @@ static Resp handle(Sup *s, const struct seccomp_notif *n)
 	bool bind_ = nr == SYS_bind;
 	if (nr != SYS_connect && nr != SYS_bind && nr != SYS_sendto && nr != SYS_sendmsg && nr != SYS_sendmmsg)
 		return r;
-	if ((int64_t)(int32_t)n->data.args[0] != (int64_t)(int32_t)(uint32_t)n->data.args[0])
-		return r;
 	int err = 0;
 	int dfd = grab_fd(s, n, (int)(uint32_t)n->data.args[0], &err);
 	if (dfd < 0) {
@@ -684,7 +682,8 @@ int sup_serve(const LlArtifact *a, int sock, pid_t child, const SupOpts *so)
 	struct seccomp_notif *n = rt_alloc(nsz);
 	bool listening = true;
 	for (;;) {
-		struct pollfd p[3] = { { s.lfd, POLLIN, 0 }, { pfd, POLLIN, 0 }, { sfd, POLLIN, 0 } };
+		/* Once no process uses the filter (POLLHUP), only the child's exit matters. */
+		struct pollfd p[3] = { { listening ? s.lfd : -1, POLLIN, 0 }, { pfd, POLLIN, 0 }, { sfd, POLLIN, 0 } };
 		int k = poll(p, sfd >= 0 ? 3 : 2, -1);
 		if (k < 0) {
 			if (errno == EINTR)
