@@ -600,6 +600,18 @@ int sbx_exec(const char *artifact, const SbxOpts *o, char *const argv[])
 			if (attr.scoped & scope_rights[i].bit)
 				rt_note(&rep, RT_ENFORCED, "scope %s", scope_rights[i].name);
 	}
+	if (a.sup && seccomp_ok) {
+		static const char *const names[] = { "connect tcp", "bind tcp", "connect udp", "bind udp" };
+		RtBuf sb = { 0 };
+		for (int i = 0; i < 4; i++)
+			if (a.sup & (1u << i))
+				rt_printf(&sb, "%s%s", sb.n ? ", " : "", names[i]);
+		rt_note(&rep, RT_ENFORCED, "supervisor: %s decided per address (%d rules; seccomp user notification)", sb.p,
+			a.nsup);
+		free(sb.p);
+	} else if (a.sup) {
+		rt_note(&rep, RT_DEGRADED, "address rules not enforced without the seccomp filter (no supervisor): TCP by port only, UDP open");
+	}
 	status = 0;
 
 report:

@@ -153,6 +153,25 @@ case_ bind/tcp-other-port "bind tcp 127.0.0.1:$((PB + 1))" bind tcp 127.0.0.1 $(
 case_ bind/udp "bind udp 127.0.0.1:$PU2" bind udp 127.0.0.1 $PU2
 case_ bind/udp-other-host "bind udp 127.0.0.2:$PU2" bind udp 127.0.0.2 $PU2
 
+# A real client: curl to a loopback server, allowed on 127.0.0.1 and refused
+# on 127.0.0.2 for a policy naming only 127.0.0.1 (the server accepts and
+# closes: curl's 52 is "connected, empty reply", 7 "could not connect").
+if command -v curl >/dev/null; then
+	cat >"$T/pol/curl.sbx" <<EOF
+sbx 1
+policy curl
+allow read /
+allow exec /
+allow write /dev/null
+allow connect tcp 127.0.0.1:$PA
+EOF
+	"$SBXC" "$T/pol/curl.sbx" -t linux -o "$T/out-curl" >/dev/null 2>&1
+	expect_rc curl/allowed 52 "$EXEC" "$T/out-curl/curl.landlock" -- curl -sS -o /dev/null --max-time 5 http://127.0.0.1:$PA/
+	expect_rc curl/refused 7 "$EXEC" "$T/out-curl/curl.landlock" -- curl -sS -o /dev/null --max-time 5 http://127.0.0.2:$PA/
+else
+	skip curl "curl is not installed (scripts/packages-landlock.txt)"
+fi
+
 # sbxc run shares the runtime: the same answers.
 expect_rc run/allowed 0 "$SBXC" run "$T/pol/net.sbx" -- "$PROBE" connect tcp 127.0.0.1 $PA
 expect_rc run/denied 1 "$SBXC" run "$T/pol/net.sbx" -- "$PROBE" connect tcp 127.0.0.2 $PA
