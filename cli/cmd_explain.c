@@ -23,6 +23,8 @@ static void text_rule(FILE *f, const Policy *p, const Rule *r)
 		buf_putc(&b, ' ');
 		ir_put_object(&b, r);
 	}
+	if (r->right == R_SYSCALL && r->effect == EFF_ALLOW && r->act.kind == ACT_NOTIFY)
+		buf_puts(&b, " notify (the runtime's supervisor decides the address by the connect and bind rules)");
 	if (r->loc.line == 0)
 		fprintf(f, "%s: %.*s",
 			p->has_syscall_rules ? "the escape denials every filter adds to the syscall rules"

@@ -19,6 +19,9 @@
  *   - listen without `allow net` or a bind rule: listen() on an unbound
  *     socket binds an ephemeral port (or an abstract unix name) without
  *     bind(2), which is all Landlock checks.
+ *   - connect, bind, sendto with an address, sendmsg and sendmmsg return
+ *     SECCOMP_RET_USER_NOTIF when the supervisor decides addresses
+ *     (ScmpNeeds.sup_*): the runtime's supervisor decides and performs them.
  *   - sends with MSG_FASTOPEN unless `allow net`: a TCP Fast Open send
  *     connects without the connect hook Landlock checks.
  *   - process creation without `allow fork`: clone must carry CLONE_THREAD;
@@ -196,6 +199,21 @@ static ScmpNeeds needs_of(const Policy *p)
 		n.net_all = false;
 	if (deny_fork)
 		n.fork = false;
+	if (n.net_all || p->has_syscall_rules)
+		return n;
+	for (int i = 0; i < p->nrules; i++) {
+		const Rule *r = &p->rules[i];
+		if (!(r->platforms & PLAT_LINUX) || (r->right != R_CONNECT && r->right != R_BIND))
+			continue;
+		if (r->net.proto == PROTO_UDP)
+			n.sup_udp = true;
+		if (r->net.proto != PROTO_TCP)
+			continue;
+		bool addr = r->net.host_kind == HOST_IP4 || r->net.host_kind == HOST_IP6 ||
+			    r->net.host_kind == HOST_LOCALHOST;
+		if (addr)
+			*(r->right == R_CONNECT ? &n.sup_tcp_connect : &n.sup_tcp_bind) = true;
+	}
 	return n;
 }
 
@@ -226,6 +244,7 @@ static Rule *add(Gen *g, const char *name, uint8_t effect, Action act, int ncmp,
 
 static const Action act_deny = { .kind = ACT_DEFAULT };
 static const Action act_allow = { .kind = ACT_ALLOW };
+static const Action act_notify = { .kind = ACT_NOTIFY };
 
 static void deny(Gen *g, const char *name) { add(g, name, EFF_DENY, act_deny, 0, NULL); }
 
@@ -300,6 +319,21 @@ static void derive(Gen *g, const Policy *p, const ScmpArch *arch)
 		}
 		if (!n.bind)
 			deny(g, "listen");
+		/* What the supervisor decides. The address sits behind a pointer,
+		 * so the filter narrows by what registers show: sendto only with a
+		 * destination (arg4), sendmsg and sendmmsg always (msg_name is in
+		 * memory); the supervisor lets every other socket family and type
+		 * through unchanged. */
+		if (n.sup_tcp_connect || n.sup_udp)
+			add(g, "connect", EFF_ALLOW, act_notify, 0, NULL);
+		if (n.sup_tcp_bind || n.sup_udp)
+			add(g, "bind", EFF_ALLOW, act_notify, 0, NULL);
+		if (n.sup_udp) {
+			ArgCmp to[1] = { { 4, CMP_NE, ~0ull, 0, 0 } };
+			add(g, "sendto", EFF_ALLOW, act_notify, 1, to);
+			add(g, "sendmsg", EFF_ALLOW, act_notify, 0, NULL);
+			add(g, "sendmmsg", EFF_ALLOW, act_notify, 0, NULL);
+		}
 	}
 	/* s390 passes clone's stack first (CLONE_BACKWARDS2). */
 	uint8_t flags_arg = !strncmp(arch->name, "s390", 4) ? 1 : 0;

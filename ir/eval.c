@@ -364,6 +364,8 @@ static Decision eval_derived(const Policy *p, const Op *op)
 		consider(r, &best, &bs);
 	}
 	Decision d = { EFF_ALLOW, best, { ACT_ALLOW, 0, { 0, 0 } }, true, NULL, NULL, false };
+	if (best && best->effect == EFF_ALLOW && best->act.kind == ACT_NOTIFY)
+		d.act = best->act; /* allowed as a call; the supervisor decides the endpoint */
 	if (best && best->effect == EFF_DENY) {
 		d.effect = EFF_DENY;
 		d.act = best->act.kind == ACT_DEFAULT ? p->default_action : best->act;
@@ -378,7 +380,8 @@ static Decision decided(const Policy *p, const Rule *best)
 		return d;
 	d.effect = best->effect;
 	if (best->effect == EFF_ALLOW)
-		d.act = best->act.kind == ACT_LOG ? best->act : (Action){ ACT_ALLOW, 0, { 0, 0 } };
+		d.act = best->act.kind == ACT_LOG || best->act.kind == ACT_NOTIFY ? best->act
+										   : (Action){ ACT_ALLOW, 0, { 0, 0 } };
 	else if (best->act.kind != ACT_DEFAULT && best->act.kind != ACT_ALLOW)
 		d.act = best->act;
 	return d;

@@ -215,6 +215,7 @@ void ir_put_action(Buf *out, const Action *a)
 	case ACT_KILL_THREAD: buf_puts(out, "kill-thread"); break;
 	case ACT_TRAP: buf_puts(out, "trap"); break;
 	case ACT_LOG: buf_puts(out, "log"); break;
+	case ACT_NOTIFY: buf_puts(out, "notify"); break;
 	}
 }
 
@@ -315,6 +316,8 @@ static void dump_rule(Buf *b, const Policy *p, const Rule *r, bool full)
 	}
 	if (r->right == R_SYSCALL && r->effect == EFF_ALLOW && r->act.kind == ACT_LOG)
 		buf_puts(b, " log");
+	if (r->right == R_SYSCALL && r->effect == EFF_ALLOW && r->act.kind == ACT_NOTIFY)
+		buf_puts(b, " notify");
 	if (r->flags & RF_REQUIRED)
 		buf_puts(b, " required");
 	if (r->flags & RF_CREATE)

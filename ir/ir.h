@@ -138,6 +138,7 @@ enum ActKind {
 	ACT_KILL_THREAD,
 	ACT_TRAP,         /* SIGSYS */
 	ACT_LOG,          /* allowed and logged by the kernel (audit mode) */
+	ACT_NOTIFY,       /* derived allows only: the runtime's supervisor decides (user notification) */
 };
 
 typedef struct Action {

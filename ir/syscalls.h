@@ -71,6 +71,11 @@ typedef struct ScmpNeeds {
 	bool fork;             /* allow fork */
 	bool exec;             /* some allow exec */
 	bool ptrace;           /* some allow ptrace */
+	/* The runtime's supervisor decides these endpoints per address (user
+	 * notification; runtime/sup*.c): TCP connect or bind when a rule of
+	 * that right names an address, a CIDR or localhost; UDP whenever a UDP
+	 * rule exists. Only for derived filters without `allow net`. */
+	bool sup_tcp_connect, sup_tcp_bind, sup_udp;
 } ScmpNeeds;
 ScmpNeeds scmp_needs(const Policy *p);
 

@@ -12,12 +12,16 @@
  *   4. create the ruleset, open paths (ll_paths.c), add path and port rules;
  *   5. no_new_privs; close inherited descriptors that are not kept (before
  *      the filter, which may deny close); landlock_restrict_self; drop every
- *      capability; install the seccomp filter; exec.
+ *      capability; install the seccomp filter; exec. When the artifact has
+ *      `sup` lines, step 5 runs in a forked child whose filter has a
+ *      user-notification listener; this process becomes its supervisor
+ *      (sup.c) and returns the child's exit status.
  * Any failure before exec returns 126; an exec failure 127. Nothing runs
  * unconfined: no Landlock at all is a refusal even with --best-effort.
  */
 #include "sbx.h"
 #include "ll_abi.h"
+#include "sup.h"
 
 #include <errno.h>
 #include <dirent.h>
@@ -30,6 +34,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -285,9 +290,9 @@ static void put_ports(RtBuf *b, const LlNet *n)
  * close_range exists on every kernel with Landlock; when something still
  * refuses it (a parent's filter), /proc/self/fd names what is open, and
  * when that cannot be read either, nothing runs (false). */
-static bool is_kept(const SbxOpts *o, int also, unsigned fd)
+static bool is_kept(const SbxOpts *o, const int also[2], unsigned fd)
 {
-	if (fd == (unsigned)also)
+	if (fd == (unsigned)also[0] || fd == (unsigned)also[1])
 		return true;
 	for (int i = 0; i < o->nkeep; i++)
 		if ((unsigned)o->keep_fds[i] == fd)
@@ -295,14 +300,14 @@ static bool is_kept(const SbxOpts *o, int also, unsigned fd)
 	return false;
 }
 
-static bool close_inherited(const SbxOpts *o, int also)
+static bool close_inherited(const SbxOpts *o, const int also[2])
 {
 	bool ok = true;
 	unsigned lo = 3;
 	for (;;) {
 		unsigned next = ~0u;
-		for (int i = -1; i < o->nkeep; i++) {
-			int k = i < 0 ? also : o->keep_fds[i];
+		for (int i = -2; i < o->nkeep; i++) {
+			int k = i < 0 ? also[i + 2] : o->keep_fds[i];
 			if (k >= 0 && (unsigned)k >= lo && (unsigned)k < next)
 				next = (unsigned)k;
 		}
@@ -368,6 +373,110 @@ static bool drop_caps(const char *prog)
 		return false;
 	}
 	return true;
+}
+
+/* From here on the process is committed: no_new_privs, Landlock,
+ * capabilities, seccomp, then exec. Returns only on failure. sup_sock >= 0:
+ * the filter gets a user-notification listener, which goes to the
+ * supervisor over sup_sock before exec. */
+static int commit(const SbxOpts *o, const char *prog, int rfd, const Filter *filter, char *const argv[], int sup_sock)
+{
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		fprintf(stderr, "%s: no_new_privs: %s\n", prog, strerror(errno));
+		return SBX_EXIT_CANNOT_ENFORCE;
+	}
+	/* Before Landlock, which may deny /proc, and before seccomp, which
+	 * may deny close. */
+	int keep[2] = { rfd, sup_sock };
+	if (!close_inherited(o, keep)) {
+		fprintf(stderr, "%s: cannot close inherited descriptors (close_range and /proc/self/fd both failed)\n",
+			prog);
+		return SBX_EXIT_CANNOT_ENFORCE;
+	}
+	if (syscall(SYS_landlock_restrict_self, rfd, 0) < 0) {
+		fprintf(stderr, "%s: landlock_restrict_self: %s\n", prog, strerror(errno));
+		return SBX_EXIT_CANNOT_ENFORCE;
+	}
+	close(rfd);
+	/* After Landlock (restrict_self needs no capability) and before
+	 * seccomp (which may deny prctl and capset). */
+	if (!drop_caps(prog))
+		return SBX_EXIT_CANNOT_ENFORCE;
+	if (filter->insns) {
+		struct sock_fprog prog_ = { .len = filter->count, .filter = filter->insns };
+		unsigned flags = filter->flags;
+		long lfd;
+		if (sup_sock >= 0) {
+			/* WAIT_KILLABLE_RECV (5.19): once the supervisor holds a call,
+			 * only a fatal signal interrupts it, so the call it performs is
+			 * the one the program sees answered. */
+			flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+			lfd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags | 32u, &prog_);
+			if (lfd < 0 && errno == EINVAL)
+				lfd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog_);
+		} else {
+			lfd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog_);
+		}
+		if (lfd < 0) {
+			fprintf(stderr, "%s: seccomp: %s\n", prog, strerror(errno));
+			return SBX_EXIT_CANNOT_ENFORCE;
+		}
+		if (sup_sock >= 0) {
+			if (!sup_send_fd(sup_sock, (int)lfd)) {
+				fprintf(stderr, "%s: cannot hand the listener to the supervisor: %s\n", prog, strerror(errno));
+				return SBX_EXIT_CANNOT_ENFORCE;
+			}
+			close((int)lfd);
+			close(sup_sock);
+		}
+	}
+	execvp(argv[0], argv);
+	rt_exec_failed(prog, argv[0], errno);
+	/* The process is already confined: end it here (no atexit work, which
+	 * may need files the policy denies, such as LSan's /proc reads). */
+	fflush(stderr);
+	_exit(SBX_EXIT_CANNOT_EXEC);
+}
+
+/* The artifact has `sup` lines: fork; the child confines itself and execs,
+ * this process supervises it (sup.c) and returns its exit status. Closes
+ * rfd. */
+static int supervise(const LlArtifact *a, const SbxOpts *o, const char *prog, int rfd, const Filter *filter,
+		     char *const argv[])
+{
+	int sv[2];
+	SupOpts so = { .prog = prog };
+	if (o->log) {
+		so.log = strcmp(o->log, "-") == 0 ? stderr : fopen(o->log, "ae");
+		if (!so.log) {
+			fprintf(stderr, "%s: --log %s: %s\n", prog, o->log, strerror(errno));
+			close(rfd);
+			return SBX_EXIT_CANNOT_ENFORCE;
+		}
+	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		fprintf(stderr, "%s: supervisor: socketpair: %s\n", prog, strerror(errno));
+		close(rfd);
+		return SBX_EXIT_CANNOT_ENFORCE;
+	}
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "%s: supervisor: fork: %s\n", prog, strerror(errno));
+		close(sv[0]);
+		close(sv[1]);
+		close(rfd);
+		return SBX_EXIT_CANNOT_ENFORCE;
+	}
+	if (pid == 0) {
+		close(sv[0]);
+		int st = commit(o, prog, rfd, filter, argv, sv[1]);
+		fflush(stderr);
+		_exit(st);
+	}
+	close(sv[1]);
+	close(rfd);
+	return sup_serve(a, sv[0], pid, &so);
 }
 
 static void print_notes(const RtReport *rep, const SbxOpts *o, bool all)
@@ -490,55 +599,33 @@ int sbx_exec(const char *artifact, const SbxOpts *o, char *const argv[])
 			if (attr.scoped & scope_rights[i].bit)
 				rt_note(&rep, RT_ENFORCED, "scope %s", scope_rights[i].name);
 	}
+	if (a.sup && seccomp_ok) {
+		static const char *const names[] = { "connect tcp", "bind tcp", "connect udp", "bind udp" };
+		RtBuf sb = { 0 };
+		for (int i = 0; i < 4; i++)
+			if (a.sup & (1u << i))
+				rt_printf(&sb, "%s%s", sb.n ? ", " : "", names[i]);
+		rt_note(&rep, RT_ENFORCED, "supervisor: %s decided per address (%d rules; seccomp user notification)", sb.p,
+			a.nsup);
+		free(sb.p);
+	} else if (a.sup) {
+		rt_note(&rep, RT_DEGRADED, "address rules not enforced without the seccomp filter (no supervisor): TCP by port only, UDP open");
+	}
 	status = 0;
 
 report:
 	print_notes(&rep, o, o->report || o->dry_run);
 	if (status || o->dry_run)
 		goto done;
-
-	/* From here on the process is committed: no_new_privs, Landlock,
-	 * seccomp, then exec. */
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
-		fprintf(stderr, "%s: no_new_privs: %s\n", prog, strerror(errno));
-		status = SBX_EXIT_CANNOT_ENFORCE;
+	if (!a.sup || !filter.insns) {
+		/* No supervisor (or --no-seccomp, reported): one exec, as always. */
+		status = commit(o, prog, rfd, &filter, argv, -1);
+		rfd = -1; /* closed there, or the process ends now */
 		goto done;
 	}
-	/* Before Landlock, which may deny /proc, and before seccomp, which
-	 * may deny close. */
-	if (!close_inherited(o, rfd)) {
-		fprintf(stderr, "%s: cannot close inherited descriptors (close_range and /proc/self/fd both failed)\n",
-			prog);
-		status = SBX_EXIT_CANNOT_ENFORCE;
-		goto done;
-	}
-	if (syscall(SYS_landlock_restrict_self, rfd, 0) < 0) {
-		fprintf(stderr, "%s: landlock_restrict_self: %s\n", prog, strerror(errno));
-		status = SBX_EXIT_CANNOT_ENFORCE;
-		goto done;
-	}
-	close(rfd);
-	rfd = -1;
-	/* After Landlock (restrict_self needs no capability) and before
-	 * seccomp (which may deny prctl and capset). */
-	if (!drop_caps(prog)) {
-		status = SBX_EXIT_CANNOT_ENFORCE;
-		goto done;
-	}
-	if (filter.insns) {
-		struct sock_fprog prog_ = { .len = filter.count, .filter = filter.insns };
-		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, filter.flags, &prog_) < 0) {
-			fprintf(stderr, "%s: seccomp: %s\n", prog, strerror(errno));
-			status = SBX_EXIT_CANNOT_ENFORCE;
-			goto done;
-		}
-	}
-	execvp(argv[0], argv);
-	rt_exec_failed(prog, argv[0], errno);
-	/* The process is already confined: end it here (no atexit work, which
-	 * may need files the policy denies, such as LSan's /proc reads). */
-	fflush(stderr);
-	_exit(SBX_EXIT_CANNOT_EXEC);
+	status = supervise(&a, o, prog, rfd, &filter, argv);
+	rfd = -1; /* closed there */
+	goto done;
 done:
 	if (rfd >= 0)
 		close(rfd);

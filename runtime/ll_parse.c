@@ -14,6 +14,7 @@
 #include "sbx.h"
 #include "ll_abi.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,6 +186,75 @@ static bool parse_net(Cursor *c, LlArtifact *a)
 	return true;
 }
 
+/* sup RIGHT PROTO                              the supervisor decides these
+ * sup RIGHT PROTO allow|deny HOST PORTS "WHERE"  one rule
+ * HOST: * | localhost | A.B.C.D/N | [x:x:x:x:x:x:x:x]/N; PORTS: * | LO-HI */
+static bool parse_sup(Cursor *c, LlArtifact *a)
+{
+	char w[128];
+	unsigned which;
+	if (!word(c, w, sizeof w))
+		return fail(c, "sup: connect or bind expected");
+	bool conn = strcmp(w, "connect") == 0;
+	if (!conn && strcmp(w, "bind") != 0)
+		return fail(c, "sup: connect or bind expected");
+	if (!word(c, w, sizeof w) || (strcmp(w, "tcp") != 0 && strcmp(w, "udp") != 0))
+		return fail(c, "sup: tcp or udp expected");
+	which = w[0] == 't' ? (conn ? SUP_CONNECT_TCP : SUP_BIND_TCP) : (conn ? SUP_CONNECT_UDP : SUP_BIND_UDP);
+	if (at_end(c)) {
+		a->sup |= which;
+		return true;
+	}
+	if (!(a->sup & which))
+		return fail(c, "sup: a rule before its 'sup RIGHT PROTO' line");
+	LlSupRule r = { .which = (uint8_t)which };
+	if (!word(c, w, sizeof w) || (strcmp(w, "allow") != 0 && strcmp(w, "deny") != 0))
+		return fail(c, "sup: allow or deny expected");
+	r.allow = w[0] == 'a';
+	if (!word(c, w, sizeof w))
+		return fail(c, "sup: host expected");
+	if (strcmp(w, "*") == 0) {
+		r.host = SUPH_ANY;
+	} else if (strcmp(w, "localhost") == 0) {
+		r.host = SUPH_LOCALHOST;
+	} else {
+		char *slash = strrchr(w, '/');
+		unsigned long pre;
+		if (!slash)
+			return fail(c, "sup: ADDRESS/PREFIX expected");
+		*slash = 0;
+		bool v6 = w[0] == '[';
+		size_t n = strlen(w);
+		if (v6 && (n < 3 || w[n - 1] != ']'))
+			return fail(c, "sup: bad IPv6 address");
+		if (v6)
+			w[n - 1] = 0;
+		if (!number(slash + 1, v6 ? 128 : 32, &pre) || inet_pton(v6 ? AF_INET6 : AF_INET, w + v6, r.addr) != 1)
+			return fail(c, "sup: bad address");
+		r.host = v6 ? SUPH_IP6 : SUPH_IP4;
+		r.prefix = (uint8_t)pre;
+	}
+	if (!word(c, w, sizeof w))
+		return fail(c, "sup: ports expected");
+	if (strcmp(w, "*") == 0) {
+		r.port_any = true;
+	} else {
+		char *dash = strchr(w, '-');
+		unsigned long lo, hi;
+		if (!dash)
+			return fail(c, "sup: LO-HI expected");
+		*dash = 0;
+		if (!number(w, 65535, &lo) || !number(dash + 1, 65535, &hi) || lo > hi)
+			return fail(c, "sup: bad port range");
+		r.lo = (uint16_t)lo;
+		r.hi = (uint16_t)hi;
+	}
+	if (!(r.where = quoted(c)))
+		return fail(c, "sup: quoted source location expected");
+	*RT_PUSH(a->suprules, a->nsup, a->capsup) = r;
+	return true;
+}
+
 static bool parse_line(Cursor *c, LlArtifact *a)
 {
 	char w[512];
@@ -226,6 +296,9 @@ static bool parse_line(Cursor *c, LlArtifact *a)
 			return false;
 	} else if (strcmp(w, "net") == 0) {
 		if (!parse_net(c, a))
+			return false;
+	} else if (strcmp(w, "sup") == 0) {
+		if (!parse_sup(c, a))
 			return false;
 	} else if (strcmp(w, "scope") == 0) {
 		while (!at_end(c)) {
@@ -306,6 +379,9 @@ void ll_free(LlArtifact *a)
 	free(a->fb);
 	free(a->seccomp_manifest);
 	free(a->seccomp_none_why);
+	for (int i = 0; i < a->nsup; i++)
+		free(a->suprules[i].where);
+	free(a->suprules);
 	memset(a, 0, sizeof *a);
 }
 

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { RO_FLAG, RO_PARAM, RO_FORMAT, RO_ABI, RO_KEEP };
+enum { RO_FLAG, RO_PARAM, RO_FORMAT, RO_ABI, RO_KEEP, RO_LOG };
 enum { FOR_EXEC = 1, FOR_RUN = 2, FOR_BOTH = 3 };
 
 typedef struct RtOptDef {
@@ -34,6 +34,7 @@ static const RtOptDef defs[] = {
 	{ "--best-effort", RO_FLAG, FOR_BOTH, offsetof(RtArgs, o.best_effort) },
 	{ "--no-seccomp", RO_FLAG, FOR_BOTH, offsetof(RtArgs, o.no_seccomp) },
 	{ "--keep-fd", RO_KEEP, FOR_BOTH, 0 },
+	{ "--log", RO_LOG, FOR_BOTH, 0 },
 	{ "--accept-wider", RO_FLAG, FOR_RUN, offsetof(RtArgs, accept_wider) },
 };
 
@@ -89,6 +90,9 @@ static bool take(RtArgs *a, unsigned who, int argc, char **argv, int *i)
 			break;
 		case RO_ABI:
 			ok = parse_int(next, 1, 99, &a->o.force_abi);
+			break;
+		case RO_LOG:
+			a->o.log = next; /* opened by the supervisor, outside the sandbox */
 			break;
 		default:
 			ok = parse_int(next, 3, 1 << 20, &a->keep[a->o.nkeep]);

@@ -45,6 +45,7 @@ typedef struct SbxOpts {
 	const int *keep_fds; /* descriptors above 2 that the command inherits */
 	int nkeep;
 	const char *prog;  /* for messages: "sbx-exec" or "sbxc run" */
+	const char *log;   /* --log FILE|-: each supervised decision, one line */
 	const SbxFile *files; /* when set: every file is taken from here by name, none from disk */
 	int nfiles;
 } SbxOpts;
@@ -126,6 +127,20 @@ typedef struct LlNet {
 	int n, cap;
 } LlNet;
 
+/* A supervised endpoint rule (`sup` lines; runtime/sup.c decides with them). */
+enum { SUP_CONNECT_TCP = 1, SUP_BIND_TCP = 2, SUP_CONNECT_UDP = 4, SUP_BIND_UDP = 8 };
+enum { SUPH_ANY, SUPH_IP4, SUPH_IP6, SUPH_LOCALHOST };
+typedef struct LlSupRule {
+	uint8_t which;   /* one SUP_* bit */
+	bool allow;
+	uint8_t host;    /* SUPH_* */
+	uint8_t prefix;  /* SUPH_IP4/6 */
+	uint8_t addr[16];/* network order; IPv4 in addr[0..3] */
+	bool port_any;
+	uint16_t lo, hi;
+	char *where;     /* "policy.sbx:12" */
+} LlSupRule;
+
 typedef struct LlFallback {
 	char right[512];
 	int abi;
@@ -148,6 +163,9 @@ typedef struct LlArtifact {
 	char *seccomp_manifest; /* file name beside the artifact; NULL = none */
 	uint64_t seccomp_hash;
 	char *seccomp_none_why;
+	unsigned sup;     /* SUP_* the supervisor decides; 0 = no supervisor, a single exec */
+	LlSupRule *suprules;
+	int nsup, capsup;
 } LlArtifact;
 
 /* Parses text (NUL-terminated); on error returns false with a message in err. */

@@ -26,6 +26,14 @@
  * says what the runtime does below its ABI: stricter, degrade (the policy
  * accepted it), seccomp (the filter closes the gap) or refuse (126).
  *
+ * Supervised endpoints (`sup` lines): where Landlock's ports are wider than
+ * an address rule (ScmpNeeds.sup_*), the derived filter notifies connect,
+ * bind and UDP sends, and the runtime's supervisor decides each one on its
+ * own copy of the address with these rules (the language's specificity,
+ * recomputed by the runtime from the words). A host name other than
+ * `localhost` cannot be seen in an address: an allow becomes `*` on its
+ * ports (wider, as with Landlock alone), a deny is left out (wider).
+ *
  * The artifact ends with the name and XXH3-64 of the seccomp manifest that
  * completes it (EmitCtx: the driver runs the seccomp backend for it); the
  * runtime refuses a manifest whose bytes differ.
@@ -33,6 +41,7 @@
 #include "target.h"
 #include "../lib/esc.h"
 #include "../ir/eval.h"
+#include "../ir/syscalls.h"
 #include "../runtime/ll_abi.h"
 
 #include <stdlib.h>
@@ -271,6 +280,72 @@ static bool target_allowed(const Policy *p, int right, int target)
 	return eval_op(p, &op, PLAT_LINUX).effect == EFF_ALLOW;
 }
 
+/* ---- the supervisor ---- */
+
+static bool is_localhost(const NetObj *n) { return n->host_kind == HOST_LOCALHOST; }
+
+/* Whether the supervisor decides this right and protocol (see derive.c). */
+static bool supervised(const Policy *p, int right, int proto)
+{
+	ScmpNeeds n = scmp_needs(p);
+	if (proto == PROTO_UDP)
+		return n.sup_udp;
+	if (proto == PROTO_TCP)
+		return right == R_CONNECT ? n.sup_tcp_connect : n.sup_tcp_bind;
+	return false;
+}
+
+static void sup_host(Buf *b, const NetObj *n)
+{
+	if (n->host_kind == HOST_IP4) {
+		buf_printf(b, "%u.%u.%u.%u/%u", n->addr[0], n->addr[1], n->addr[2], n->addr[3], n->prefix);
+	} else if (n->host_kind == HOST_IP6) {
+		buf_putc(b, '[');
+		for (int i = 0; i < 16; i += 2)
+			buf_printf(b, i ? ":%x" : "%x", (unsigned)(n->addr[i] << 8 | n->addr[i + 1]));
+		buf_printf(b, "]/%u", n->prefix);
+	} else if (is_localhost(n)) {
+		buf_puts(b, "localhost");
+	} else {
+		buf_putc(b, '*');
+	}
+}
+
+static void emit_sup(Buf *b, const Policy *p, Arena *ar)
+{
+	static const int rights[2] = { R_CONNECT, R_BIND };
+	static const int protos[2] = { PROTO_TCP, PROTO_UDP };
+	for (int ri = 0; ri < 2; ri++)
+		for (int pi = 0; pi < 2; pi++) {
+			int right = rights[ri], proto = protos[pi];
+			if (!supervised(p, right, proto))
+				continue;
+			const char *rn = ir_right_name[right], *pn = proto == PROTO_TCP ? "tcp" : "udp";
+			buf_printf(b, "sup %s %s\n", rn, pn);
+			int lo, hi;
+			ir_right_range(p, right, &lo, &hi);
+			for (int i = lo; i < hi; i++) {
+				const Rule *r = &p->rules[i];
+				if (!on_linux(r) || r->net.proto != proto)
+					continue;
+				bool name = eval_host_is_name(&r->net);
+				if (name && r->effect == EFF_DENY)
+					continue;
+				buf_printf(b, "sup %s %s %s ", rn, pn, r->effect == EFF_ALLOW ? "allow" : "deny");
+				sup_host(b, &r->net);
+				if (r->net.port_any)
+					buf_puts(b, " *");
+				else
+					buf_printf(b, " %u-%u", (unsigned)r->net.port_lo, (unsigned)r->net.port_hi);
+				buf_putc(b, ' ');
+				const SrcFile *f = r->loc.file < p->nfiles ? &p->files[r->loc.file] : NULL;
+				Str where = f ? arena_printf(ar, "%.*s:%u", STRF(f->id), (unsigned)r->loc.line) : STR("?");
+				esc_put(b, where, ESC_LANDLOCK);
+				buf_putc(b, '\n');
+			}
+		}
+}
+
 /* ---- fidelity ---- */
 
 Fidelity landlock_fidelity(const Policy *p, const Rule *r, Arena *a, Str *note)
@@ -331,6 +406,16 @@ Fidelity landlock_fidelity(const Policy *p, const Rule *r, Arena *a, Str *note)
 	}
 	case R_CONNECT:
 	case R_BIND:
+		if (supervised(p, r->right, r->net.proto)) {
+			if (eval_host_is_name(&r->net)) {
+				*note = allow ? STR("the supervisor sees addresses, not names: the port is open to every host")
+					      : STR("the supervisor sees addresses, not names: one host cannot be denied");
+				return FID_WIDER;
+			}
+			*note = STR("decided per address by the runtime's supervisor (seccomp user notification), "
+				    "which performs the call on its own copy of the address");
+			return FID_EXACT;
+		}
 		if (r->net.proto == PROTO_UDP)
 			return FID_NA; /* the seccomp filter's */
 		if (r->net.proto == PROTO_UNIX) {
@@ -571,6 +656,7 @@ bool landlock_emit(EmitCtx *cx)
 	emit_fs(&body, p, cx->arena);
 	bool h_bind = emit_ports(&body, cx->arena, p, R_BIND, "bind_tcp");
 	bool h_connect = emit_ports(&body, cx->arena, p, R_CONNECT, "connect_tcp");
+	emit_sup(&body, p, cx->arena);
 	if (scope_signal || scope_abstract)
 		buf_printf(&body, "scope%s%s\n", scope_abstract ? " abstract_unix_socket@6" : "",
 			   scope_signal ? " signal@6" : "");

@@ -43,4 +43,7 @@ uint32_t scmp_ret_of(const Policy *p, const Action *act);
  * x86_64). False after an error led by `target`. */
 bool scmp_emit_start(EmitCtx *cx, const char *target, const char *const **names, int *n);
 
+/* A call that socketcall or ipc multiplex on some arch. */
+bool scmp_is_socketcall_sub(Str name);
+
 #endif

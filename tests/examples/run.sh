@@ -38,7 +38,6 @@ trap cleanup EXIT
 # Fragments that are wider on some target, and the accepts a policy using
 # them must state. Everything else must compile for -t all with none.
 declare -A WIDER=(
-	[dns]='accept wider connect on seccomp because "t"'
 	[net-client]='accept wider connect on seccomp because "t"
 accept wider connect on windows because "t"'
 	[ssh-agent]='accept wider connect on landlock because "t"'

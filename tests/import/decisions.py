@@ -8,7 +8,9 @@ the high word of a 32-bit argument; the reference is not asked those when
 its name starts with 'oci-orig' (libseccomp compares 64 bits there, sbx and
 its export the low 32, on purpose). Nor are the escapes every sbx filter
 denies whatever a profile allows (ir/derive.c: TIOCSTI/TIOCLINUX ioctls,
-mknod of character and block devices)."""
+mknod of character and block devices). A call the sbx filter hands to the
+supervisor (SECCOMP_RET_USER_NOTIF) is allowed by the OCI export, which has
+no supervisor (its fidelity says wider)."""
 import json, subprocess, sys
 
 tool, arch, prof = sys.argv[1:4]
@@ -53,7 +55,10 @@ for name, _ in blobs[1:]:
         if (hi or escape(q, v)) and ref.startswith('oci-orig'):
             continue
         n += 1
-        if ans[ref][k] != ans[name][k]:
+        want = ans[ref][k]
+        if want == '0x7fc00000' and name.startswith('oci-export'):
+            want = '0x7fff0000'  # an OCI runtime has no supervisor: the export allows what sbx notifies
+        if want != ans[name][k]:
             bad.append('%s(%s) %s=%s %s=%s' % (q, ','.join(hex(x) for x in v[:3]), ref, ans[ref][k], name, ans[name][k]))
     if bad:
         print('FAIL decisions-%s-%s-vs-%s: %d of %d differ: %s' % (arch, name, ref, len(bad), n, '; '.join(bad[:5])))

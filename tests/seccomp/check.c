@@ -21,7 +21,7 @@ static uint32_t eval_ret(const Policy *p, const ScmpArch *arch, Str name, const 
 		op.args[i] = kernel_view(arch, name, i, args[i]);
 	Decision d = eval_op(p, &op, PLAT_LINUX);
 	if (d.effect == EFF_ALLOW)
-		return d.act.kind == ACT_LOG ? 0x7ffc0000u : 0x7fff0000u;
+		return d.act.kind == ACT_LOG ? 0x7ffc0000u : d.act.kind == ACT_NOTIFY ? 0x7fc00000u : 0x7fff0000u;
 	return scmp_ret_of(p, &d.act);
 }
 

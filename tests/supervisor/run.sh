@@ -1,0 +1,259 @@
+#!/usr/bin/env bash
+# tests/supervisor/run.sh: the Linux supervisor (runtime/sup.c) on this
+# kernel. Every case runs the probe (probe.c) under sbx-exec (and a few
+# under `sbxc run`) and compares what the kernel let it do with what `sbxc
+# explain` decides: allowed means the call was not refused with EACCES,
+# denied means EACCES. Then: the sockaddr-flipping races (thousands of
+# tries, zero connections or datagrams to the denied address), the
+# supervisor killed mid-run (notified calls then fail with ENOSYS), the
+# program unable to signal its supervisor, a policy without address rules
+# keeping the single exec, --log, and the added latency per connect.
+#
+# Needs Landlock ABI >= 6 and seccomp user notification; under CI=true
+# nothing skips.
+SUITE=supervisor; . "$(dirname "$0")/../lib.sh"
+
+lib_build "$BUILD/supervisor-all"
+EXEC=$ROOT/$BUILD/sbx-exec
+PROBE=$ROOT/$BUILD/tests/supervisor/probe
+T=$tmp
+PIDS=()
+cleanup() {
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	lib_cleanup
+}
+trap cleanup EXIT
+
+ABI=$("$EXEC" --dry-run --format json --no-seccomp tests/landlock/minimal.landlock 2>&1 | sed -nE 's/.*"kernel":([0-9]+).*/\1/p')
+if [ -z "$ABI" ] || [ "$ABI" -lt 6 ]; then
+	skip enforcement "this kernel offers Landlock ABI ${ABI:-none} (6 or later needed)"
+	exit 0
+fi
+
+# Ports of our own: a run of 50 that nothing holds now.
+B=
+for i in $(seq 20); do
+	c=$((20000 + (RANDOM % 800) * 50))
+	if "$PROBE" free $c 50; then B=$c; break; fi
+done
+if [ -z "$B" ]; then fail ports "no 50 free ports found in 20 tries"; exit 0; fi
+PA=$B PL=$((B + 1)) PC=$((B + 2)) PR=$((B + 10)) PU=$((B + 20)) PU2=$((B + 21)) PB=$((B + 30)) PW=$((B + 40))
+
+mkdir -p "$T/pol"
+cat >"$T/pol/net.sbx" <<EOF
+sbx 1
+policy net
+allow read /
+allow exec /
+allow connect tcp 127.0.0.1:$PA [::1]:$PA localhost:$PL
+allow connect tcp 127.0.0.0/8:$PC
+deny connect tcp 127.0.5.0/24:$PC
+allow connect tcp 127.0.0.1:$PR-$((PR + 5))
+allow connect udp 127.0.0.1:$PU
+allow bind tcp 127.0.0.1:$PB
+allow bind udp 127.0.0.1:$PU2
+EOF
+# A peer that never answers must not hold the supervisor (its connect runs
+# in a thread): one hung connect beside one that must complete.
+cat >"$T/pol/slow.sbx" <<EOF
+sbx 1
+policy slow
+allow read /
+allow exec /
+allow fork
+allow connect tcp 127.0.0.1:$PA 127.0.0.1:$((B + 41))
+allow write /dev/null
+EOF
+# The same endpoints by port only: Landlock decides, no supervisor.
+cat >"$T/pol/ports.sbx" <<EOF
+sbx 1
+policy ports
+allow read /
+allow exec /
+allow connect tcp *:$PA
+EOF
+for p in net ports slow; do
+	if ! err=$("$SBXC" "$T/pol/$p.sbx" -t linux -o "$T/out-$p" 2>&1); then
+		fail "compile/$p" "$(echo "$err" | oneline)"
+		exit 0
+	fi
+done
+pass compile
+if grep -q '^sup connect tcp$' "$T/out-net/net.landlock"; then pass artifact/sup-lines
+else fail artifact/sup-lines "no 'sup connect tcp' in net.landlock"; fi
+if grep -q '^sup ' "$T/out-ports/ports.landlock"; then fail artifact/no-sup "ports.landlock has sup lines"
+else pass artifact/no-sup; fi
+# Fidelity: what the supervisor enforces is exact on linux, without accepts.
+if "$SBXC" check -t linux "$T/pol/net.sbx" >"$T/check" 2>&1 && ! grep -E '^(allow|deny) (connect|bind) (tcp|udp)' "$T/check" | awk '{print $5}' | grep -qv exact; then
+	pass fidelity/exact
+else
+	fail fidelity/exact "$(grep -E '^(allow|deny) (connect|bind)' "$T/check" | oneline)"
+fi
+
+# Servers outside the sandbox: "::" listens on IPv4 and IPv6.
+serve() { "$PROBE" "$@" >"$T/serve.$1.$3.$2" 2>&1 & PIDS+=($!); }
+for p in $PA $PL $PC $((PR + 3)); do serve tcpserve :: "$p"; done
+serve tcpserve 127.0.0.1 $PW
+serve stall 127.0.0.1 $((B + 41))
+serve udpcount 127.0.0.1 $PU
+serve udpcount 127.0.0.2 $PU
+sleep 0.3
+# Every server must be up (a port another program holds would turn allowed
+# connects into refusals and the races into noise).
+for f in "$T"/serve.*; do
+	if ! grep -q '^ready$' "$f"; then
+		fail servers "$(basename "$f"): $(oneline <"$f")"
+		exit 0
+	fi
+done
+pass servers
+
+ART=$T/out-net/net.landlock
+# case OP EXPLAIN-OP PROBE-ARGS...: the kernel's answer against explain's.
+case_() {
+	local name=$1 op=$2 want got out
+	shift 2
+	want=$("$SBXC" explain "$T/pol/net.sbx" "$op" 2>&1 | head -1 | cut -d: -f1)
+	out=$(timeout 10 "$EXEC" "$ART" -- "$PROBE" "$@" 2>&1)
+	case $out in
+	"err EACCES"*) got=deny ;;
+	ok | "err ECONNREFUSED"*) got=allow ;;
+	*) got="unexpected: $out" ;;
+	esac
+	if [ "$want" = "$got" ]; then pass "$name ($want)"
+	else fail "$name" "explain says '$want' for '$op', the kernel: $got ($out)"; fi
+}
+case_ tcp/v4 "connect tcp 127.0.0.1:$PA" connect tcp 127.0.0.1 $PA
+case_ tcp/v4-other-host "connect tcp 127.0.0.2:$PA" connect tcp 127.0.0.2 $PA
+case_ tcp/v4-other-port "connect tcp 127.0.0.1:$((PA + 3))" connect tcp 127.0.0.1 $((PA + 3))
+case_ tcp/v6 "connect tcp [::1]:$PA" connect tcp ::1 $PA
+case_ tcp/v4-mapped "connect tcp [::ffff:127.0.0.1]:$PA" connect tcp ::ffff:127.0.0.1 $PA
+case_ tcp/v4-mapped-other "connect tcp [::ffff:127.0.0.2]:$PA" connect tcp ::ffff:127.0.0.2 $PA
+case_ tcp/localhost-v4 "connect tcp 127.0.0.7:$PL" connect tcp 127.0.0.7 $PL
+case_ tcp/localhost-v6 "connect tcp [::1]:$PL" connect tcp ::1 $PL
+case_ tcp/cidr "connect tcp 127.0.0.9:$PC" connect tcp 127.0.0.9 $PC
+case_ tcp/cidr-deny-inside "connect tcp 127.0.5.5:$PC" connect tcp 127.0.5.5 $PC
+case_ tcp/range "connect tcp 127.0.0.1:$((PR + 3))" connect tcp 127.0.0.1 $((PR + 3))
+case_ tcp/range-out "connect tcp 127.0.0.1:$((PR + 6))" connect tcp 127.0.0.1 $((PR + 6))
+case_ tcp/no-rule "connect tcp 127.0.0.1:$PW" connect tcp 127.0.0.1 $PW
+# From a thread other than the leader (pidfd of a thread); sends on the
+# connected TCP socket pass (TCP ignores a destination).
+case_ tcp/thread "connect tcp 127.0.0.1:$PA" tconnect 127.0.0.1 $PA
+case_ tcp/thread-other-host "connect tcp 127.0.0.2:$PA" tconnect 127.0.0.2 $PA
+for op in connect sendto sendmsg sendmmsg; do
+	args=(); [ $op = connect ] && args=(udp)
+	case_ udp/$op "connect udp 127.0.0.1:$PU" $op "${args[@]}" 127.0.0.1 $PU
+	case_ udp/$op-other-host "connect udp 127.0.0.2:$PU" $op "${args[@]}" 127.0.0.2 $PU
+	case_ udp/$op-v6 "connect udp [::1]:$PU" $op "${args[@]}" ::1 $PU
+done
+case_ bind/tcp "bind tcp 127.0.0.1:$PB" bind tcp 127.0.0.1 $PB
+case_ bind/tcp-any-address "bind tcp 0.0.0.0:$PB" bind tcp 0.0.0.0 $PB
+case_ bind/tcp-other-port "bind tcp 127.0.0.1:$((PB + 1))" bind tcp 127.0.0.1 $((PB + 1))
+case_ bind/udp "bind udp 127.0.0.1:$PU2" bind udp 127.0.0.1 $PU2
+case_ bind/udp-other-host "bind udp 127.0.0.2:$PU2" bind udp 127.0.0.2 $PU2
+
+# A real client: curl to a loopback server, allowed on 127.0.0.1 and refused
+# on 127.0.0.2 for a policy naming only 127.0.0.1 (the server accepts and
+# closes: curl's 52 "empty reply" and 56 "reset" mean it connected, 7 that
+# it could not).
+if command -v curl >/dev/null; then
+	cat >"$T/pol/curl.sbx" <<EOF
+sbx 1
+policy curl
+allow read /
+allow exec /
+allow write /dev/null
+allow connect tcp 127.0.0.1:$PA
+EOF
+	"$SBXC" "$T/pol/curl.sbx" -t linux -o "$T/out-curl" >/dev/null 2>&1
+	"$EXEC" "$T/out-curl/curl.landlock" -- curl -sS -o /dev/null --max-time 5 http://127.0.0.1:$PA/ >"$T/out" 2>&1
+	rc=$?
+	case $rc in 52 | 56) pass "curl/allowed (exit $rc)" ;; *) fail curl/allowed "exit $rc: $(oneline <"$T/out")" ;; esac
+	expect_rc curl/refused 7 "$EXEC" "$T/out-curl/curl.landlock" -- curl -sS -o /dev/null --max-time 5 http://127.0.0.2:$PA/
+else
+	skip curl "curl is not installed (scripts/packages-landlock.txt)"
+fi
+
+# sbxc run shares the runtime: the same answers.
+expect_rc run/allowed 0 "$SBXC" run "$T/pol/net.sbx" -- "$PROBE" connect tcp 127.0.0.1 $PA
+expect_rc run/denied 1 "$SBXC" run "$T/pol/net.sbx" -- "$PROBE" connect tcp 127.0.0.2 $PA
+has run/denied-eacces "$T/out" "err EACCES"
+
+# Races: a thread rewrites the sockaddr while the call is in flight; the
+# supervisor decides and connects with its own copy, so no attempt may
+# reach 127.0.0.2 (a TCP peer of .2, or ECONNREFUSED from an unchecked try).
+N=${SUP_RACE_N:-5000}
+out=$(timeout 120 "$EXEC" "$ART" -- "$PROBE" race 127.0.0.1 127.0.0.2 $PA "$N" 2>&1)
+case $out in
+"wider 0 ok 0 "*) fail race/connect "no connection succeeded: $out" ;;
+"wider 0 "*) pass "race/connect ($N tries: ${out#wider 0 })" ;;
+*) fail race/connect "$out" ;;
+esac
+: >"$T/serve.udpcount.$PU.127.0.0.2"
+out=$(timeout 120 "$EXEC" "$ART" -- "$PROBE" udprace 127.0.0.1 127.0.0.2 $PU "$N" 2>&1)
+sleep 0.2
+bad=$(grep -c got "$T/serve.udpcount.$PU.127.0.0.2")
+if [ "$bad" = 0 ] && [ -n "$out" ]; then pass "race/sendto ($N tries: $out)"
+else fail race/sendto "$bad datagrams reached 127.0.0.2 ($out)"; fi
+
+out=$(timeout 20 "$EXEC" "$T/out-slow/slow.landlock" -- /bin/sh -c "
+	for i in 1 2 3 4 5 6; do timeout 4 '$PROBE' connect tcp 127.0.0.1 $((B + 41)) >/dev/null & done
+	sleep 0.5; timeout 2 '$PROBE' connect tcp 127.0.0.1 $PA; wait" 2>&1)
+case $out in ok*) pass slow-peer ;; *) fail slow-peer "a connect beside hung ones: '$out'" ;; esac
+
+# The program cannot kill its supervisor (Landlock's signal scope).
+out=$(timeout 10 "$EXEC" "$ART" -- "$PROBE" killparent 2>&1)
+case $out in "err EPERM"*) pass signal-supervisor ;; *) fail signal-supervisor "kill(supervisor) answered: $out" ;; esac
+
+# The supervisor killed mid-run: notified calls fail (ENOSYS), never pass.
+"$EXEC" "$ART" -- "$PROBE" tick 127.0.0.1 $PA >"$T/tick" 2>&1 &
+sup=$!
+PIDS+=($sup)
+sleep 0.5
+{ kill -KILL $sup; wait $sup; } 2>/dev/null
+sleep 0.3
+child=$(sed -n 's/^pid //p' "$T/tick" | head -1)
+[ -n "$child" ] && PIDS+=("$child")
+before=$(sed -n '2,/^$/p' "$T/tick" | head -5 | sort -u | tr '\n' ' ')
+n=$(wc -l <"$T/tick")
+sleep 0.3
+after=$(tail -n +$((n + 1)) "$T/tick" | sort -u | tr '\n' ' ')
+[ -n "$child" ] && kill "$child" 2>/dev/null
+case "$before|$after" in
+"ok |err ENOSYS ") pass supervisor-killed ;;
+*) fail supervisor-killed "before the kill: '$before', after: '$after'" ;;
+esac
+
+# No address rule: one exec, no supervisor process (the command is sbx-exec's pid).
+"$EXEC" "$T/out-ports/ports.landlock" -- "$PROBE" pid >"$T/pid1" 2>&1 &
+p1=$!
+wait $p1
+if grep -q "^pid $p1 " "$T/pid1"; then pass single-exec; else fail single-exec "sbx-exec was $p1: $(cat "$T/pid1")"; fi
+"$EXEC" "$ART" -- "$PROBE" pid >"$T/pid2" 2>&1 &
+p2=$!
+wait $p2
+if grep -q "ppid $p2\$" "$T/pid2"; then pass supervised-fork; else fail supervised-fork "sbx-exec was $p2: $(cat "$T/pid2")"; fi
+
+# Exit statuses pass through the supervisor.
+expect_rc status/exit 3 "$EXEC" "$ART" -- /bin/sh -c 'exit 3'
+expect_rc status/signal 143 /bin/sh -c "'$EXEC' '$ART' -- /bin/sh -c 'kill -TERM \$\$'"
+expect_rc status/cannot-exec 127 "$EXEC" "$ART" -- /nonexistent/cmd
+
+# --log: one line per decision, naming the rule.
+timeout 10 "$EXEC" --log "$T/log" "$ART" -- "$PROBE" connect tcp 127.0.0.1 $PA >/dev/null 2>&1
+timeout 10 "$EXEC" --log "$T/log" "$ART" -- "$PROBE" connect tcp 127.0.0.2 $PA >/dev/null 2>&1
+has log/allow "$T/log" "allow pid [0-9]* connect: connect tcp 127.0.0.1:$PA (.*net.sbx:5)"
+has log/deny "$T/log" "deny pid [0-9]* connect: connect tcp 127.0.0.2:$PA (no rule allows it)"
+
+# Added latency per notified connect (loopback, accept-and-close server).
+M=${SUP_LAT_N:-2000}
+"$PROBE" loop 127.0.0.1 $PA "$M" >/dev/null 2>&1 # warm up
+none_us=$("$PROBE" loop 127.0.0.1 $PA "$M" 2>&1 | sed -n 's/^us \([0-9.]*\) failed 0$/\1/p')
+sup_us=$(timeout 60 "$EXEC" "$ART" -- "$PROBE" loop 127.0.0.1 $PA "$M" 2>&1 | sed -n 's/^us \([0-9.]*\) failed 0$/\1/p')
+ll_us=$(timeout 60 "$EXEC" "$T/out-ports/ports.landlock" -- "$PROBE" loop 127.0.0.1 $PA "$M" 2>&1 | sed -n 's/^us \([0-9.]*\) failed 0$/\1/p')
+if [ -n "$sup_us" ] && [ -n "$ll_us" ]; then
+	pass "latency (socket+connect+close: ${sup_us} us supervised, ${ll_us} us Landlock alone, ${none_us:-?} us unsandboxed, $M each)"
+else
+	fail latency "loops failed: supervised '$sup_us', Landlock alone '$ll_us'"
+fi
