@@ -13,6 +13,7 @@
  */
 #include "sbx.h"
 #include "ll_abi.h"
+#include "proxy.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -225,6 +226,15 @@ static bool parse_line(Cursor *c, LlArtifact *a)
 	} else if (strcmp(w, "net") == 0) {
 		if (!parse_net(c, a))
 			return false;
+	} else if (strcmp(w, "proxy") == 0) {
+		if (!a->proxy)
+			a->proxy = rt_alloc(sizeof *a->proxy);
+		RtBuf e = { 0 };
+		bool ok = px_rule_parse(c->s, a->proxy, &e);
+		if (!ok)
+			fail(c, e.p);
+		free(e.p);
+		return ok; /* px_rule_parse read the whole line */
 	} else if (strcmp(w, "scope") == 0) {
 		while (!at_end(c)) {
 			uint64_t bit;
@@ -304,6 +314,9 @@ void ll_free(LlArtifact *a)
 	free(a->fb);
 	free(a->seccomp_manifest);
 	free(a->seccomp_none_why);
+	if (a->proxy)
+		px_policy_free(a->proxy);
+	free(a->proxy);
 	memset(a, 0, sizeof *a);
 }
 

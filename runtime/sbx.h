@@ -145,6 +145,7 @@ typedef struct LlArtifact {
 	char *seccomp_manifest; /* file name beside the artifact; NULL = none */
 	uint64_t seccomp_hash;
 	char *seccomp_none_why;
+	struct PxPolicy *proxy; /* `proxy` lines (proxy.h); NULL: the policy names no host */
 } LlArtifact;
 
 /* Parses text (NUL-terminated); on error returns false with a message in err. */
