@@ -18,7 +18,9 @@
  * tunnel's (never parsed again); a plain request is rewritten to origin
  * form with `Connection: close` and its Host from the checked URL, and the
  * rest of the connection goes to that same upstream. Memory is bounded by
- * max_conns x (the head buffer + two tunnel buffers).
+ * max_conns x the head buffer (max_header) until the decision; a tunnel
+ * moves its bytes with splice(2) through two pipes (kernel buffers of
+ * 64 KiB at most), or through two 64 KiB buffers where pipes fail.
  */
 #include "proxy.h"
 
@@ -37,7 +39,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { TUNNEL_BUF = 32768, MAX_ADDRS = 8, LINGER_MS = 1000 };
+enum { TUNNEL_BUF = 65536, MAX_ADDRS = 8, LINGER_MS = 1000 };
 enum { ST_HEAD, ST_SOCKS_GREET, ST_SOCKS_REQ, ST_CONNECTING, ST_TUNNEL, ST_LINGER };
 enum { P_UNKNOWN, P_CONNECT, P_PLAIN, P_SOCKS };
 
@@ -50,6 +52,8 @@ typedef struct Conn {
 	int cfd, ufd;
 	uint8_t st, proto;
 	bool c_eof, u_eof, c_shut, u_shut;
+	int pc[2], pu[2];  /* TUNNEL: pipes for splice(2), client->upstream and back; -1: buffers only */
+	size_t inc, inu;   /* bytes in them */
 	int64_t deadline;
 	PBuf cb; /* client -> upstream (the head while reading it) */
 	PBuf ub; /* upstream -> client (answers too) */
@@ -188,6 +192,12 @@ static void conn_free(Loop *l, int i)
 	if (c->ufd >= 0)
 		close(c->ufd);
 	free(c->cb.p);
+	for (int k = 0; k < 2; k++) {
+		if (c->pc[k] >= 0)
+			close(c->pc[k]);
+		if (c->pu[k] >= 0)
+			close(c->pu[k]);
+	}
 	free(c->ub.p);
 	free(c->head);
 	free(c);
@@ -353,10 +363,22 @@ static void connected(Loop *l, Conn *c)
 	      c->host, c->port, at);
 	int one = 1;
 	setsockopt(c->ufd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	/* splice(2) through a pipe per direction: the bytes stay in the
+	 * kernel (its pipe buffers bound them) and the user-space buffers only
+	 * hold what came before (the answer, early data); without pipes, the
+	 * buffers carry the tunnel. */
+	if (pipe2(c->pc, O_NONBLOCK | O_CLOEXEC) < 0)
+		c->pc[0] = c->pc[1] = -1;
+	else if (pipe2(c->pu, O_NONBLOCK | O_CLOEXEC) < 0) {
+		close(c->pc[0]);
+		close(c->pc[1]);
+		c->pc[0] = c->pc[1] = c->pu[0] = c->pu[1] = -1;
+	}
+	size_t want = c->pc[0] >= 0 ? 256 : TUNNEL_BUF;
 	if (!c->ub.p)
-		pb_init(&c->ub, TUNNEL_BUF);
-	else if (c->ub.cap < TUNNEL_BUF)
-		c->ub.p = rt_realloc(c->ub.p, c->ub.cap = TUNNEL_BUF);
+		pb_init(&c->ub, want);
+	else if (c->ub.cap < want)
+		c->ub.p = rt_realloc(c->ub.p, c->ub.cap = want);
 	if (c->proto == P_CONNECT) {
 		static const char ok[] = "HTTP/1.1 200 Connection established\r\n\r\n";
 		pb_add(&c->ub, ok, sizeof ok - 1);
@@ -366,7 +388,7 @@ static void connected(Loop *l, Conn *c)
 	} else {
 		/* The rewritten head goes before what the client sent after it. */
 		PBuf nb;
-		pb_init(&nb, c->nhead + c->cb.len > TUNNEL_BUF ? c->nhead + c->cb.len : TUNNEL_BUF);
+		pb_init(&nb, c->nhead + c->cb.len > want ? c->nhead + c->cb.len : want);
 		pb_add(&nb, c->head, c->nhead);
 		pb_add(&nb, c->cb.p + c->cb.off, c->cb.len);
 		free(c->cb.p);
@@ -374,11 +396,12 @@ static void connected(Loop *l, Conn *c)
 		free(c->head);
 		c->head = NULL;
 	}
-	if (c->cb.cap < TUNNEL_BUF) {
-		memmove(c->cb.p, c->cb.p + c->cb.off, c->cb.len);
-		c->cb.off = 0;
-		c->cb.p = rt_realloc(c->cb.p, c->cb.cap = TUNNEL_BUF);
-	}
+	/* The head buffer becomes the client side's: as large as needed. */
+	memmove(c->cb.p, c->cb.p + c->cb.off, c->cb.len);
+	c->cb.off = 0;
+	size_t cap = c->cb.len > want ? c->cb.len : want;
+	if (c->cb.cap != cap)
+		c->cb.p = rt_realloc(c->cb.p, c->cb.cap = cap);
 	c->st = ST_TUNNEL;
 	c->deadline = now_ms() + l->cf->idle_ms;
 }
@@ -682,34 +705,94 @@ static void socks_step(Loop *l, Conn *c)
 
 /* ---- the loop ---- */
 
+/* Moves bytes from -> to through b until neither side can go on (a few
+ * rounds at most, so one busy tunnel does not starve the others).
+ * Returns whether anything moved; a hard error ends both directions. */
+enum { PIPE_MAX = 65536 };
+
+static ssize_t splice_nb(int from, int to, size_t n)
+{
+	ssize_t r = splice(from, NULL, to, NULL, n, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+	if (r < 0)
+		return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? -1 : -2;
+	return r;
+}
+
+static bool pump(Conn *c, int from, int to, PBuf *b, bool *eof, int *pipe_, size_t *inpipe)
+{
+	bool moved = false;
+	/* What the head or the handshake left in user space goes first. */
+	if (b->len) {
+		ssize_t w = pb_write(to, b);
+		if (w == -2) {
+			c->c_eof = c->u_eof = true;
+			c->cb.len = c->ub.len = 0;
+			*inpipe = 0;
+			return false;
+		}
+		moved |= w > 0;
+		if (b->len)
+			return moved;
+	}
+	for (int round = 0; pipe_[0] >= 0 && round < 8; round++) {
+		ssize_t r = -1, w = -1;
+		if (!*eof && *inpipe < PIPE_MAX) {
+			r = splice_nb(from, pipe_[1], PIPE_MAX - *inpipe);
+			if (r == 0)
+				*eof = true;
+			else if (r > 0)
+				*inpipe += (size_t)r;
+		}
+		if (*inpipe) {
+			w = splice_nb(pipe_[0], to, *inpipe);
+			if (w > 0)
+				*inpipe -= (size_t)w;
+		}
+		if (r == -2 || w == -2) {
+			c->c_eof = c->u_eof = true;
+			c->cb.len = c->ub.len = 0;
+			c->inc = c->inu = 0;
+			return moved;
+		}
+		moved |= r > 0 || w > 0;
+		if (r <= 0 && (w <= 0 || *inpipe))
+			break;
+	}
+	if (pipe_[0] >= 0)
+		return moved;
+	for (int round = 0; round < 8; round++) {
+		ssize_t r = -1, w = -1;
+		if (!*eof) {
+			r = pb_read(from, b);
+			if (r == 0)
+				*eof = true;
+		}
+		if (b->len)
+			w = pb_write(to, b);
+		if (r == -2 || w == -2) {
+			c->c_eof = c->u_eof = true;
+			c->cb.len = c->ub.len = 0;
+			return moved;
+		}
+		moved |= r > 0 || w > 0;
+		if (r <= 0 && (w <= 0 || b->len))
+			break;
+	}
+	return moved;
+}
+
 static void tunnel_io(Loop *l, Conn *c, short cre, short ure)
 {
 	bool moved = false;
-	if ((cre & (POLLIN | POLLHUP | POLLERR)) && !c->c_eof) {
-		ssize_t r = pb_read(c->cfd, &c->cb);
-		if (r == 0)
-			c->c_eof = true;
-		else if (r == -2)
-			c->c_eof = c->u_eof = true, c->cb.len = c->ub.len = 0;
-		moved |= r > 0;
-	}
-	if ((ure & (POLLIN | POLLHUP | POLLERR)) && !c->u_eof) {
-		ssize_t r = pb_read(c->ufd, &c->ub);
-		if (r == 0)
-			c->u_eof = true;
-		else if (r == -2)
-			c->c_eof = c->u_eof = true, c->cb.len = c->ub.len = 0;
-		moved |= r > 0;
-	}
-	if (c->cb.len && pb_write(c->ufd, &c->cb) == -2)
-		c->c_eof = c->u_eof = true, c->cb.len = c->ub.len = 0;
-	if (c->ub.len && pb_write(c->cfd, &c->ub) == -2)
-		c->c_eof = c->u_eof = true, c->cb.len = c->ub.len = 0;
-	if (c->c_eof && !c->cb.len && !c->u_shut) {
+	if (cre || (ure & POLLOUT))
+		moved |= pump(c, c->cfd, c->ufd, &c->cb, &c->c_eof, c->pc, &c->inc);
+	if (ure || (cre & POLLOUT))
+		moved |= pump(c, c->ufd, c->cfd, &c->ub, &c->u_eof, c->pu, &c->inu);
+	if (c->c_eof && !c->cb.len && !c->inc && !c->u_shut) {
 		shutdown(c->ufd, SHUT_WR);
 		c->u_shut = true;
 	}
-	if (c->u_eof && !c->ub.len && !c->c_shut) {
+	if (c->u_eof && !c->ub.len && !c->inu && !c->c_shut) {
 		shutdown(c->cfd, SHUT_WR);
 		c->c_shut = true;
 	}
@@ -749,7 +832,8 @@ static bool conn_step(Loop *l, Conn *c, short cre, short ure)
 		break;
 	case ST_TUNNEL:
 		tunnel_io(l, c, cre, ure);
-		return !(c->c_shut && c->u_shut) && !(c->c_eof && c->u_eof && !c->cb.len && !c->ub.len);
+		return !(c->c_shut && c->u_shut) &&
+		       !(c->c_eof && c->u_eof && !c->cb.len && !c->ub.len && !c->inc && !c->inu);
 	case ST_LINGER:
 		break;
 	}
@@ -791,6 +875,7 @@ static void accept_all(Loop *l)
 		Conn *c = rt_alloc(sizeof *c);
 		c->cfd = fd;
 		c->ufd = -1;
+		c->pc[0] = c->pc[1] = c->pu[0] = c->pu[1] = -1;
 		c->st = ST_HEAD;
 		size_t cap = (size_t)l->cf->max_header + 1;
 		pb_init(&c->cb, cap < 4096 ? 4096 : cap);
@@ -839,7 +924,7 @@ int px_run(const PxConfig *cf)
 	l.addr_allows = policy_addr_allows(cf->policy);
 	struct rlimit rl;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
-		rlim_t want = (rlim_t)cf->max_conns * 2 + 64;
+		rlim_t want = (rlim_t)cf->max_conns * 6 + 64; /* client, upstream, two pipes */
 		if (rl.rlim_cur < want) {
 			rl.rlim_cur = rl.rlim_max < want ? rl.rlim_max : want;
 			setrlimit(RLIMIT_NOFILE, &rl);
@@ -878,13 +963,13 @@ int px_run(const PxConfig *cf)
 				ue = POLLOUT;
 				break;
 			case ST_TUNNEL:
-				if (!c->c_eof && c->cb.len < c->cb.cap)
+				if (!c->c_eof && (c->pc[0] >= 0 ? !c->cb.len && c->inc < PIPE_MAX : c->cb.len < c->cb.cap))
 					ce |= POLLIN;
-				if (c->ub.len)
+				if (c->ub.len || c->inu)
 					ce |= POLLOUT;
-				if (!c->u_eof && c->ub.len < c->ub.cap)
+				if (!c->u_eof && (c->pu[0] >= 0 ? !c->ub.len && c->inu < PIPE_MAX : c->ub.len < c->ub.cap))
 					ue |= POLLIN;
-				if (c->cb.len)
+				if (c->cb.len || c->inc)
 					ue |= POLLOUT;
 				break;
 			case ST_LINGER:
