@@ -80,42 +80,6 @@ static int64_t now_ms(void)
 	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
-void px_config_defaults(PxConfig *c)
-{
-	memset(c, 0, sizeof *c);
-	c->listen_fd = -1;
-	c->max_conns = 1024;
-	c->max_header = 16384;
-	c->header_ms = 10000;
-	c->idle_ms = 300000;
-	c->log_fd = -1;
-	c->stop_fd = -1;
-}
-
-static bool env_int(const char *name, int lo, int hi, int *out, RtBuf *err)
-{
-	const char *v = getenv(name);
-	if (!v)
-		return true;
-	char *end;
-	errno = 0;
-	long x = strtol(v, &end, 10);
-	if (!*v || *end || errno || x < lo || x > hi) {
-		rt_printf(err, "%s=%s: a number from %d to %d expected", name, v, lo, hi);
-		return false;
-	}
-	*out = (int)x;
-	return true;
-}
-
-bool px_config_env(PxConfig *c, RtBuf *err)
-{
-	return env_int("SBX_PROXY_HEADER_MS", 10, 600000, &c->header_ms, err) &&
-	       env_int("SBX_PROXY_IDLE_MS", 10, 86400000, &c->idle_ms, err) &&
-	       env_int("SBX_PROXY_MAX_CONNS", 1, 65536, &c->max_conns, err) &&
-	       env_int("SBX_PROXY_MAX_HEADER", 256, 1 << 20, &c->max_header, err);
-}
-
 /* ---- buffers ---- */
 
 static void pb_init(PBuf *b, size_t cap)
@@ -454,49 +418,6 @@ static bool tchar(char ch)
 	       (ch && strchr("!#$%&'*+-.^_`|~", ch));
 }
 
-/* host[:port] (host may be [v6]); default_port 0: the port is required. */
-static bool authority(const char *s, size_t n, char *host, size_t hn, uint16_t *port, unsigned default_port)
-{
-	const char *colon = NULL;
-	if (n == 0 || memchr(s, '@', n))
-		return false;
-	if (s[0] == '[') {
-		const char *rb = memchr(s, ']', n);
-		if (!rb)
-			return false;
-		if ((size_t)(rb + 1 - s) < n) {
-			if (rb[1] != ':')
-				return false;
-			colon = rb + 1;
-		}
-	} else {
-		colon = memchr(s, ':', n);
-		if (colon && memchr(colon + 1, ':', n - (size_t)(colon + 1 - s)))
-			return false;
-	}
-	size_t hl = colon ? (size_t)(colon - s) : n;
-	if (hl == 0 || hl >= hn)
-		return false;
-	memcpy(host, s, hl);
-	host[hl] = 0;
-	unsigned long v = default_port;
-	if (colon) {
-		size_t pl = n - hl - 1;
-		if (pl == 0 || pl > 5)
-			return false;
-		v = 0;
-		for (size_t i = 0; i < pl; i++) {
-			if (colon[1 + i] < '0' || colon[1 + i] > '9')
-				return false;
-			v = v * 10 + (unsigned long)(colon[1 + i] - '0');
-		}
-	}
-	if (v == 0 || v > 65535)
-		return false;
-	*port = (uint16_t)v;
-	return true;
-}
-
 static bool hdr_is(const char *line, size_t n, const char *name)
 {
 	size_t k = strlen(name);
@@ -550,7 +471,7 @@ static void http_head(Loop *l, Conn *c, size_t hl)
 
 	if (sp1 - h == 7 && memcmp(h, "CONNECT", 7) == 0) {
 		c->proto = P_CONNECT;
-		if (!authority(tgt, tl, c->host, sizeof c->host, &c->port, 0))
+		if (!px_authority(tgt, tl, c->host, sizeof c->host, &c->port, 0))
 			{ bad_request(l, c, 400, "Bad Request", "CONNECT needs HOST:PORT"); return; }
 		pb_drop(&c->cb, hl); /* what follows is the tunnel's */
 		decide(l, c);
@@ -566,7 +487,7 @@ static void http_head(Loop *l, Conn *c, size_t hl)
 		path++;
 	if (path < end && *path == '#')
 		{ bad_request(l, c, 400, "Bad Request", "malformed URL"); return; }
-	if (!authority(auth, (size_t)(path - auth), c->host, sizeof c->host, &c->port, 80))
+	if (!px_authority(auth, (size_t)(path - auth), c->host, sizeof c->host, &c->port, 80))
 		{ bad_request(l, c, 400, "Bad Request", "malformed host in the URL"); return; }
 
 	/* origin form, the URL's Host, Connection: close; hop-by-hop and

@@ -82,6 +82,9 @@ PxVerdict px_check_resolved(const PxPolicy *p, const PxAddr *a, uint16_t port);
 bool px_name_ok(char *name);
 /* A literal address ("127.0.0.1", "::1", "[::1]")? */
 bool px_parse_addr(const char *s, PxAddr *a);
+/* s[0..n) as HOST[:PORT] (HOST may be [v6]; no userinfo) into host (hn
+ * bytes); default_port 0: the port is required. */
+bool px_authority(const char *s, size_t n, char *host, size_t hn, uint16_t *port, unsigned default_port);
 void px_addr_text(const PxAddr *a, char *out, size_t n);
 
 /* The resolver: the system's (getaddrinfo), or a hosts file when given
