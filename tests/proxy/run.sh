@@ -264,3 +264,17 @@ else
 fi
 SBX_PROXY_HOSTS=$tmp/nonexistent "$SBXC" run "$tmp/p.sbx" -- true 2>"$tmp/e"
 check run-bad-hosts-refused 126 "$?"
+
+# ---- sbxc import srt: allowedDomains need no accept on Linux ----
+cat >"$tmp/srt.json" <<EOF
+{"filesystem": {"denyRead": [], "allowWrite": ["."], "denyWrite": []},
+ "network": {"allowedDomains": ["allowed.test:$SP", "a.wild.test"], "deniedDomains": ["evil.test"]}}
+EOF
+"$SBXC" import srt "$tmp/srt.json" >"$tmp/imp.sbx" 2>"$tmp/e"
+has import-srt-allow "$tmp/imp.sbx" "^allow connect tcp allowed.test:$SP$"
+has import-srt-accept-other-targets-commented "$tmp/imp.sbx" '^# accept wider connect on macos because'
+hasnt import-srt-no-accept-for-linux "$tmp/imp.sbx" '^accept wider connect'
+expect_rc import-srt-compiles-for-linux 0 "$SBXC" "$tmp/imp.sbx" -t linux -o "$tmp/imp.d"
+has import-srt-proxy-lines "$tmp/imp.d/srt.landlock" "^proxy deny evil.test \* "
+check import-srt-runs-allowed 200 "$(cd "$tmp" && "$SBXC" run "$tmp/imp.sbx" -- curl -s -m 5 -o /dev/null -w '%{http_code}' "http://allowed.test:$SP/" 2>/dev/null)"
+check import-srt-runs-refused 403 "$(cd "$tmp" && "$SBXC" run "$tmp/imp.sbx" -- curl -s -m 5 -o /dev/null -w '%{http_code}' "http://evil.test:$SP/" 2>/dev/null)"
