@@ -185,6 +185,9 @@ static void logf_(const Loop *l, const char *fmt, ...)
 		return;
 	if ((size_t)n > sizeof line - 2)
 		n = (int)sizeof line - 2;
+	for (int i = 0; i < n; i++) /* a SOCKS name is bytes: no terminal escapes, no forged lines */
+		if ((unsigned char)line[i] < 0x20 || (unsigned char)line[i] >= 0x7f)
+			line[i] = '?';
 	line[n++] = '\n';
 	ssize_t w = write(l->cf->log_fd, line, (size_t)n);
 	(void)w;
@@ -212,8 +215,12 @@ static void http_answer(Loop *l, Conn *c, int code, const char *reason, const ch
 	RtBuf b = { 0 };
 	rt_printf(&b, "HTTP/1.1 %d %s\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n", code,
 		  reason);
-	if (rule)
-		rt_printf(&b, "X-Sbx-Rule: %s\r\n", rule);
+	if (rule) {
+		rt_puts(&b, "X-Sbx-Rule: ");
+		for (const char *q = rule; *q; q++) /* a file name must not end the header */
+			rt_put(&b, (unsigned char)*q < 0x20 || *q == 0x7f ? "?" : q, 1);
+		rt_puts(&b, "\r\n");
+	}
 	rt_printf(&b, "Content-Length: %zu\r\n\r\n%s", strlen(body), body);
 	finish(l, c, b.p, b.n);
 	free(b.p);

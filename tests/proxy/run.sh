@@ -139,6 +139,14 @@ out=$($PX socksgarbage "$PP")
 # unknown address type, NUL in the name, empty name, 255 methods then
 # silence, an overlong label, HTTP-looking noise
 check socks-garbage "closed 05ff 0500 050005070001000000000000 050005080001000000000000 050005010001000000000000 050005010001000000000000 0500 050005010001000000000000 485454502f312e3120343030" "$out"
+python3 -c '
+import socket,sys
+s=socket.create_connection(("127.0.0.1",int(sys.argv[1]))); s.sendall(b"\x05\x01\x00"); s.recv(2)
+n=b"esc\x1b[31m\nFORGED"; s.sendall(b"\x05\x01\x00\x03"+bytes([len(n)])+n+b"\x00\x50"); print(s.recv(10)[1])' "$PP" >"$tmp/o"
+check socks-control-name-refused 1 "$(cat "$tmp/o")"
+sleep 0.2
+hasnt socks-log-no-forged-line "$tmp/core.log" "^FORGED"
+has socks-log-sanitised "$tmp/core.log" "SOCKS esc?\[31m?FORGED:80 deny"
 check alive-after-garbage 200 "$(code -x "socks5h://127.0.0.1:$PP" "http://allowed.test:$SP/")"
 check folded-header 400 "$(raw 'GET http://allowed.test:%s/ HTTP/1.1\r\nX: a\r\n b\r\n\r\n' "$SP")"
 check cl-and-te 400 "$(raw 'POST http://allowed.test:%s/ HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\nabc' "$SP")"
