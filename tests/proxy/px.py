@@ -10,6 +10,7 @@
   px.py socksgarbage PPORT           hostile SOCKS5 handshakes; prints one word each
   px.py many PPORT PROXYPID N        N tunnels to an echo server (name echo.test) at
                                      once; prints "ok N rss KB" (the proxy's VmRSS)
+  px.py mutate PPORT N SPORT          N mutated heads and handshakes (seeded)
   px.py raw PPORT                    stdin to the proxy; prints the status
   px.py direct HOST PORT             connect directly: prints "connected" or the error
   px.py urllib URL                   fetch through the environment's proxy (urllib)
@@ -284,6 +285,44 @@ def raw(pport):
         print("error", e)
 
 
+def mutate(pport, n, sport):
+    """n mutated request heads and SOCKS handshakes, seeded: the proxy must
+    answer or close each one and stay up (the ASan build checks the rest)."""
+    import random
+    rnd = random.Random(15)
+    seeds = [b"CONNECT allowed.test:%s HTTP/1.1\r\nHost: allowed.test\r\n\r\n" % sport.encode(),
+             b"GET http://allowed.test:%s/x?y HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n" % sport.encode(),
+             b"\x05\x01\x00\x05\x01\x00\x03\x0callowed.test" + struct.pack(">H", int(sport)),
+             b"\x05\x01\x00\x05\x01\x00\x04" + b"\x00" * 15 + b"\x01" + struct.pack(">H", int(sport))]
+    hung = 0
+    for i in range(int(n)):
+        d = bytearray(rnd.choice(seeds))
+        for _ in range(rnd.randint(1, 6)):
+            op = rnd.randint(0, 3)
+            k = rnd.randrange(len(d)) if d else 0
+            if op == 0 and d:
+                d[k] = rnd.randrange(256)
+            elif op == 1:
+                d[k:k] = bytes(rnd.randrange(256) for _ in range(rnd.randint(1, 8)))
+            elif op == 2 and d:
+                del d[k:k + rnd.randint(1, 8)]
+            else:
+                d[k:k] = rnd.choice([b":", b"[", b"]", b"@", b"\r\n", b" ", b"%", b"\x00", b"\xff" * 40])
+        s = proxy_sock(pport)
+        s.settimeout(3)
+        try:
+            s.sendall(bytes(d))
+            s.shutdown(socket.SHUT_WR)
+            while s.recv(65536):
+                pass
+        except socket.timeout:
+            hung += 1
+        except OSError:
+            pass
+        s.close()
+    print("done", hung)
+
+
 def direct(host, port):
     try:
         socket.create_connection((host, int(port)), timeout=3).close()
@@ -308,4 +347,4 @@ if __name__ == "__main__":
      "slowloris": lambda: slowloris(*args), "bighead": lambda: bighead(*args),
      "socksgarbage": lambda: socksgarbage(*args), "socks": lambda: socks(*args),
      "socksip": lambda: socks_ip(*args), "many": lambda: many(*args),
-     "direct": lambda: direct(*args), "raw": lambda: raw(*args), "urllib": lambda: fetch(args[0])}[cmd]()
+     "direct": lambda: direct(*args), "raw": lambda: raw(*args), "mutate": lambda: mutate(*args), "urllib": lambda: fetch(args[0])}[cmd]()

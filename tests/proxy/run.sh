@@ -147,6 +147,7 @@ check socks-control-name-refused 1 "$(cat "$tmp/o")"
 sleep 0.2
 hasnt socks-log-no-forged-line "$tmp/core.log" "^FORGED"
 has socks-log-sanitised "$tmp/core.log" "SOCKS esc?\[31m?FORGED:80 deny"
+check mutated-heads "done 0" "$($PX mutate "$PP" 1500 "$SP")"
 check alive-after-garbage 200 "$(code -x "socks5h://127.0.0.1:$PP" "http://allowed.test:$SP/")"
 check folded-header 400 "$(raw 'GET http://allowed.test:%s/ HTTP/1.1\r\nX: a\r\n b\r\n\r\n' "$SP")"
 check cl-and-te 400 "$(raw 'POST http://allowed.test:%s/ HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\nabc' "$SP")"
