@@ -129,6 +129,15 @@ else
 	skip ipv6 "::1 cannot be bound here (IPv6 disabled on loopback)"
 fi
 
+# bulk through each path (splice in a tunnel; the plain request too)
+for via in "connect:-p -x http://127.0.0.1:$PP" "plain:-x http://127.0.0.1:$PP" "socks:-x socks5h://127.0.0.1:$PP"; do
+	# shellcheck disable=SC2086
+	got=$(curl -s -m 30 ${via#*:} -o "$tmp/big" -w '%{size_download}' "http://allowed.test:$SP/big?mb=40")
+	sum=$(tr -d x <"$tmp/big" | wc -c)
+	check "bulk-40MiB-${via%%:*}" "41943040 0" "$got $sum"
+done
+rm -f "$tmp/big"
+
 # ---- the limits ----
 out=$($PX slowloris "$PP" "$SBX_PROXY_HEADER_MS")
 check slowloris-408-in-time "408 in-time" "$out"
