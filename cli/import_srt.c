@@ -27,14 +27,15 @@
  *   network.allowedDomains / deniedDomains: srt's proxy checks names, on
  *     every port unless the entry names one. So `example.com` becomes
  *     `allow connect tcp example.com:*` and `example.com:443` keeps its
- *     port. No sbx target can check a host name (Landlock sees ports,
- *     Seatbelt and AppContainer neither), so these rules are wider
- *     everywhere: the importer writes `accept wider connect because ...`
- *     commented out, for the user to decide, or live with --accept-wider.
- *     A wildcard name `*.example.com` (every subdomain, not the name
- *     itself, in both) is written as it is; other wildcards and a bare `*`
- *     deny have no sbx form (reported). srt resolves names in its proxy; a program under sbx
- *     resolves them itself, which needs DNS (a comment says so).
+ *     port. On Linux the runtime's egress proxy checks them as srt's does
+ *     (stricter: a program that ignores the proxy reaches none), so no
+ *     `accept` is needed there; macOS and Windows cannot check a name yet,
+ *     so `accept wider connect on macos|windows because ...` is written
+ *     commented out (live with --accept-wider). A wildcard name
+ *     `*.example.com` (every subdomain, not the name itself, in both) is
+ *     written as it is; other wildcards and a bare `*` deny have no sbx
+ *     form (reported). The proxy resolves
+ *     names, as srt's does: the program needs no DNS for them.
  *   network.allowUnixSockets / allowAllUnixSockets: `allow connect unix`.
  *   network.allowLocalBinding: `allow bind tcp` on the loopback addresses.
  *
@@ -442,15 +443,18 @@ bool imp_srt(json_t *root, const ImportOpts *o, Buf *out, Report *r)
 	int nallow = domains(json_object_get(net, "allowedDomains"), "network.allowedDomains", true, out, r);
 	int ndeny = domains(json_object_get(net, "deniedDomains"), "network.deniedDomains", false, out, r);
 	if (nallow || ndeny) {
-		buf_puts(out, "# srt's proxy resolves names; a program under sbx resolves them itself and\n"
-			      "# needs DNS: add e.g. allow connect udp 127.0.0.53:53 (your resolver)\n");
-		buf_puts(out, "# No target can check a host name: Landlock sees ports only, Seatbelt and\n"
-			      "# AppContainer neither. Accepting that makes these rules allow any host.\n");
-		buf_puts(out, o->accept_wider ? "" : "# ");
-		buf_puts(out, "accept wider connect because \"imported from srt, whose proxy checked host names\"\n");
+		buf_puts(out, "# Linux: the runtime's egress proxy checks these names (HTTPS_PROXY, HTTP_PROXY,\n"
+			      "# ALL_PROXY) and resolves them, as srt's proxy does; a program that ignores it\n"
+			      "# reaches none of them. macOS and Windows cannot check a host name yet:\n");
+		static const char *const others[] = { "macos", "windows" };
+		for (size_t i = 0; i < 2; i++) {
+			buf_puts(out, o->accept_wider ? "" : "# ");
+			buf_printf(out, "accept wider connect on %s because \"imported from srt, whose proxy checked host names\"\n",
+				   others[i]);
+		}
 		if (!o->accept_wider)
-			imp_report(r, "network.allowedDomains: host names are wider on every target; `accept wider connect` "
-				      "is written commented out (uncomment it, or import with --accept-wider)");
+			imp_report(r, "network.allowedDomains: enforced on Linux by the egress proxy; wider on macOS and "
+				      "Windows: `accept wider connect on macos/windows` is written commented out");
 	}
 	json_t *us = json_object_get(net, "allowUnixSockets");
 	json_t *all = json_object_get(net, "allowAllUnixSockets");

@@ -22,6 +22,7 @@
 #include "sbx.h"
 #include "ll_abi.h"
 #include "sup.h"
+#include "proxy.h"
 
 #include <errno.h>
 #include <dirent.h>
@@ -562,6 +563,9 @@ int sbx_exec(const char *artifact, const SbxOpts *o, char *const argv[])
 			refused = true;
 	}
 	if (refused)
+		goto report;
+	/* Host names: the egress proxy, outside the sandbox (proxy_launch.c). */
+	if (px_launch(&a, o, &rep) != 0)
 		goto report;
 
 	size_t attr_size = rep.abi >= 6 ? 24 : rep.abi >= 4 ? 16 : 8;

@@ -13,6 +13,7 @@
  */
 #include "sbx.h"
 #include "ll_abi.h"
+#include "proxy.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -300,6 +301,15 @@ static bool parse_line(Cursor *c, LlArtifact *a)
 	} else if (strcmp(w, "sup") == 0) {
 		if (!parse_sup(c, a))
 			return false;
+	} else if (strcmp(w, "proxy") == 0) {
+		if (!a->proxy)
+			a->proxy = rt_alloc(sizeof *a->proxy);
+		RtBuf e = { 0 };
+		bool ok = px_rule_parse(c->s, a->proxy, &e);
+		if (!ok)
+			fail(c, e.p);
+		free(e.p);
+		return ok; /* px_rule_parse read the whole line */
 	} else if (strcmp(w, "scope") == 0) {
 		while (!at_end(c)) {
 			uint64_t bit;
@@ -382,6 +392,9 @@ void ll_free(LlArtifact *a)
 	for (int i = 0; i < a->nsup; i++)
 		free(a->suprules[i].where);
 	free(a->suprules);
+	if (a->proxy)
+		px_policy_free(a->proxy);
+	free(a->proxy);
 	memset(a, 0, sizeof *a);
 }
 

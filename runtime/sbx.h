@@ -11,7 +11,8 @@
  * Files: ll_parse.c (the .landlock and seccomp manifest formats),
  * ll_params.c (params and path patterns), ll_paths.c (opening paths,
  * globs and carving), ll_apply.c (ABI negotiation, ruleset, seccomp, exec),
- * rt_util.c (buffers, the report).
+ * rt_util.c (buffers, the report); proxy*.c, the egress proxy for host
+ * names (proxy.h), which ll_apply.c starts with one call (px_launch).
  */
 #ifndef SBX_RUNTIME_H
 #define SBX_RUNTIME_H
@@ -166,6 +167,7 @@ typedef struct LlArtifact {
 	unsigned sup;     /* SUP_* the supervisor decides; 0 = no supervisor, a single exec */
 	LlSupRule *suprules;
 	int nsup, capsup;
+	struct PxPolicy *proxy; /* `proxy` lines (proxy.h); NULL: the policy names no host */
 } LlArtifact;
 
 /* Parses text (NUL-terminated); on error returns false with a message in err. */

@@ -382,7 +382,7 @@ golden diff/text-golden "$tmp/g.txt" new.txt
 has diff/tilde-action "$tmp/out" "^~ new.sbx:[0-9]*: deny syscall ptrace: default -> kill-process"
 has diff/tilde-flag "$tmp/out" "^~ new.sbx:[0-9]*: allow write \${HOME}/build create: plain -> create  (widens)"
 has diff/removed "$tmp/out" "^- old.sbx:[0-9]*: allow read /opt  (narrows)"
-has diff/added-wider "$tmp/out" "linux: wider; macos: wider; windows: wider"
+has diff/added-wider "$tmp/out" "linux: stricter; macos: wider; windows: wider"
 has diff/accept "$tmp/out" "^+ accept wider connect  (widens)"
 hasnt diff/moved-rule-silent "$tmp/out" "127.0.0.1:8080"
 t diff/json 0 "$S" diff --format json old.sbx new.sbx
@@ -404,7 +404,7 @@ for c in d[\"changes\"]:
 t diff/markdown 0 "$S" diff --format markdown old.sbx new.sbx
 cp "$tmp/out" "$tmp/g.md" && python3 "$HERE/strip_notes.py" "$tmp/g.md" md
 golden diff/markdown-golden "$tmp/g.md" new.md
-has diff/markdown-table "$tmp/out" "^| + | \`allow connect tcp example.com:443\` | widens | wider"
+has diff/markdown-table "$tmp/out" "^| + | \`allow connect tcp example.com:443\` | widens | stricter"
 t diff/format-bad 64 "$S" diff --format yaml old.sbx new.sbx
 # Checks removed or added show, in every format; --exit-code says "widens".
 printf 'sbx 1\npolicy c\nallow read /a\nnever write /etc\nexpect deny read /b\n' >"$tmp/c1.sbx"
@@ -449,7 +449,7 @@ if command -v git >/dev/null; then
 	printf '*.sbx diff=sbxc\n' >.gitattributes
 	git config diff.sbxc.textconv "$S diff --textconv"
 	git diff >"$tmp/gd" 2>&1
-	ok_if diff/git-textconv-rules 'grep -q "^+allow connect tcp example.com:443  # linux=wider macos=wider windows=wider" "$tmp/gd"'
+	ok_if diff/git-textconv-rules 'grep -q "^+allow connect tcp example.com:443  # linux=stricter macos=wider windows=wider" "$tmp/gd"'
 	ok_if diff/git-textconv-no-comment-noise '! grep -q "^+# The same policy" "$tmp/gd"'
 	cd "$HERE/diff" || exit 1
 else
@@ -461,8 +461,12 @@ t diff/textconv-unloadable 0 "$S" diff --textconv "$HERE/run.sh"
 has diff/textconv-fallback "$tmp/out" "does not compile on its own"
 
 # ---------------------------------------------------------------- explain -t, JSON schemas
-t explain/target-text 0 "$S" explain new.sbx -t linux connect tcp example.com:443
-has explain/target-wider "$tmp/out" "on linux: wider; the kernel allows it"
+# a host name: stricter on Linux (the egress proxy), still wider on macOS
+t explain/target-text 0 "$S" explain new.sbx -t macos connect tcp example.com:443
+has explain/target-wider "$tmp/out" "on macos: wider; the kernel allows it"
+t explain/target-proxy 0 "$S" explain new.sbx -t linux connect tcp example.com:443
+has explain/target-proxy-stricter "$tmp/out" "on linux: stricter.*"
+has explain/target-proxy-note "$tmp/out" "egress proxy"
 t explain/target-stricter 0 "$S" explain -t landlock "$HERE/explain/carve.sbx" write '${HOME}/new'
 has explain/target-stricter-why "$tmp/out" "on landlock: stricter; the kernel may deny it"
 has explain/target-stricter-note "$tmp/out" "^    stricter: .*carved out"
