@@ -95,7 +95,18 @@ int cmd_check(const Opts *o)
 		buf_free(&notes);
 		buf_free(&b);
 	}
-	if (opts_json(o))
-		json_end(stdout, "]", "sbxc-check 1");
+	/* Policy-wide, never silent: what every artifact set denies besides its rules. */
+	static const char implicit[] =
+		"deny write to the artifacts being applied, the policy source and the *.sbx beside it, the files sbxc run "
+		"compiled from, and sbxc's cache and run directories ($SBXC_CACHE_DIR, else ${XDG_CACHE_HOME:-$HOME/.cache}/sbxc); "
+		"their directories cannot be renamed or replaced up to the granted tree";
+	static const char implicit_how[] =
+		"linux: exact, added by the runtime at apply time (stricter: no new entries directly in the directories on the way); "
+		"macos, windows: not lowered yet (wider)";
+	if (opts_json(o)) {
+		printf("], \"implicit\": [{\"rule\": \"%s\", \"fidelity\": \"%s\"}]", implicit, implicit_how);
+		json_end(stdout, "", "sbxc-check 1");
+	} else
+		printf("\nimplicit %s\n  %s\n", implicit, implicit_how);
 	return finish(&c, EXIT_OK);
 }
