@@ -80,6 +80,9 @@ attack() {
 	shift 4
 	local f sum before after
 	for f in "$@"; do
+		# each attack starts from the same project (a successful one must not spoil the next)
+		[ -d "$top.pristine" ] || cp -a "$top" "$top.pristine"
+		rm -rf "$top" && cp -a "$top.pristine" "$top"
 		before=$(cd "$top" && find . -path ./src -prune -o -print | sort | xargs -d '\n' md5sum 2>/dev/null | md5sum)
 		local run=("$EXEC" --param W="$top" "$top/policies/out/p.landlock" -- sh "$tmp/attack.sh" "$f" "$top")
 		[ "$as" = root ] || run=(setpriv --reuid="$as" --regid="$as" --clear-groups "${run[@]}")
@@ -98,6 +101,7 @@ attack() {
 			pass "$name/$short"
 		fi
 	done
+	rm -rf "$top" && cp -a "$top.pristine" "$top" && rm -rf "$top.pristine"
 }
 
 # ---------------------------------------------------------------- in the project, and under /tmp
@@ -117,7 +121,7 @@ for as in root 65534; do
 done
 # Under /tmp itself: the policy grants all of /tmp (W=/tmp).
 P=$(mktemp -d /tmp/sbxc-selfprotect-tmp.XXXXXX)
-trap 'rm -rf "$P"; lib_cleanup' EXIT
+trap 'rm -rf "$P" "$P.pristine"; lib_cleanup' EXIT
 chmod 755 "$P"
 if project "$P"; then
 	sed -i 's|^allow read write ${W}$|allow read write ${W}\nallow read write /tmp|' "$P/policies/p.sbx"
