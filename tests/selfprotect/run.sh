@@ -198,3 +198,29 @@ for prog in sbx-exec run; do
 	expect_rc "opts/$prog/unknown" 64 "${cmd[@]}" --nope --dry-run "$file"
 	has "opts/$prog/unknown-named" "$tmp/err" "unknown option '--nope'"
 done
+
+# ---------------------------------------------------------------- front end: a byte-order mark, long default chains
+printf '\357\273\277sbx 1\npolicy bom "x"\nallow read /etc\n' >"$tmp/bom.sbx"
+expect_rc lang/bom-start 0 "$SBXC" check "$tmp/bom.sbx"
+printf 'sbx 1\npolicy bom "x"\n\357\273\277allow read /etc\n' >"$tmp/bom2.sbx"
+expect_rc lang/bom-inside-refused 1 "$SBXC" check "$tmp/bom2.sbx"
+# chain N FILE [cycle]: P0 <- P1 <- ... <- P(N-1), or a ring
+chain() {
+	local n=$1 i
+	{
+		printf 'sbx 1\npolicy chain "x"\n'
+		if [ "${3:-}" = cycle ]; then printf 'param P0 = "${P%d}/a"\n' $((n - 1)); else printf 'param P0 = "/tmp"\n'; fi
+		for ((i = 1; i < n; i++)); do
+			if ((i % 1000)); then printf 'param P%d = "${P%d}"\n' $i $((i - 1)); else printf 'param P%d = "${P%d}/a"\n' $i $((i - 1)); fi
+		done
+		printf 'allow read ${P%d}\n' $((n - 1))
+	} >"$2"
+}
+chain 5000 "$tmp/chain.sbx"
+expect_rc lang/chain-5000 0 "$SBXC" check "$tmp/chain.sbx"
+hasnt lang/chain-5000-no-cycle "$tmp/err" cycle
+expect_rc lang/chain-5000-compiles 0 "$SBXC" "$tmp/chain.sbx" -t linux -o "$tmp/chainout"
+expect_rc lang/chain-5000-runtime 0 "$EXEC" --dry-run "$tmp/chainout/chain.landlock"
+chain 5000 "$tmp/ring.sbx" cycle
+expect_rc lang/ring-5000-refused 1 "$SBXC" check "$tmp/ring.sbx"
+has lang/ring-5000-cycle "$tmp/err" "in a cycle"
