@@ -217,10 +217,21 @@ int cmd_check(const Opts *o)
 			printf("    %s: %.*s%s\n", w->backend->name, STRF(note),
 			       f == FID_WIDER && !w->gated ? " (reported, not yet refused)" : "");
 	}
-	if (opts_json(o)) {
+	if (opts_json(o))
 		printf("]");
+	/* Policy-wide, never silent: what every artifact set denies besides its rules. */
+	static const char implicit[] =
+		"deny write to the artifacts being applied, the policy source and the *.sbx beside it, the files sbxc run "
+		"compiled from, and sbxc's cache and run directories ($SBXC_CACHE_DIR, else ${XDG_CACHE_HOME:-$HOME/.cache}/sbxc); "
+		"their directories cannot be renamed or replaced up to the granted tree";
+	static const char implicit_how[] =
+		"linux: exact, added by the runtime at apply time (stricter: no new entries directly in the directories on the way); "
+		"macos, windows: not lowered yet (wider)";
+	if (opts_json(o)) {
+		printf(", \"implicit\": [{\"rule\": \"%s\", \"fidelity\": \"%s\"}]", implicit, implicit_how);
 		print_needs(&c, &sel);
 		json_end(stdout, "", "sbxc-check 1");
-	}
+	} else
+		printf("\nimplicit %s\n  %s\n", implicit, implicit_how);
 	return finish(&c, EXIT_OK);
 }

@@ -1,9 +1,9 @@
 /*
  * cmd_compile.c: `sbxc POLICY -t TARGETS [-o DIR] ...`, the compiler's own
  * command: load the policy, emit every target's artifacts, write them (or
- * with --check compare them). The compile cache sits in front: a verified
- * entry gives the same bytes and replays the same warnings, so a hit and a
- * fresh compilation end in the same last step.
+ * with --check compare them). Every run compiles: the compile cache is only
+ * compared with the fresh bytes and kept up to date, never replayed (a
+ * program the user runs may have rewritten it; docs/review.md).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -183,29 +183,32 @@ static int deliver(const Opts *o, const Output *out, const char *dir, Str regen,
 	return artifact_write_all(out, dir, &c->diags) ? EXIT_OK : EXIT_POLICY;
 }
 
-/* A hit: the entry's artifacts, after the warnings the compilation printed.
- * -1 on anything else. */
-static int cache_replay(Cache *k, const Opts *o, const char *dir, Str regen, Compile *c)
+/* The cache never decides what -o writes or what --check accepts: it is
+ * writable by anything the user runs (and a sandbox other than sbxc's may
+ * write it), so every run compiles (a few ms) and the entry is only
+ * compared with the fresh bytes: a hit is reported, an entry that differs
+ * is reported and replaced. true when the entry needs (re)writing. */
+static bool cache_compare(Cache *k, const Opts *o, const Compile *c)
 {
 	if (!k->on)
-		return -1;
+		return false;
 	CacheEntry e;
 	const char *slash = strrchr(o->pos[0], '/');
 	char base[4096];
 	snprintf(base, sizeof base, "%.*s", slash ? (int)(slash - o->pos[0] + (slash == o->pos[0])) : 1, slash ? o->pos[0] : ".");
 	CacheResult res = cache_get(k->root, &k->key, base, &e, &k->why);
-	explain_cache_line(o, cache_result_name[res], &k->why, &k->key);
-	if (res != CACHE_HIT)
-		return -1;
-	Artifact *arts = calloc((size_t)e.nart + 1, sizeof *arts);
-	Output out = { arts, e.nart, e.nart };
-	for (int i = 0; arts && i < e.nart; i++)
-		arts[i] = (Artifact){ e.art[i].name, { (char *)e.art[i].data.p, e.art[i].data.n, 0, false } };
-	fwrite(e.note.p, 1, e.note.n, stderr);
-	int status = arts ? deliver(o, &out, dir, regen, c) : EXIT_POLICY;
-	free(arts);
+	bool same = res == CACHE_HIT && e.nart == c->out.n;
+	for (int i = 0; same && i < e.nart; i++)
+		same = str_eq(e.art[i].name, c->out.v[i].name) && e.art[i].data.n == c->out.v[i].data.n &&
+		       !memcmp(e.art[i].data.p, c->out.v[i].data.p, e.art[i].data.n);
+	if (res == CACHE_HIT && !same) {
+		k->why.n = 0;
+		buf_puts(&k->why, "the entry differs from this compilation (changed since it was stored): replacing it; its bytes were not used");
+		explain_cache_line(o, "differs", &k->why, &k->key);
+	} else
+		explain_cache_line(o, cache_result_name[res], &k->why, &k->key);
 	cache_entry_free(&e);
-	return status;
+	return !same;
 }
 
 /* Stores the artifacts with the diagnostics as printed, to replay on a hit. */
@@ -303,9 +306,10 @@ int cmd_compile(const Opts *o)
 	h.typed = regen_line(o, &sel, (Str){ 0, 0 }, &c.arena);
 	Cache cache;
 	cache_open(&cache, o, &sel, &ar, &h, &c);
-	int status = cache_replay(&cache, o, dir, h.typed, &c);
-	if (status < 0 && (status = build(&c, o, &sel, &ar, &h)) < 0) {
-		cache_store(&cache, o, &c);
+	int status = build(&c, o, &sel, &ar, &h);
+	if (status < 0) {
+		if (cache_compare(&cache, o, &c))
+			cache_store(&cache, o, &c);
 		status = deliver(o, &c.out, dir, h.typed, &c);
 	}
 	cache_close(&cache);

@@ -64,6 +64,14 @@ static const char usage[] =
 	"Exit status: COMMAND's own; 126 the policy cannot be compiled or applied;\n"
 	"127 COMMAND cannot be run; 64 bad usage.\n";
 
+/* A cache root or run directory that is a symlink (a sandboxed program may
+ * have planted it: its target is anywhere) is never written through. */
+static bool is_symlink(const char *path)
+{
+	struct stat sb;
+	return lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode);
+}
+
 /* The compiler's identity for the cache key: the artifacts depend on it. */
 static unsigned long long self_id(void)
 {
@@ -120,9 +128,23 @@ int cmd_run(int argc, char **argv)
 		.regen = arena_strdup(&c.arena, buf_as_str(&regen)),
 	};
 	buf_free(&regen);
-	if (!compile_emit(&c, sel, nsel, &eo) || !artifact_write_all(&c.out, dir, &c.diags))
+	if (!compile_emit(&c, sel, nsel, &eo))
+		goto out;
+	if (is_symlink(root) || is_symlink(dir))
+		fprintf(stderr, "sbxc run: %s is a symlink: not writing the artifacts there (running from memory)\n",
+			is_symlink(root) ? root : dir);
+	else if (!artifact_write_all(&c.out, dir, &c.diags))
 		goto out;
 	diag_print(stderr, &c.diags);
+	/* Every file the policy was read from is denied to the sandbox too
+	 * (the runtime adds the artifacts, their source and the cache). */
+	const char **prot = arena_alloc(&c.arena, sizeof *prot * (size_t)(c.policy->nfiles + 1));
+	int nprot = 0;
+	for (int k = 0; k < c.policy->nfiles; k++)
+		if (!(c.policy->files[k].id.n > 4 && !memcmp(c.policy->files[k].id.p, "std/", 4)))
+			prot[nprot++] = arena_cstr(&c.arena, c.policy->files[k].name);
+	o.protect = prot;
+	o.nprotect = nprot;
 	SbxFile *files = arena_alloc(&c.arena, sizeof *files * (size_t)(c.out.n + 1));
 	for (int k = 0; k < c.out.n; k++)
 		files[k] = (SbxFile){ arena_cstr(&c.arena, c.out.v[k].name), c.out.v[k].data.p, c.out.v[k].data.n };

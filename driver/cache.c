@@ -31,22 +31,12 @@
 
 #include "cache.h"
 #include "../lang/lang.h"
+#include "../runtime/ll_abi.h"
 
 const char *const cache_result_name[5] = { "hit", "miss", "stale", "corrupt", "off" };
 
-bool cache_root(char *out, size_t n)
-{
-	const char *v = getenv("SBXC_CACHE_DIR");
-	if (v && v[0] == '/')
-		return (size_t)snprintf(out, n, "%s", v) < n;
-	v = getenv("XDG_CACHE_HOME");
-	if (v && v[0] == '/')
-		return (size_t)snprintf(out, n, "%s/sbxc", v) < n;
-	v = getenv("HOME");
-	if (v && v[0] == '/')
-		return (size_t)snprintf(out, n, "%s/.cache/sbxc", v) < n;
-	return false;
-}
+/* One definition with the runtime, which denies it to every sandbox. */
+bool cache_root(char *out, size_t n) { return ll_cache_root(out, n); }
 
 void cache_key_begin(CacheKey *k, const char *kind)
 {

@@ -229,6 +229,10 @@ bool lex_tokens(Arena *a, Diags *d, uint16_t file, Str src, bool raw, TokVec *ou
 	}
 	const char *YYCURSOR = src.p, *YYMARKER = NULL, *s;
 	const char *YYLIMIT = src.p + src.n;
+	/* A UTF-8 byte-order mark at the start (some editors write one) is
+	 * not text: skipped, columns count from after it. */
+	if (src.n >= 3 && !memcmp(src.p, "\xef\xbb\xbf", 3))
+		YYCURSOR = lx.line_start = src.p + 3;
 	(void)YYLIMIT;
 	for (;;) {
 		s = YYCURSOR;

@@ -55,55 +55,81 @@ bool decl_each_ref(Sema *sm, Str s, RefFn fn, void *ctx)
 	return true;
 }
 
-typedef struct RefCtx {
-	SrcLoc loc; /* the param whose default is read */
-	int depth;  /* defaults followed to get here: past 16 it is a cycle */
-	Str via;    /* that param's name, for the message */
-} RefCtx;
-
-/* A ${NAME} in a default names a declared param, and following the
- * defaults it leads to comes to an end. */
-static bool ref_declared(Sema *sm, Str name, size_t off, void *vctx)
+/* Every ${NAME} in every default names a declared param, and following
+ * the defaults comes to an end: one depth-first walk with its own stack,
+ * each param visited once, so a chain of any length is a chain (not a
+ * cycle) and costs no C stack. */
+static bool defaults_resolve(Sema *sm)
 {
-	RefCtx *ctx = vctx;
-	Param *p = decl_param(sm, name);
-	if (!p) {
-		SrcLoc at = ctx->loc;
-		ERR(sm, at, "undefined param '${%s}'%s%s (declare it: param %s)", cs(sm, name),
-		    ctx->via.n ? " in the default of " : "", ctx->via.n ? cs(sm, ctx->via) : "", cs(sm, name));
-		return false;
-	}
-	if (p->has_default && !p->baked) {
-		if (ctx->depth > 16) {
-			ERR(sm, p->loc, "params' defaults refer to each other in a cycle (through '%s')", cs(sm, name));
-			return false;
+	int n = sm->nparams;
+	uint8_t *state = arena_alloc(sm->a, (size_t)n + 1); /* 0 unseen, 1 on the walk, 2 done */
+	int *stack = arena_alloc(sm->a, sizeof(int) * ((size_t)n + 1));
+	size_t *pos = arena_alloc(sm->a, sizeof(size_t) * ((size_t)n + 1));
+	bool ok = true;
+	for (int r = 0; r < n; r++) {
+		if (state[r] || !sm->params[r].has_default || sm->params[r].baked)
+			continue;
+		int sp = 0;
+		stack[sp] = r;
+		pos[sp++] = 0;
+		state[r] = 1;
+		while (sp > 0) {
+			Param *p = &sm->params[stack[sp - 1]];
+			Str d = p->def;
+			size_t i = pos[sp - 1];
+			while (i + 1 < d.n && !(d.p[i] == '$' && d.p[i + 1] == '{'))
+				i++;
+			if (i + 1 >= d.n) {
+				state[stack[--sp]] = 2;
+				continue;
+			}
+			size_t j = i + 2;
+			while (j < d.n && d.p[j] != '}')
+				j++;
+			pos[sp - 1] = j;
+			Str name = { d.p + i + 2, j - i - 2 };
+			Param *q = decl_param(sm, name);
+			if (!q) {
+				ERR(sm, p->loc, "undefined param '${%s}' in the default of %s (declare it: param %s)", cs(sm, name),
+				    cs(sm, p->name), cs(sm, name));
+				ok = false;
+				continue;
+			}
+			int qi = (int)(q - sm->params);
+			if (!q->has_default || q->baked || state[qi] == 2)
+				continue;
+			if (state[qi] == 1) {
+				ERR(sm, q->loc, "params' defaults refer to each other in a cycle (through '%s')", cs(sm, name));
+				return false;
+			}
+			state[qi] = 1;
+			stack[sp] = qi;
+			pos[sp++] = 0;
 		}
-		RefCtx sub = { p->loc, ctx->depth + 1, p->name };
-		return decl_each_ref(sm, p->def, ref_declared, &sub);
 	}
-	return true;
+	return ok;
 }
 
 /* Expand a param's leading value: does `${NAME}...` resolve to an absolute
  * path? Unknown values (built-ins, params without default) are taken to be. */
-static bool param_abs(Sema *sm, Str name, int depth)
+bool decl_param_abs(Sema *sm, Str name)
 {
-	Param *p = decl_param(sm, name);
-	if (!p || !p->has_default || depth > 16)
-		return true;
-	Str d = p->def;
-	if (d.n && d.p[0] == '/')
-		return true;
-	if (str_has_prefix(d, "${")) {
+	for (int depth = 0; depth <= sm->nparams; depth++) { /* longer is a cycle, reported elsewhere */
+		Param *p = decl_param(sm, name);
+		if (!p || !p->has_default)
+			return true;
+		Str d = p->def;
+		if (d.n && d.p[0] == '/')
+			return true;
+		if (!str_has_prefix(d, "${"))
+			return false;
 		size_t j = 2;
 		while (j < d.n && d.p[j] != '}')
 			j++;
-		return param_abs(sm, (Str){ d.p + 2, j - 2 }, depth + 1);
+		name = (Str){ d.p + 2, j - 2 };
 	}
-	return false;
+	return true;
 }
-
-bool decl_param_abs(Sema *sm, Str name) { return param_abs(sm, name, 0); }
 
 Str decl_expand_tilde(Sema *sm, Str s)
 {
@@ -258,13 +284,7 @@ bool decl_params(Sema *sm, const char *const *defines, int ndefines)
 	}
 	if (!ok)
 		return false;
-	for (int i = 0; i < sm->nparams; i++) {
-		Param *p = &sm->params[i];
-		if (p->has_default && !p->baked) {
-			RefCtx ctx = { p->loc, 0, p->name };
-			ok &= decl_each_ref(sm, p->def, ref_declared, &ctx);
-		}
-	}
+	ok = defaults_resolve(sm);
 	if (ok && sm->o->resolve_defaults)
 		resolve_defaults(sm);
 	return ok;

@@ -160,4 +160,22 @@ static inline const char *ll_param_value_error(const char *name, const char *v)
 	return NULL;
 }
 
+/* ---- sbxc's own state, one definition for the compiler and the runtime ----
+ * The compile cache root (sbxc run's run directories lie in it):
+ * $SBXC_CACHE_DIR, else $XDG_CACHE_HOME/sbxc, else $HOME/.cache/sbxc, each
+ * only when absolute. The runtime denies writing it to every sandbox. */
+static inline bool ll_cache_root(char *out, size_t n)
+{
+	const char *v = getenv("SBXC_CACHE_DIR");
+	if (v && v[0] == '/')
+		return (size_t)snprintf(out, n, "%s", v) < n;
+	v = getenv("XDG_CACHE_HOME");
+	if (v && v[0] == '/')
+		return (size_t)snprintf(out, n, "%s/sbxc", v) < n;
+	v = getenv("HOME");
+	if (v && v[0] == '/')
+		return (size_t)snprintf(out, n, "%s/.cache/sbxc", v) < n;
+	return false;
+}
+
 #endif

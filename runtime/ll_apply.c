@@ -510,6 +510,8 @@ int sbx_exec(const char *artifact, const SbxOpts *o, char *const argv[])
 		fprintf(stderr, "%s: %s: %s\n", prog, artifact, strerror(e));
 		goto done;
 	}
+	if (!ll_verify_digest(artifact, text.p, text.n, o, &rep))
+		goto done;
 	if (!ll_parse(text.p, &a, &err)) {
 		fprintf(stderr, "%s: %s: %s\n", prog, artifact, err.p);
 		goto done;
@@ -576,7 +578,8 @@ int sbx_exec(const char *artifact, const SbxOpts *o, char *const argv[])
 			goto report;
 		}
 	}
-	LlGrantCtx g = { .ruleset_fd = rfd, .handled_fs = attr.handled_access_fs, .rep = &rep, .budget = 1000000 };
+	LlGrantCtx g = { .ruleset_fd = rfd, .handled_fs = attr.handled_access_fs, .rep = &rep, .budget = 1000000,
+			 .artifact = artifact, .artifact_text = text.p, .o = o };
 	int st = ll_grant_fs(&g, &a, vals, a.nparams);
 	if (st)
 		goto report;

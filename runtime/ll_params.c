@@ -43,14 +43,32 @@ static LlParamVal *find(LlParamVal *v, int n, const char *name, size_t len)
 }
 
 /* Expands ${NAME} in s using values already resolved or resolvable;
- * depth guards against a default that names itself. */
+ * depth guards against a default that names itself (a chain longer than
+ * the number of params is a cycle; a long chain is not). */
 static char *expand(const LlArtifact *a, LlParamVal *vals, const char *s, int depth, RtBuf *err);
+
+/* The environment's value, if any, copied (out of resolve_one's frame, which recurses). */
+static __attribute__((noinline)) char *from_env(const LlParamDecl *d, RtBuf *err, bool *bad)
+{
+	char buf[4096];
+	const char *e = ll_param_from_env(d->name, d->kind == LLP_BUILTIN, buf, sizeof buf);
+	*bad = false;
+	if (!e)
+		return NULL;
+	const char *why = ll_param_value_error(d->name, e);
+	if (why) {
+		rt_printf(err, "param %s from the environment: %s", d->name, why);
+		*bad = true;
+		return NULL;
+	}
+	return rt_strdup(e);
+}
 
 static bool resolve_one(const LlArtifact *a, LlParamVal *vals, int i, int depth, RtBuf *err)
 {
 	if (vals[i].value)
 		return true;
-	if (depth > 16) {
+	if (depth > a->nparams) {
 		rt_printf(err, "param %s: its default refers to itself", vals[i].name);
 		return false;
 	}
@@ -59,15 +77,12 @@ static bool resolve_one(const LlArtifact *a, LlParamVal *vals, int i, int depth,
 		vals[i].value = expand(a, vals, d->value, depth + 1, err);
 		return vals[i].value != NULL;
 	}
-	char buf[4096];
-	const char *e = ll_param_from_env(d->name, d->kind == LLP_BUILTIN, buf, sizeof buf);
+	bool bad;
+	char *e = from_env(d, err, &bad);
+	if (bad)
+		return false;
 	if (e) {
-		const char *why = ll_param_value_error(d->name, e);
-		if (why) {
-			rt_printf(err, "param %s from the environment: %s", d->name, why);
-			return false;
-		}
-		vals[i].value = rt_strdup(e);
+		vals[i].value = e;
 		return true;
 	}
 	if (d->kind == LLP_DEFAULT) {

@@ -3,9 +3,11 @@
  *
  * A table says what each option is and which program takes it; the loop
  * only finds the entry. Numbers are checked against the documented ranges
- * (an ABI from 1 to 99, a descriptor above 2), and a value that does not
- * fit makes the option a bad one, as an unknown option is: the sandbox is
- * never applied with a setting the user did not mean.
+ * (an ABI from 1 to 99, a descriptor from 3 to 2^20), digits only, never
+ * wrapped or truncated (`--abi 4294967301` is not ABI 5): a value that does
+ * not fit is named as a bad value, an unknown option as an unknown option,
+ * and either is a usage error: the sandbox is never applied with a setting
+ * the user did not mean.
  */
 #include "rt_opts.h"
 
@@ -14,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { RO_FLAG, RO_PARAM, RO_FORMAT, RO_ABI, RO_KEEP, RO_LOG };
+enum { RO_FLAG, RO_PARAM, RO_FORMAT, RO_ABI, RO_KEEP, RO_LOG, RO_DIGEST };
 enum { FOR_EXEC = 1, FOR_RUN = 2, FOR_BOTH = 3 };
 
 typedef struct RtOptDef {
@@ -35,18 +37,49 @@ static const RtOptDef defs[] = {
 	{ "--no-seccomp", RO_FLAG, FOR_BOTH, offsetof(RtArgs, o.no_seccomp) },
 	{ "--keep-fd", RO_KEEP, FOR_BOTH, 0 },
 	{ "--log", RO_LOG, FOR_BOTH, 0 },
+	{ "--digest", RO_DIGEST, FOR_EXEC, 0 },
 	{ "--accept-wider", RO_FLAG, FOR_RUN, offsetof(RtArgs, accept_wider) },
 };
 
+/* Decimal digits only (no sign, space or base prefix), lo <= v <= hi,
+ * with no step that can overflow. */
 static bool parse_int(const char *s, int lo, int hi, int *out)
 {
-	char *end;
-	long v = strtol(s, &end, 10);
-	if (!*s || *end || v < lo || v > hi)
+	long long v = 0;
+	if (!*s)
+		return false;
+	for (const char *c = s; *c; c++) {
+		if (*c < '0' || *c > '9')
+			return false;
+		v = v * 10 + (*c - '0');
+		if (v > hi)
+			return false;
+	}
+	if (v < lo)
 		return false;
 	*out = (int)v;
 	return true;
 }
+
+/* "xxh3:" and 16 lower-case hex digits (what --report prints). */
+static bool digest_ok(const char *s)
+{
+	if (strncmp(s, "xxh3:", 5) != 0 || strlen(s) != 21)
+		return false;
+	for (s += 5; *s; s++)
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
+			return false;
+	return true;
+}
+
+enum { TAKE_OK, TAKE_UNKNOWN, TAKE_NOVALUE, TAKE_BADVALUE };
+static const char *const value_help[] = {
+	[RO_FORMAT] = "text or json",
+	[RO_ABI] = "an integer from 1 to 99",
+	[RO_KEEP] = "a descriptor from 3 to 1048576",
+	[RO_DIGEST] = "xxh3: and 16 hex digits",
+	[RO_PARAM] = "NAME=VALUE",
+};
 
 /* A param's value written into the option itself: `--param=N=V`, `-DN=V`. */
 static const char *attached(const char *arg, const char *name)
@@ -59,8 +92,8 @@ static const char *attached(const char *arg, const char *name)
 	return arg + n;
 }
 
-/* One option at argv[*i]; false if it is unknown to this program or its value is bad. */
-static bool take(RtArgs *a, unsigned who, int argc, char **argv, int *i)
+/* One option at argv[*i]: TAKE_OK, or why not (*kind says which option's value). */
+static int take(RtArgs *a, unsigned who, int argc, char **argv, int *i, int *kind)
 {
 	const char *arg = argv[*i], *next = *i + 1 < argc ? argv[*i + 1] : NULL;
 	for (size_t k = 0; k < ARRAY_N(defs); k++) {
@@ -69,16 +102,17 @@ static bool take(RtArgs *a, unsigned who, int argc, char **argv, int *i)
 			continue;
 		if (d->kind == RO_PARAM && attached(arg, d->name)) {
 			a->params[a->o.nparams++] = attached(arg, d->name);
-			return true;
+			return TAKE_OK;
 		}
 		if (strcmp(arg, d->name) != 0)
 			continue;
+		*kind = d->kind;
 		if (d->kind == RO_FLAG) {
 			*(bool *)((char *)a + d->flag) = true;
-			return true;
+			return TAKE_OK;
 		}
 		if (!next)
-			return false;
+			return TAKE_NOVALUE;
 		bool ok = true;
 		switch (d->kind) {
 		case RO_PARAM:
@@ -94,15 +128,19 @@ static bool take(RtArgs *a, unsigned who, int argc, char **argv, int *i)
 		case RO_LOG:
 			a->o.log = next; /* opened by the supervisor, outside the sandbox */
 			break;
+		case RO_DIGEST:
+			ok = digest_ok(next);
+			a->o.expect_digest = next;
+			break;
 		default:
 			ok = parse_int(next, 3, 1 << 20, &a->keep[a->o.nkeep]);
 			a->o.nkeep += ok;
 			break;
 		}
 		*i += ok;
-		return ok;
+		return ok ? TAKE_OK : TAKE_BADVALUE;
 	}
-	return false;
+	return TAKE_UNKNOWN;
 }
 
 void rt_args_free(RtArgs *a)
@@ -148,8 +186,15 @@ int rt_args_parse(const RtCli *cli, int argc, char **argv, RtArgs *a)
 			return stop(a, 0);
 		}
 		bool option = arg[0] == '-' && arg[1];
-		if (option && !take(a, who, argc, argv, &i))
-			return misuse(cli, a, "bad option '", arg);
+		int kind = RO_FLAG, t = option ? take(a, who, argc, argv, &i, &kind) : TAKE_OK;
+		if (t == TAKE_UNKNOWN)
+			return misuse(cli, a, "unknown option '", arg);
+		if (t != TAKE_OK) {
+			fprintf(stderr, "%s: %s %s%s%s (want %s)\n%s", cli->prog, arg,
+				t == TAKE_NOVALUE ? "needs a value" : "has a bad value '",
+				t == TAKE_NOVALUE ? "" : argv[i + 1], t == TAKE_NOVALUE ? "" : "'", value_help[kind], cli->usage);
+			return stop(a, SBX_EXIT_USAGE);
+		}
 		if (!option && a->file)
 			return misuse(cli, a, "'--' expected before the command", NULL);
 		if (!option)

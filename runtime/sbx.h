@@ -49,6 +49,9 @@ typedef struct SbxOpts {
 	const char *log;   /* --log FILE|-: each supervised decision, one line */
 	const SbxFile *files; /* when set: every file is taken from here by name, none from disk */
 	int nfiles;
+	const char *expect_digest; /* --digest xxh3:HEX: the .landlock's bytes must have this XXH3-64 */
+	const char *const *protect; /* more paths the sandbox may not write (sbxc run: the policy's files) */
+	int nprotect;
 } SbxOpts;
 
 /* Applies the policy in `artifact` (a .landlock file) and execs argv[0]
@@ -224,11 +227,17 @@ typedef struct LlGrantCtx {
 	RtReport *rep;
 	long nrules;          /* Landlock rules added */
 	long budget;          /* entries visited before giving up on a walk */
+	/* What decides the next run, denied implicitly (ll_paths.c, self-protection). */
+	const char *artifact;      /* the .landlock as given (its set lies beside it) */
+	const char *artifact_text; /* its bytes, for the source named in its header */
+	const SbxOpts *o;          /* o->protect: more paths (sbxc run: the policy's files) */
 } LlGrantCtx;
 
 /* Walks every allow rule (expanding globs, carving denies) and adds the
  * resulting Landlock rules. Returns 0 or an exit status (126). */
 int ll_grant_fs(LlGrantCtx *g, const LlArtifact *a, LlParamVal *vals, int nvals);
+/* o->expect_digest, if any, against the artifact's bytes; false (after a message) on a mismatch. */
+bool ll_verify_digest(const char *artifact, const char *text, size_t n, const SbxOpts *o, RtReport *rep);
 
 /* Opens absolute, normalised `path` as O_PATH. Symlinks on the way are
  * followed only when root owns them (a system layout such as /lib ->
