@@ -238,3 +238,5 @@ t check-placement-warns 0 "$S" check "$tmp/pl.sbx"
 has check-placement-warning "$tmp/err" "warning: with \${PROJECT} and \${TMPDIR} beneath \${HOME}.*'never read /sbx-home' forbids"
 t check-placement-given-values 0 "$S" check -D HOME=/a -D PROJECT=/b "$tmp/pl.sbx"
 hasnt check-placement-not-with-values "$tmp/err" "usual placement"
+# every shipped policy is in canonical form (issue 16)
+t shipped-canonical 0 "$S" fmt --check "$ROOT"/examples/*.sbx "$ROOT"/stdlib-policies/*.sbx
