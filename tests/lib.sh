@@ -19,6 +19,10 @@
 #   has NAME FILE REGEX | hasnt NAME FILE REGEX  FILE (does not) match REGEX
 #   lib_build NINJA-TARGET...                   build what the suite needs;
 #       if that fails, one FAIL line and the suite ends
+#   lib_pids_trap                               the suite's background
+#       processes go in PIDS=(); they are killed, then $tmp removed, on exit
+#   lib_landlock_abi EXEC MIN                   ABI = the kernel's Landlock
+#       ABI as sbx-exec EXEC sees it; below MIN, one SKIP and the suite ends
 set -u
 ROOT=${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 BUILD=${BUILD:-build}
@@ -72,3 +76,19 @@ lib_build() {
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sbxc-$SUITE.XXXXXX") || exit 1
 lib_cleanup() { rm -rf "$tmp"; }
 trap lib_cleanup EXIT
+
+PIDS=()
+lib_pids_cleanup() {
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	lib_cleanup
+}
+lib_pids_trap() { trap lib_pids_cleanup EXIT; }
+
+lib_landlock_abi() {
+	ABI=$("$1" --dry-run --format json --no-seccomp "$ROOT/tests/landlock/minimal.landlock" 2>&1 | sed -nE 's/.*"kernel":([0-9]+).*/\1/p')
+	if [ -z "$ABI" ] || [ "$ABI" -lt "$2" ]; then
+		skip enforcement "this kernel offers Landlock ABI ${ABI:-none} ($2 or later needed)"
+		exit 0
+	fi
+}

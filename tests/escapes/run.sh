@@ -23,19 +23,9 @@ lib_build "$BUILD/escapes-all"
 EXEC=$ROOT/$BUILD/sbx-exec
 PROBE=$ROOT/$BUILD/tests/escapes/escape
 T=$tmp
-PIDS=()
-cleanup() {
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	lib_cleanup
-}
-trap cleanup EXIT
+lib_pids_trap
 
-ABI=$("$EXEC" --dry-run --format json --no-seccomp tests/landlock/minimal.landlock 2>&1 | sed -nE 's/.*"kernel":([0-9]+).*/\1/p')
-if [ -z "$ABI" ] || [ "$ABI" -lt 6 ]; then
-	skip enforcement "this kernel offers Landlock ABI ${ABI:-none} (6 or later needed)"
-	exit 0
-fi
+lib_landlock_abi "$EXEC" 6
 
 mkdir -p "$T/w" "$T/pol"
 # policy NAME BODY...: writes and compiles $T/pol/NAME.sbx into $T/out-NAME

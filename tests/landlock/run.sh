@@ -28,13 +28,7 @@ EXEC=$ROOT/$BUILD/sbx-exec
 PROBE=$ROOT/$BUILD/tests/landlock/probe
 
 T=$tmp
-PIDS=()
-cleanup() {
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	lib_cleanup
-}
-trap cleanup EXIT
+lib_pids_trap
 
 # ---- golden artifacts ----
 mask() { sed -E -e 's/^(seccomp "[^"]*" xxh3-64:)[0-9a-f]{16}$/\1MASKED/' -e 's/^# input: .*/# input: MASKED/' "$1"; }

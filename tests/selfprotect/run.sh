@@ -16,11 +16,7 @@ D=tests/selfprotect
 
 lib_build "$BUILD/sbxc" "$BUILD/sbx-exec"
 EXEC=$ROOT/$BUILD/sbx-exec
-ABI=$("$EXEC" --dry-run --format json --no-seccomp tests/landlock/minimal.landlock 2>&1 | sed -nE 's/.*"kernel":([0-9]+).*/\1/p')
-if [ -z "$ABI" ] || [ "$ABI" -lt 3 ]; then
-	skip enforcement "this kernel offers Landlock ABI ${ABI:-none} (3 or later needed)"
-	exit 0
-fi
+lib_landlock_abi "$EXEC" 3
 chmod 755 "$tmp"
 # A copy of the runtime any user can run (the build tree may not be reachable).
 cp "$EXEC" "$tmp/sbx-exec" && chmod 755 "$tmp/sbx-exec"
