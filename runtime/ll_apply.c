@@ -486,11 +486,24 @@ static void print_notes(const RtReport *rep, const SbxOpts *o, bool all)
 		rt_report_print(rep, o->json, 2);
 		return;
 	}
-	/* Without --report, what weakens or blocks the policy is still said. */
+	/* Without --report, what weakens or blocks the policy is still said,
+	 * and an allowed path that is missing here gets one line in all (the
+	 * program would otherwise fail on it with no hint why). */
+	const char *prog = o->prog ? o->prog : "sbx-exec";
 	for (int i = 0; i < rep->n; i++)
 		if (rep->v[i].kind == RT_DEGRADED || rep->v[i].kind == RT_ERROR)
-			fprintf(stderr, "%s: %s: %s\n", o->prog ? o->prog : "sbx-exec",
-				rep->v[i].kind == RT_ERROR ? "error" : "warning: degraded", rep->v[i].text);
+			fprintf(stderr, "%s: %s: %s\n", prog, rep->v[i].kind == RT_ERROR ? "error" : "warning: degraded",
+				rep->v[i].text);
+	int nskip = 0;
+	for (int i = 0; i < rep->n; i++)
+		if (rep->v[i].kind == RT_SKIPPED) {
+			if (!nskip++)
+				fprintf(stderr, "%s: note: allowed but missing here, skipped:", prog);
+			fprintf(stderr, "%s %s", nskip > 1 ? "," : "", rep->v[i].text);
+		}
+	if (nskip)
+		fprintf(stderr, " (--report lists what was applied)\n");
+	fflush(stderr); /* sbxc run buffers stderr, and an exec follows */
 }
 
 int sbx_exec(const char *artifact, const SbxOpts *o, char *const argv[])

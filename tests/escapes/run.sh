@@ -184,3 +184,12 @@ policy reqok 'allow write ${W}/made-by-create create' 'allow read /etc required'
 "$EXEC" --param W="$T/w" "$T/out-reqok/reqok.landlock" -- true 2>"$T/rc.err"
 rc=$?
 [ $rc = 0 ] && [ -d "$T/w/made-by-create" ] && pass create-when-ok || fail create-when-ok "rc $rc: $(oneline <"$T/rc.err")"
+
+# ---- issue 16: a missing allowed path is named at apply time, in one line,
+# by sbx-exec and by sbxc run (whose buffered stderr lost it before the exec)
+policy missing 'allow read /nonexistent-allowed-path-a /nonexistent-allowed-path-b'
+"$EXEC" --param W="$T/w" "$T/out-missing/missing.landlock" -- true 2>"$T/m.err"
+has missing-named-exec "$T/m.err" 'note: allowed but missing here, skipped: /nonexistent-allowed-path-a: .*, /nonexistent-allowed-path-b'
+[ "$(grep -c 'missing here' "$T/m.err")" = 1 ] && pass missing-one-line || fail missing-one-line "$(oneline <"$T/m.err")"
+"$SBXC" run -D W="$T/w" --accept-wider "$T/pol/missing.sbx" -- true 2>"$T/m.err"
+has missing-named-run "$T/m.err" '^sbxc run: note: allowed but missing here, skipped: /nonexistent-allowed-path-a'
