@@ -240,3 +240,9 @@ t check-placement-given-values 0 "$S" check -D HOME=/a -D PROJECT=/b "$tmp/pl.sb
 hasnt check-placement-not-with-values "$tmp/err" "usual placement"
 # every shipped policy is in canonical form (issue 16)
 t shipped-canonical 0 "$S" fmt --check "$ROOT"/examples/*.sbx "$ROOT"/stdlib-policies/*.sbx
+# `use`-ing a shipped example to extend it works (issue 16: it failed with
+# the example's own never checks)
+for e in "$ROOT"/examples/*.sbx; do
+	printf 'sbx 1\npolicy ext "extends %s"\nuse "%s"\nallow read /srv\n' "$(basename "$e")" "$e" >"$tmp/ext.sbx"
+	t "extend-example/$(basename "$e" .sbx)" 0 "$S" check "$tmp/ext.sbx"
+done
