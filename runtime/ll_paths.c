@@ -522,6 +522,16 @@ static void expand(Walk *w, int fd, int isdir, void *arg)
 	}
 }
 
+/* A rule's literal prefix: the fast path without symlinks, else the safe
+ * walk (which creates with LLO_CREATE and follows root's symlinks). */
+static int open_prefix(const char *pre, unsigned fl, char **real, const char **why)
+{
+	int fd = fl ? -ENOSYS : open_fast(pre, real);
+	if (fd == -ELOOP || fd == -ENOSYS)
+		fd = ll_open_safe(pre, fl, real, why);
+	return fd;
+}
+
 static char *pat_prefix_text(const LlPat *p, int n)
 {
 	LlPat q = *p;
@@ -756,9 +766,7 @@ int ll_grant_fs(LlGrantCtx *g, const LlArtifact *a, LlParamVal *vals, int nvals)
 		if ((r->flags & LLF_REQUIRED) && !((r->flags & LLF_CREATE) && p.lit == p.n)) {
 			char *pre = pat_prefix_text(&p, p.lit), *real = NULL;
 			const char *why = NULL;
-			int fd = open_fast(pre, &real);
-			if (fd == -ELOOP || fd == -ENOSYS)
-				fd = ll_open_safe(pre, 0, &real, &why);
+			int fd = open_prefix(pre, 0, &real, &why);
 			if (fd < 0) {
 				rt_note(g->rep, RT_ERROR, "required path %s: %s", pre, why ? why : strerror(-fd));
 				status = SBX_EXIT_CANNOT_ENFORCE;
@@ -809,9 +817,7 @@ int ll_grant_fs(LlGrantCtx *g, const LlArtifact *a, LlParamVal *vals, int nvals)
 		const char *why = NULL;
 		unsigned fl = (r->flags & LLF_CREATE) && p.lit == p.n && g->ruleset_fd >= 0 ? LLO_CREATE : 0;
 		int isdir = -1;
-		int fd = fl ? -ENOSYS : open_fast(pre, &real);
-		if (fd == -ELOOP || fd == -ENOSYS)
-			fd = ll_open_safe(pre, fl, &real, &why);
+		int fd = open_prefix(pre, fl, &real, &why);
 		if (fd < 0) {
 			bool req = r->flags & LLF_REQUIRED;
 			rt_note(g->rep, req ? RT_ERROR : RT_SKIPPED, "%s%s: %s", req ? "required path " : "", pre,
