@@ -8,6 +8,8 @@
  *               at most max_header bytes, within header_ms of the accept
  *               (a fixed deadline: a slow client does not extend it)
  *   SOCKS_*     the SOCKS5 greeting and request, same deadline
+ *   RESOLVING   a name lookup on the resolver's threads (proxy_dns.c),
+ *               within header_ms
  *   CONNECTING  a non-blocking connect to the one address that was checked
  *   TUNNEL      bytes both ways, idle_ms without traffic ends it
  *   LINGER      a refusal was written: its write side is shut, what the
@@ -40,7 +42,7 @@
 #include <unistd.h>
 
 enum { TUNNEL_BUF = 65536, MAX_ADDRS = 8, LINGER_MS = 1000 };
-enum { ST_HEAD, ST_SOCKS_GREET, ST_SOCKS_REQ, ST_CONNECTING, ST_TUNNEL, ST_LINGER };
+enum { ST_HEAD, ST_SOCKS_GREET, ST_SOCKS_REQ, ST_RESOLVING, ST_CONNECTING, ST_TUNNEL, ST_LINGER };
 enum { P_UNKNOWN, P_CONNECT, P_PLAIN, P_SOCKS };
 
 typedef struct PBuf {
@@ -50,6 +52,9 @@ typedef struct PBuf {
 
 typedef struct Conn {
 	int cfd, ufd;
+	int slot;      /* its index in Loop.c */
+	uint32_t gen;  /* tells a lookup's answer for this connection from one for a former one in the slot */
+	bool matched;  /* RESOLVING: a name rule matched (the answer is checked with px_check_resolved) */
 	uint8_t st, proto;
 	bool c_eof, u_eof, c_shut, u_shut;
 	int pc[2], pu[2];  /* TUNNEL: pipes for splice(2), client->upstream and back; -1: buffers only */
@@ -71,6 +76,8 @@ typedef struct Loop {
 	int n; /* slots in use are non-NULL; n = highest + 1 */
 	int live;
 	bool addr_allows; /* may any address rule allow something? */
+	int dns_fd;       /* the resolver's answers (proxy_dns.c) */
+	uint32_t gen;
 } Loop;
 
 static int64_t now_ms(void)
@@ -273,11 +280,12 @@ static bool policy_addr_allows(const PxPolicy *p)
 
 static void start_connect(Loop *l, Conn *c);
 
-/* Decides c->host:c->port and fills c->addrs with what may be reached. */
+/* Decides c->host:c->port: an address at once, a name up to its lookup
+ * (resolved() goes on when the answer comes). */
 static void decide(Loop *l, Conn *c)
 {
 	const PxPolicy *p = l->cf->policy;
-	PxAddr lit, got[MAX_ADDRS];
+	PxAddr lit;
 	c->naddr = c->next = 0;
 	if (px_parse_addr(c->host, &lit)) {
 		PxVerdict v = px_decide_addr(p, &lit, c->port);
@@ -303,14 +311,26 @@ static void decide(Loop *l, Conn *c)
 		refuse(l, c, 403, "Forbidden", 2, NULL, "no rule allows this host");
 		return;
 	}
-	int n = px_resolve(l->cf->hosts, c->host, got, MAX_ADDRS);
+	c->matched = matched;
+	if (!px_dns_submit((uint64_t)c->slot << 32 | c->gen, c->host)) {
+		refuse(l, c, 503, "Service Unavailable", 1, NULL, "too many name lookups at once");
+		return;
+	}
+	c->st = ST_RESOLVING;
+	c->deadline = now_ms() + l->cf->header_ms;
+}
+
+/* The lookup's answer: the addresses no rule denies, in the resolver's order. */
+static void resolved(Loop *l, Conn *c, const PxAddr *got, int n)
+{
+	const PxPolicy *p = l->cf->policy;
 	if (n == 0) {
 		refuse(l, c, 502, "Bad Gateway", 4, NULL, "the name does not resolve");
 		return;
 	}
 	PxVerdict first = { 0 };
-	for (int i = 0; i < n; i++) {
-		PxVerdict a = matched ? px_check_resolved(p, &got[i], c->port) : px_decide_addr(p, &got[i], c->port);
+	for (int i = 0; i < n && c->naddr < MAX_ADDRS; i++) {
+		PxVerdict a = c->matched ? px_check_resolved(p, &got[i], c->port) : px_decide_addr(p, &got[i], c->port);
 		if (a.allow)
 			c->addrs[c->naddr++] = got[i];
 		else if (i == 0 || !first.rule)
@@ -731,7 +751,7 @@ static void tunnel_io(Loop *l, Conn *c, short cre, short ure)
 /* One connection's turn; returns false when it is over. */
 static bool conn_step(Loop *l, Conn *c, short cre, short ure)
 {
-	if ((c->st == ST_HEAD || c->st == ST_SOCKS_GREET || c->st == ST_SOCKS_REQ) && c->ub.len &&
+	if ((c->st == ST_HEAD || c->st == ST_SOCKS_GREET || c->st == ST_SOCKS_REQ || c->st == ST_RESOLVING) && c->ub.len &&
 	    pb_write(c->cfd, &c->ub) == -2)
 		return false;
 	switch (c->st) {
@@ -745,6 +765,8 @@ static bool conn_step(Loop *l, Conn *c, short cre, short ure)
 	case ST_SOCKS_REQ:
 		if (cre & (POLLIN | POLLHUP | POLLERR))
 			socks_step(l, c);
+		break;
+	case ST_RESOLVING:
 		break;
 	case ST_CONNECTING:
 		if (ure) {
@@ -801,6 +823,8 @@ static void accept_all(Loop *l)
 		while (slot < l->n && l->c[slot])
 			slot++;
 		Conn *c = rt_alloc(sizeof *c);
+		c->slot = slot;
+		c->gen = ++l->gen;
 		c->cfd = fd;
 		c->ufd = -1;
 		c->pc[0] = c->pc[1] = c->pu[0] = c->pu[1] = -1;
@@ -833,6 +857,9 @@ static void expire(Loop *l, int i, int64_t now)
 		logf_(l, "sbx-proxy: SOCKS handshake took too long");
 		conn_free(l, i);
 		return;
+	case ST_RESOLVING:
+		refuse(l, c, 504, "Gateway Timeout", 4, NULL, "the name lookup took too long");
+		return;
 	case ST_CONNECTING:
 		close(c->ufd);
 		c->ufd = -1;
@@ -858,8 +885,13 @@ int px_run(const PxConfig *cf)
 			setrlimit(RLIMIT_NOFILE, &rl);
 		}
 	}
+	/* Twice the connections: a lookup whose connection has gone may still
+	 * hold its place while the connection's slot is reused. */
+	l.dns_fd = px_dns_start(cf->hosts, 2 * cf->max_conns);
+	if (l.dns_fd < 0)
+		return -1;
 	l.c = rt_alloc(sizeof *l.c * (size_t)cf->max_conns);
-	size_t npfd = 2 + 2 * (size_t)cf->max_conns;
+	size_t npfd = 3 + 2 * (size_t)cf->max_conns;
 	struct pollfd *pf = rt_alloc(sizeof *pf * npfd);
 	int *who = rt_alloc(sizeof *who * npfd); /* conn index * 2 + (0 client, 1 upstream); -1 listen, -2 stop */
 	int status = 0;
@@ -874,6 +906,8 @@ int px_run(const PxConfig *cf)
 			pf[np] = (struct pollfd){ cf->stop_fd, POLLIN, 0 };
 			who[np++] = -2;
 		}
+		pf[np] = (struct pollfd){ l.dns_fd, POLLIN, 0 };
+		who[np++] = -3;
 		for (int i = 0; i < l.n; i++) {
 			Conn *c = l.c[i];
 			if (!c)
@@ -886,6 +920,9 @@ int px_run(const PxConfig *cf)
 			case ST_SOCKS_GREET:
 			case ST_SOCKS_REQ:
 				ce = POLLIN | (c->ub.len ? POLLOUT : 0);
+				break;
+			case ST_RESOLVING:
+				ce = c->ub.len ? POLLOUT : 0;
 				break;
 			case ST_CONNECTING:
 				ue = POLLOUT;
@@ -919,7 +956,7 @@ int px_run(const PxConfig *cf)
 			status = -1;
 			break;
 		}
-		bool stop = false, acc = false;
+		bool stop = false, acc = false, dns = false;
 		/* Gather each connection's events, then step it once. */
 		for (int k = 0; k < np && r > 0; k++) {
 			if (!pf[k].revents)
@@ -928,6 +965,8 @@ int px_run(const PxConfig *cf)
 				acc = true;
 			else if (who[k] == -2)
 				stop = true;
+			else if (who[k] == -3)
+				dns = true;
 		}
 		if (stop)
 			break;
@@ -949,6 +988,13 @@ int px_run(const PxConfig *cf)
 				ure = pf[k].revents;
 			if (!conn_step(&l, c, cre, ure))
 				conn_free(&l, i);
+		}
+		PxDnsAnswer da;
+		while (dns && px_dns_answer(&da)) {
+			uint32_t slot = (uint32_t)(da.tag >> 32), gen = (uint32_t)da.tag;
+			Conn *c = (int)slot < l.n ? l.c[slot] : NULL;
+			if (c && c->gen == gen && c->st == ST_RESOLVING)
+				resolved(&l, c, da.addrs, da.n);
 		}
 		now = now_ms();
 		for (int i = 0; i < l.n; i++)

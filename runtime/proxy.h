@@ -18,9 +18,11 @@
  * Refusals: `403` with a body naming the rule (FILE:LINE), SOCKS reply 0x02.
  *
  * Files: proxy_policy.c (the rules, their text form, the decision and the
- * resolver), proxy.c (the event loop and the protocols), proxy_launch.c
- * (starting it for sbx_exec outside the sandbox). Plain C, poll(2), one
- * thread; bounded: connections, header bytes, buffers, timeouts.
+ * resolver), proxy_dns.c (lookups on worker threads), proxy.c (the event
+ * loop and the protocols), proxy_launch.c (starting it for sbx_exec outside
+ * the sandbox). Plain C, poll(2): one thread moves every byte and decides
+ * every request, a few more only wait for the resolver; bounded:
+ * connections, header bytes, buffers, timeouts.
  */
 #ifndef SBX_PROXY_H
 #define SBX_PROXY_H
@@ -88,11 +90,15 @@ bool px_authority(const char *s, size_t n, char *host, size_t hn, uint16_t *port
 void px_addr_text(const PxAddr *a, char *out, size_t n);
 
 /* The resolver: the system's (getaddrinfo), or a hosts file when given
- * (tests: names under .test mapped to 127.0.0.x and ::1; only the file). */
+ * (tests: names under .test mapped to 127.0.0.x and ::1; only the file).
+ * A hosts-file line `sleep MS NAME...` makes each lookup of NAME take MS
+ * milliseconds (at most 10000): how the tests show that a slow lookup
+ * stalls nothing else. */
 typedef struct PxHosts {
 	struct PxHost {
 		char *name;
 		PxAddr addr;
+		int sleep_ms; /* > 0: a `sleep` line (no address) */
 	} *v;
 	int n, cap;
 } PxHosts;
@@ -100,6 +106,23 @@ bool px_hosts_load(const char *path, PxHosts *h, RtBuf *err);
 void px_hosts_free(PxHosts *h);
 /* Up to max addresses for name; returns how many (0: cannot resolve). */
 int px_resolve(const PxHosts *h, const char *name, PxAddr *out, int max);
+
+/* Lookups off the event loop (proxy_dns.c): a few worker threads run
+ * px_resolve and write one PxDnsAnswer per lookup to a pipe. */
+enum { PX_DNS_MAX = 8 };
+typedef struct PxDnsAnswer {
+	uint64_t tag; /* the caller's, returned as given */
+	int n;        /* addresses found; 0: the name does not resolve */
+	PxAddr addrs[PX_DNS_MAX];
+} PxDnsAnswer;
+/* Starts the pool once per process (later calls return the same fd): the
+ * non-blocking read end of the answers' pipe, or -1. At most max_jobs
+ * lookups wait at once. */
+int px_dns_start(const PxHosts *hosts, int max_jobs);
+/* Queues a lookup; false when the queue is full or the pool is not started. */
+bool px_dns_submit(uint64_t tag, const char *name);
+/* One answer when there is one (non-blocking). */
+bool px_dns_answer(PxDnsAnswer *a);
 
 typedef struct PxConfig {
 	const PxPolicy *policy;

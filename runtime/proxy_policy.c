@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 /* ---- the rules' text ---- */
 
@@ -400,8 +401,19 @@ bool px_hosts_load(const char *path, PxHosts *h, RtBuf *err)
 		char *save = NULL, *tok = strtok_r(line, " \t\r\n", &save);
 		if (!tok)
 			continue;
-		PxAddr a;
-		if (!px_parse_addr(tok, &a)) {
+		PxAddr a = { 0 };
+		int sleep_ms = 0;
+		if (strcmp(tok, "sleep") == 0) {
+			char *ms = strtok_r(NULL, " \t\r\n", &save), *end = NULL;
+			long v = ms ? strtol(ms, &end, 10) : 0;
+			if (!ms || *end || v < 1 || v > 10000) {
+				rt_printf(err, "proxy hosts file %s:%d: sleep wants milliseconds (1-10000)", path, ln);
+				fclose(f);
+				px_hosts_free(h);
+				return false;
+			}
+			sleep_ms = (int)v;
+		} else if (!px_parse_addr(tok, &a)) {
 			rt_printf(err, "proxy hosts file %s:%d: bad address", path, ln);
 			fclose(f);
 			px_hosts_free(h);
@@ -417,6 +429,7 @@ bool px_hosts_load(const char *path, PxHosts *h, RtBuf *err)
 			struct PxHost *e = RT_PUSH(h->v, h->n, h->cap);
 			e->name = rt_strdup(tok);
 			e->addr = a;
+			e->sleep_ms = sleep_ms;
 		}
 	}
 	fclose(f);
@@ -435,9 +448,19 @@ int px_resolve(const PxHosts *h, const char *name, PxAddr *out, int max)
 {
 	int n = 0;
 	if (h) {
-		for (int i = 0; i < h->n && n < max; i++)
-			if (strcmp(h->v[i].name, name) == 0)
-				out[n++] = h->v[i].addr;
+		int sleep_ms = 0;
+		for (int i = 0; i < h->n; i++)
+			if (strcmp(h->v[i].name, name) == 0) {
+				if (h->v[i].sleep_ms)
+					sleep_ms = h->v[i].sleep_ms;
+				else if (n < max)
+					out[n++] = h->v[i].addr;
+			}
+		if (sleep_ms) {
+			struct timespec ts = { sleep_ms / 1000, (long)(sleep_ms % 1000) * 1000000 };
+			while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+				;
+		}
 		return n;
 	}
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_family = AF_UNSPEC }, *res = NULL;

@@ -41,6 +41,8 @@ cat >"$tmp/hosts" <<EOF
 127.0.0.9 multi.test
 127.0.0.1 multi.test
 ::1 v6.test
+127.0.0.1 slow.test
+sleep 4000 slow.test
 EOF
 cat >"$tmp/rules" <<EOF
 proxy allow allowed.test $SP "t.sbx:1"
@@ -54,6 +56,7 @@ proxy deny 127.0.0.9 * "t.sbx:8"
 proxy allow v6.test * "t.sbx:9"
 proxy allow echo.test * "t.sbx:10"
 proxy allow [::1] $SP "t.sbx:11"
+proxy allow slow.test * "t.sbx:12"
 EOF
 
 start_proxy() { # $1 = name, then sbx-proxy options; sets PP (port) and PPID_
@@ -188,6 +191,26 @@ set -- $out
 if [ "${2:-0}" = 1000 ] && [ "${4:-999999}" -lt $limit ]; then pass "1000-tunnels-bounded ($4 KiB)"
 else fail 1000-tunnels-bounded "$out (want ok 1000 and under $limit KiB)"; fi
 check alive-after-many 200 "$(code -x "http://127.0.0.1:$PP" "http://allowed.test:$SP/")"
+# name lookups run beside the loop: while slow.test's takes 4 s, other
+# requests are served (the answer order is what is checked, not a time)
+SBX_PROXY_HEADER_MS=9000 start_proxy dns || exit 0
+$PX status "$PP" slow.test "$SP" >"$tmp/slow.out" 2>&1 &
+slowpid=$!
+sleep 0.3
+check dns-others-served-meanwhile 200 "$(code -x "http://127.0.0.1:$PP" "http://allowed.test:$SP/")"
+check dns-slow-still-pending "" "$(cat "$tmp/slow.out")"
+wait $slowpid
+check dns-slow-answered 200 "$(cat "$tmp/slow.out")"
+# a lookup longer than the header deadline: 504, and its late answer is
+# dropped (the proxy serves on)
+start_proxy core >/dev/null || exit 0
+check dns-lookup-timeout 504 "$($PX status "$PP" slow.test "$SP")"
+sleep 3.5
+check dns-alive-after-late-answer 200 "$(code -x "http://127.0.0.1:$PP" "http://allowed.test:$SP/")"
+has dns-timeout-logged "$tmp/core.log" "slow.test"
+printf 'sleep 99999 x.test\n' >"$tmp/badhosts"
+"$PROXY" --rules "$tmp/rules" --hosts "$tmp/badhosts" >/dev/null 2>"$tmp/err"
+check bad-hosts-sleep-refused 126 "$?"
 SBX_PROXY_MAX_CONNS=2 start_proxy capped || exit 0
 exec 7<>/dev/tcp/127.0.0.1/"$PP" 8<>/dev/tcp/127.0.0.1/"$PP"
 out=$(code -x "http://127.0.0.1:$PP" "http://allowed.test:$SP/")
