@@ -9,6 +9,13 @@ missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Commands a test runs that this machine may have from elsewhere (Node.js
+# from its vendor brings its own npm, and Debian's npm package would
+# conflict with it): the Debian package only when the command is absent.
+# tests/proxy and tests/supervisor run npm against a loopback registry.
+for c in npm:npm git:git; do
+	command -v "${c%%:*}" >/dev/null 2>&1 || missing+=("${c#*:}")
+done
 if [ ${#missing[@]} -gt 0 ]; then
 	echo "install-deps: installing ${missing[*]}" >&2
 	SUDO=; [ "$(id -u)" -eq 0 ] || SUDO=sudo

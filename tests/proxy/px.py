@@ -14,6 +14,8 @@
   px.py raw PPORT                    stdin to the proxy; prints the status
   px.py direct HOST PORT             connect directly: prints "connected" or the error
   px.py urllib URL                   fetch through the environment's proxy (urllib)
+  px.py files PORTFILE DIR           static files of DIR on 127.0.0.1 (a dumb git
+                                     remote, an npm registry); names without a dot as JSON
 Loopback only.
 """
 import http.server
@@ -73,6 +75,28 @@ def serve(portfile, addrs):
     os.rename(portfile + ".tmp", portfile)
     while True:
         time.sleep(3600)
+
+
+def files(portfile, root):
+    class H(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *a, **k):
+            super().__init__(*a, directory=root, **k)
+
+        def log_message(self, *a):
+            pass
+
+        def guess_type(self, path):
+            last = path.rsplit("/", 1)[-1]
+            return "application/json" if last.endswith(".json") or "." not in last else "application/octet-stream"
+
+    class S(socketserver.ThreadingMixIn, http.server.HTTPServer):
+        daemon_threads = True
+
+    s = S(("127.0.0.1", 0), H)
+    with open(portfile + ".tmp", "w") as f:
+        f.write("%d\n" % s.server_address[1])
+    os.rename(portfile + ".tmp", portfile)
+    s.serve_forever()
 
 
 def proxy_sock(pport):
@@ -347,4 +371,5 @@ if __name__ == "__main__":
      "slowloris": lambda: slowloris(*args), "bighead": lambda: bighead(*args),
      "socksgarbage": lambda: socksgarbage(*args), "socks": lambda: socks(*args),
      "socksip": lambda: socks_ip(*args), "many": lambda: many(*args),
-     "direct": lambda: direct(*args), "raw": lambda: raw(*args), "mutate": lambda: mutate(*args), "urllib": lambda: fetch(args[0])}[cmd]()
+     "direct": lambda: direct(*args), "raw": lambda: raw(*args), "mutate": lambda: mutate(*args), "urllib": lambda: fetch(args[0]),
+     "files": lambda: files(*args)}[cmd]()

@@ -35,7 +35,7 @@ OTHER=$((SP == 65535 ? SP - 1 : SP + 1))
 
 cat >"$tmp/hosts" <<EOF
 # the suite's resolver: names under .test only
-127.0.0.1 allowed.test a.wild.test b.a.wild.test wild.test x.in.wild.test in.wild.test evil.test echo.test
+127.0.0.1 allowed.test a.wild.test b.a.wild.test wild.test x.in.wild.test in.wild.test evil.test echo.test registry.test
 127.0.0.1 exact.wild.test
 127.0.0.9 rebind.test
 127.0.0.9 multi.test
@@ -252,7 +252,7 @@ check run-curl-tunnel-allowed 200 "$(run curl -s -m 5 -p -o /dev/null -w '%{http
 check run-curl-socks5h-allowed 200 "$(run sh -c 'curl -s -m 5 -x "$ALL_PROXY" -o /dev/null -w "%{http_code}" "$0"' "http://a.wild.test:$SP/" 2>/dev/null)"
 run curl -s -m 5 "http://evil.test:$SP/" >"$tmp/o" 2>/dev/null
 has run-curl-refused-readable "$tmp/o" "refused: denied by p.sbx:8 (deny connect tcp evil.test:\*)"
-# wildcard names wait for the language (issue 12); the proxy matches them (part 1)
+# only a.wild.test is named: another subdomain is refused
 check run-curl-other-subdomain 403 "$(run curl -s -m 5 -o /dev/null -w '%{http_code}' "http://b.a.wild.test:$SP/" 2>/dev/null)"
 check run-curl-port-mismatch 403 "$(run curl -s -m 5 -o /dev/null -w '%{http_code}' "http://allowed.test:$OTHER/" 2>/dev/null)"
 run curl -s -m 5 "http://rebind.test:$SP/" >"$tmp/o" 2>/dev/null
@@ -305,6 +305,62 @@ else
 fi
 SBX_PROXY_HOSTS=$tmp/nonexistent "$SBXC" run "$tmp/p.sbx" -- true 2>"$tmp/e"
 check run-bad-hosts-refused 126 "$?"
+
+# ---- git and npm through the proxy (a dumb-HTTP git remote and a static
+# npm registry on loopback, reached by name only) ----
+rp=$tmp/real
+mkdir -p "$rp/www/tarballs" "$rp/pkg/tiny-dep" "$rp/home" "$rp/proj" "$rp/cache"
+$PX files "$rp/port" "$rp/www" & pids+=($!)
+if ! wait_file "$rp/port"; then
+	fail real-clients "the file server did not start"
+else
+	FP=$(cat "$rp/port")
+	mkpolicy "$rp/p.sbx" 'allow write ${PROJECT} '"$rp/home" 'allow write /dev/null' \
+		"allow connect tcp registry.test:$FP" "deny connect tcp evil.test:*"
+	realrun() { (cd "$rp/proj" && HOME=$rp/home SBXC_CACHE_DIR=$rp/cache "$SBXC" run -D PROJECT="$rp/proj" "$rp/p.sbx" -- "$@"); }
+	git init -q "$rp/src" && git -C "$rp/src" -c user.email=t@t -c user.name=t commit -q --allow-empty -m one &&
+		echo hi >"$rp/src/f" && git -C "$rp/src" add f && git -C "$rp/src" -c user.email=t@t -c user.name=t commit -qm two &&
+		git clone -q --bare "$rp/src" "$rp/www/repo.git" && git -C "$rp/www/repo.git" update-server-info
+	realrun git clone -q "http://registry.test:$FP/repo.git" clone >"$rp/o" 2>&1
+	check real-git-clone-by-name "hi" "$(cat "$rp/proj/clone/f" 2>/dev/null || oneline <"$rp/o")"
+	realrun git clone -q "http://evil.test:$FP/repo.git" clone2 >"$rp/o" 2>&1
+	has real-git-clone-refused "$rp/o" "connect tcp evil.test:$FP refused: denied by p.sbx:9"
+	[ ! -e "$rp/proj/clone2/.git/HEAD" ] && pass real-git-clone-refused-nothing-fetched || fail real-git-clone-refused-nothing-fetched "clone2 exists"
+	realrun git -c http.proxy= clone -q "http://127.0.0.1:$FP/repo.git" clone3 >"$rp/o" 2>&1
+	check real-git-direct-address-refused 128 "$?"
+	if command -v npm >/dev/null; then
+		printf '{"name":"tiny-dep","version":"1.0.0","main":"index.js"}\n' >"$rp/pkg/tiny-dep/package.json"
+		echo 'module.exports = 42;' >"$rp/pkg/tiny-dep/index.js"
+		(cd "$rp/pkg/tiny-dep" && npm pack --silent >/dev/null 2>&1) && mv "$rp/pkg/tiny-dep/tiny-dep-1.0.0.tgz" "$rp/www/tarballs/"
+		mkmeta() { # $1 = package name, $2 = host of its tarball
+			python3 - "$rp/www/tarballs/tiny-dep-1.0.0.tgz" "$2" "$FP" "$1" >"$rp/www/$1" <<'PY'
+import base64, hashlib, json, sys
+d = open(sys.argv[1], "rb").read()
+url = "http://%s:%s/tarballs/tiny-dep-1.0.0.tgz" % (sys.argv[2], sys.argv[3])
+v = {"name": sys.argv[4], "version": "1.0.0", "main": "index.js",
+     "dist": {"tarball": url, "shasum": hashlib.sha1(d).hexdigest(),
+              "integrity": "sha512-" + base64.b64encode(hashlib.sha512(d).digest()).decode()}}
+print(json.dumps({"name": sys.argv[4], "dist-tags": {"latest": "1.0.0"}, "versions": {"1.0.0": v}}))
+PY
+		}
+		mkmeta tiny-dep registry.test
+		mkmeta evil-dep evil.test
+		npmi() { realrun npm install --no-audit --no-fund --registry "http://registry.test:$FP/" "$@"; }
+		printf '{"name":"app","version":"1.0.0","dependencies":{"tiny-dep":"1.0.0"}}\n' >"$rp/proj/package.json"
+		npmi >"$rp/o" 2>&1
+		check real-npm-install-by-name "module.exports = 42;" "$(cat "$rp/proj/node_modules/tiny-dep/index.js" 2>/dev/null || oneline <"$rp/o")"
+		has real-npm-requests-logged "$rp/o" "sbx-proxy: HTTP registry.test:$FP -> 127.0.0.1 allow"
+		# a package whose tarball lives on a denied host
+		printf '{"name":"app","version":"1.0.0","dependencies":{"evil-dep":"1.0.0"}}\n' >"$rp/proj/package.json"
+		rm -rf "$rp/proj/node_modules" "$rp/proj/package-lock.json" "$rp/home/.npm/_cacache"
+		npmi >"$rp/o" 2>&1
+		check real-npm-denied-host-fails 1 "$?"
+		has real-npm-denied-host-403 "$rp/o" "403"
+		[ ! -e "$rp/proj/node_modules/evil-dep" ] && pass real-npm-denied-not-installed || fail real-npm-denied-not-installed "evil-dep installed"
+	else
+		fail real-npm "npm is not installed (scripts/install-deps.sh installs it)"
+	fi
+fi
 
 # ---- sbxc import srt: allowedDomains need no accept on Linux ----
 cat >"$tmp/srt.json" <<EOF
