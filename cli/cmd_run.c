@@ -60,7 +60,7 @@ static const char usage[] =
 	"  --no-seccomp        run without the seccomp filter (reported)\n"
 	"  --accept-wider      compile even where a rule is enforced more widely\n"
 	"  --keep-fd N         let COMMAND inherit descriptor N (0-2 always are)\n"
-	"  --log FILE|-        write each decision of the supervisor (addresses) to FILE or stderr\n"
+	"  --log FILE|-        write each decision of the supervisor and the egress proxy to FILE or stderr\n"
 	"Exit status: COMMAND's own; 126 the policy cannot be compiled or applied;\n"
 	"127 COMMAND cannot be run; 64 bad usage.\n";
 

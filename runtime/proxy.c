@@ -55,6 +55,7 @@ typedef struct Conn {
 	int slot;      /* its index in Loop.c */
 	uint32_t gen;  /* tells a lookup's answer for this connection from one for a former one in the slot */
 	bool matched;  /* RESOLVING: a name rule matched (the answer is checked with px_check_resolved) */
+	const PxRule *rule; /* the rule that allowed it (logged) */
 	uint8_t st, proto;
 	bool c_eof, u_eof, c_shut, u_shut;
 	int pc[2], pu[2];  /* TUNNEL: pipes for splice(2), client->upstream and back; -1: buffers only */
@@ -294,6 +295,7 @@ static void decide(Loop *l, Conn *c)
 			return;
 		}
 		c->addrs[c->naddr++] = lit;
+		c->rule = v.rule;
 		start_connect(l, c);
 		return;
 	}
@@ -312,6 +314,7 @@ static void decide(Loop *l, Conn *c)
 		return;
 	}
 	c->matched = matched;
+	c->rule = matched ? v.rule : NULL;
 	if (!px_dns_submit((uint64_t)c->slot << 32 | c->gen, c->host)) {
 		refuse(l, c, 503, "Service Unavailable", 1, NULL, "too many name lookups at once");
 		return;
@@ -331,8 +334,11 @@ static void resolved(Loop *l, Conn *c, const PxAddr *got, int n)
 	PxVerdict first = { 0 };
 	for (int i = 0; i < n && c->naddr < MAX_ADDRS; i++) {
 		PxVerdict a = c->matched ? px_check_resolved(p, &got[i], c->port) : px_decide_addr(p, &got[i], c->port);
-		if (a.allow)
+		if (a.allow) {
+			if (!c->matched && c->naddr == 0)
+				c->rule = a.rule;
 			c->addrs[c->naddr++] = got[i];
+		}
 		else if (i == 0 || !first.rule)
 			first = a;
 	}
@@ -350,8 +356,8 @@ static void connected(Loop *l, Conn *c)
 {
 	char at[64];
 	px_addr_text(&c->addrs[c->next - 1], at, sizeof at);
-	logf_(l, "sbx-proxy: %s %s:%u -> %s allow", c->proto == P_SOCKS ? "SOCKS" : c->proto == P_PLAIN ? "HTTP" : "CONNECT",
-	      c->host, c->port, at);
+	logf_(l, "sbx-proxy: %s %s:%u -> %s allow%s%s", c->proto == P_SOCKS ? "SOCKS" : c->proto == P_PLAIN ? "HTTP" : "CONNECT",
+	      c->host, c->port, at, c->rule ? " " : "", c->rule ? c->rule->where : "");
 	int one = 1;
 	setsockopt(c->ufd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	/* splice(2) through a pipe per direction: the bytes stay in the

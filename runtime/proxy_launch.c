@@ -18,7 +18,7 @@
  * Test and tuning settings come from the caller's environment and are
  * removed before the program runs: SBX_PROXY_HOSTS (a hosts file used
  * instead of the system's resolver), SBX_PROXY_LOG=1 (one line per
- * request on stderr), SBX_PROXY_HEADER_MS, _IDLE_MS, _MAX_CONNS,
+ * request on stderr; `--log FILE|-` sends the same lines there), SBX_PROXY_HEADER_MS, _IDLE_MS, _MAX_CONNS,
  * _MAX_HEADER.
  */
 #include "proxy.h"
@@ -84,7 +84,7 @@ static void confine_proxy(void)
  * does, which it learns from a pidfd (the parent-death signal would come
  * from inside the sandbox, and Landlock's signal scope stops it there). */
 static _Noreturn void proxy_child(int lfd, pid_t parent, const PxPolicy *pol, const PxHosts *hosts, bool log,
-				  const PxConfig *base)
+				  const char *log_path, const PxConfig *base)
 {
 	int pfd = (int)syscall(SYS_pidfd_open, parent, 0);
 	if (pfd < 0 || getppid() != parent)
@@ -100,6 +100,14 @@ static _Noreturn void proxy_child(int lfd, pid_t parent, const PxPolicy *pol, co
 		dup2(null, 1);
 		if (!log)
 			dup2(null, 2);
+	}
+	/* --log FILE: the proxy's lines go where the supervisor's do (opened
+	 * here, before the proxy gives up writing files). */
+	if (log_path && strcmp(log_path, "-") != 0) {
+		int fd = open(log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+		if (fd < 0 || dup2(fd, 2) < 0)
+			_exit(1);
+		close(fd);
 	}
 	/* Keep 0-2, the listening socket and the pidfd. */
 	int lo = lfd < pfd ? lfd : pfd, hi = lfd < pfd ? pfd : lfd;
@@ -158,7 +166,7 @@ int px_launch(LlArtifact *a, const SbxOpts *o, RtReport *rep)
 	PxHosts hosts = { 0 };
 	const char *hf = getenv("SBX_PROXY_HOSTS");
 	const char *lg = getenv("SBX_PROXY_LOG");
-	bool log = lg && strcmp(lg, "1") == 0;
+	bool log = (lg && strcmp(lg, "1") == 0) || o->log;
 	if (!px_config_env(&cf, &err) || (hf && *hf && !px_hosts_load(hf, &hosts, &err))) {
 		rt_note(rep, RT_ERROR, "egress proxy: %s", err.p);
 		free(err.p);
@@ -182,7 +190,7 @@ int px_launch(LlArtifact *a, const SbxOpts *o, RtReport *rep)
 		return SBX_EXIT_CANNOT_ENFORCE;
 	}
 	if (pid == 0)
-		proxy_child(lfd, parent, a->proxy, hf && *hf ? &hosts : NULL, log, &cf);
+		proxy_child(lfd, parent, a->proxy, hf && *hf ? &hosts : NULL, log, o->log, &cf);
 	close(lfd);
 	px_hosts_free(&hosts);
 	int ws = 0;

@@ -22,7 +22,7 @@ static const char usage[] =
 	"  --best-effort       run with what the kernel lacks left open, loudly, instead of refusing\n"
 	"  --no-seccomp        run without the seccomp filter (reported)\n"
 	"  --keep-fd N         let COMMAND inherit descriptor N (0-2 always are)\n"
-	"  --log FILE|-        write each decision of the supervisor (addresses) to FILE or stderr\n"
+	"  --log FILE|-        write each decision of the supervisor and the egress proxy to FILE or stderr\n"
 	"  --digest xxh3:HEX   refuse the artifact unless its XXH3-64 is HEX (from --report)\n"
 	"Exit status: COMMAND's own; 126 the sandbox cannot be applied; 127 COMMAND cannot be run;\n"
 	"64 bad usage.\n";

@@ -272,6 +272,14 @@ has run-env-lower "$tmp/o" '^https_proxy=http://127\.0\.0\.1:[0-9]*$'
 has run-env-all-proxy "$tmp/o" '^ALL_PROXY=socks5h://127\.0\.0\.1:[0-9]*$'
 has run-env-no-proxy-empty "$tmp/o" '^NO_PROXY=$'
 hasnt run-env-settings-removed "$tmp/o" '^SBX_PROXY_'
+# --log: the proxy's decisions with the deciding rule, where the supervisor's go
+unset SBX_PROXY_LOG
+"$SBXC" run --log "$tmp/px.log" "$tmp/p.sbx" -- sh -c 'curl -s -m 5 -o /dev/null "$0"; curl -s -m 5 -o /dev/null "$1"' \
+	"http://allowed.test:$SP/" "http://evil.test:$SP/" >/dev/null 2>"$tmp/e"
+has log-allow-names-rule "$tmp/px.log" "^sbx-proxy: HTTP allowed.test:$SP -> 127.0.0.1 allow p.sbx:6$"
+has log-deny-names-rule "$tmp/px.log" "^sbx-proxy: HTTP evil.test:$SP deny p.sbx:8$"
+hasnt log-not-on-stderr "$tmp/e" "sbx-proxy:"
+export SBX_PROXY_LOG=1
 # the proxy ends with the program
 "$SBXC" run --report "$tmp/p.sbx" -- true 2>"$tmp/e"
 ppid_=$(sed -n 's/.*egress proxy on 127\.0\.0\.1:[0-9]* (pid \([0-9]*\),.*/\1/p' "$tmp/e")
