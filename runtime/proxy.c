@@ -25,6 +25,7 @@
  * 64 KiB at most), or through two 64 KiB buffers where pipes fail.
  */
 #include "proxy.h"
+#include "proxy_os.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -90,9 +91,11 @@ static int64_t now_ms(void)
 
 /* ---- buffers ---- */
 
+/* Not zeroed: bytes are read only after they are written, and a tunnel's
+ * 64 KiB buffers (no splice) must not be resident before they are used. */
 static void pb_init(PBuf *b, size_t cap)
 {
-	b->p = rt_alloc(cap);
+	b->p = rt_alloc_raw(cap);
 	b->cap = cap;
 	b->off = b->len = 0;
 }
@@ -364,9 +367,9 @@ static void connected(Loop *l, Conn *c)
 	 * kernel (its pipe buffers bound them) and the user-space buffers only
 	 * hold what came before (the answer, early data); without pipes, the
 	 * buffers carry the tunnel. */
-	if (pipe2(c->pc, O_NONBLOCK | O_CLOEXEC) < 0)
+	if (!PX_SPLICE || px_pipe(c->pc, true) < 0)
 		c->pc[0] = c->pc[1] = -1;
-	else if (pipe2(c->pu, O_NONBLOCK | O_CLOEXEC) < 0) {
+	else if (px_pipe(c->pu, true) < 0) {
 		close(c->pc[0]);
 		close(c->pc[1]);
 		c->pc[0] = c->pc[1] = c->pu[0] = c->pu[1] = -1;
@@ -423,7 +426,7 @@ static void start_connect(Loop *l, Conn *c)
 			memcpy(&s6->sin6_addr, a->a, 16);
 			sl = sizeof *s6;
 		}
-		int fd = socket(a->family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		int fd = px_socket_nb(a->family);
 		if (fd < 0)
 			continue;
 		if (connect(fd, (struct sockaddr *)&ss, sl) == 0 || errno == EINPROGRESS) {
@@ -666,10 +669,15 @@ enum { PIPE_MAX = 65536 };
 
 static ssize_t splice_nb(int from, int to, size_t n)
 {
+#if PX_SPLICE
 	ssize_t r = splice(from, NULL, to, NULL, n, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 	if (r < 0)
 		return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? -1 : -2;
 	return r;
+#else
+	(void)from, (void)to, (void)n;
+	return -2; /* never called: without splice a tunnel has no pipes */
+#endif
 }
 
 static bool pump(Conn *c, int from, int to, PBuf *b, bool *eof, int *pipe_, size_t *inpipe)
@@ -822,7 +830,7 @@ static bool conn_step(Loop *l, Conn *c, short cre, short ure)
 static void accept_all(Loop *l)
 {
 	while (l->live < l->cf->max_conns) {
-		int fd = accept4(l->cf->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		int fd = px_accept_nb(l->cf->listen_fd);
 		if (fd < 0)
 			return;
 		int slot = 0;

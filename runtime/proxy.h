@@ -143,6 +143,18 @@ bool px_config_env(PxConfig *c, RtBuf *err);
 /* Serves until stop_fd says so or a fatal error; returns 0 or -1. */
 int px_run(const PxConfig *c);
 
+/* Launching it (proxy_start.c, portable). The `proxy ...` lines of FILE
+ * (an artifact: NAME.landlock, NAME.proxy; other lines are skipped). */
+bool px_rules_load(const char *path, PxPolicy *p, RtBuf *err);
+/* A non-blocking listening socket on a:port (0: ephemeral); *bound gets
+ * the port. -1 with errno. */
+int px_listen(const PxAddr *a, uint16_t port, uint16_t *bound);
+/* HTTPS_PROXY, HTTP_PROXY (http://127.0.0.1:PORT), ALL_PROXY
+ * (socks5h://...), their lower-case forms, and NO_PROXY (into
+ * no_proxy_out too: the hosts address rules allow directly, nothing
+ * else); removes the SBX_PROXY_* settings, which are the launcher's. */
+void px_set_env(const PxPolicy *p, uint16_t port, RtBuf *no_proxy_out);
+
 /* For sbx_exec (proxy_launch.c): when the artifact has proxy rules, start
  * the proxy in a child process (outside the sandbox that the caller is
  * about to apply), allow the program's TCP connect to its port, and set

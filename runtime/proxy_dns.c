@@ -14,6 +14,7 @@
  * connection has gone (proxy.c keeps a generation per connection).
  */
 #include "proxy.h"
+#include "proxy_os.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -68,10 +69,11 @@ int px_dns_start(const PxHosts *hosts, int max_jobs)
 	if (D.started)
 		return D.rfd;
 	int p[2];
-	if (pipe2(p, O_CLOEXEC) < 0)
+	if (px_pipe(p, false) < 0)
 		return -1;
 	/* The loop reads without blocking; workers block when it lags. */
-	if (fcntl(p[0], F_SETFL, O_NONBLOCK) < 0) {
+	int fl = fcntl(p[0], F_GETFL);
+	if (fl < 0 || fcntl(p[0], F_SETFL, fl | O_NONBLOCK) < 0) {
 		close(p[0]);
 		close(p[1]);
 		return -1;

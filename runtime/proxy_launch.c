@@ -38,27 +38,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static const char *const settings[] = { "SBX_PROXY_HOSTS",     "SBX_PROXY_LOG",       "SBX_PROXY_HEADER_MS",
-					"SBX_PROXY_IDLE_MS",   "SBX_PROXY_MAX_CONNS", "SBX_PROXY_MAX_HEADER" };
-
-static int listen_loopback(uint16_t *port)
-{
-	struct sockaddr_in s = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t sl = sizeof s;
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -1;
-	if (bind(fd, (struct sockaddr *)&s, sizeof s) < 0 || listen(fd, 4096) < 0 ||
-	    getsockname(fd, (struct sockaddr *)&s, &sl) < 0) {
-		int e = errno;
-		close(fd);
-		errno = e;
-		return -1;
-	}
-	*port = ntohs(s.sin_port);
-	return fd;
-}
-
 /* The proxy may read (the resolver's files) but not write or execute. */
 static void confine_proxy(void)
 {
@@ -129,27 +108,6 @@ static _Noreturn void proxy_child(int lfd, pid_t parent, const PxPolicy *pol, co
 	_exit(px_run(&cf) == 0 ? 0 : 1);
 }
 
-/* NO_PROXY: the hosts of address allows that name one address or range. */
-static void no_proxy(const PxPolicy *p, RtBuf *out)
-{
-	rt_puts(out, "");
-	for (int i = 0; i < p->n; i++) {
-		const PxRule *r = &p->v[i];
-		if (!r->allow || (r->kind != PX_IP4 && r->kind != PX_IP6))
-			continue;
-		char h[128];
-		snprintf(h, sizeof h, "%s", r->host);
-		char *s = h, *rb = strchr(h, ']');
-		if (*s == '[' && rb) { /* [::1]/64 -> ::1/64 */
-			memmove(rb, rb + 1, strlen(rb + 1) + 1);
-			s++;
-		}
-		if (strstr(out->p, s))
-			continue;
-		rt_printf(out, "%s%s", out->n ? "," : "", s);
-	}
-}
-
 int px_launch(LlArtifact *a, const SbxOpts *o, RtReport *rep)
 {
 	if (!a->proxy || a->proxy->n == 0)
@@ -174,7 +132,8 @@ int px_launch(LlArtifact *a, const SbxOpts *o, RtReport *rep)
 	}
 	free(err.p);
 	uint16_t port = 0;
-	int lfd = listen_loopback(&port);
+	PxAddr lo = { .family = AF_INET, .a = { 127, 0, 0, 1 } };
+	int lfd = px_listen(&lo, 0, &port);
 	if (lfd < 0) {
 		rt_note(rep, RT_ERROR, "egress proxy: cannot listen on 127.0.0.1: %s", strerror(errno));
 		px_hosts_free(&hosts);
@@ -220,20 +179,8 @@ int px_launch(LlArtifact *a, const SbxOpts *o, RtReport *rep)
 		s->lo = s->hi = port;
 		s->where = rt_strdup("the egress proxy");
 	}
-	char url[64];
-	static const char *const http_vars[] = { "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy" };
-	snprintf(url, sizeof url, "http://127.0.0.1:%u", port);
-	for (size_t i = 0; i < ARRAY_N(http_vars); i++)
-		setenv(http_vars[i], url, 1);
-	snprintf(url, sizeof url, "socks5h://127.0.0.1:%u", port);
-	setenv("ALL_PROXY", url, 1);
-	setenv("all_proxy", url, 1);
 	RtBuf np = { 0 };
-	no_proxy(a->proxy, &np);
-	setenv("NO_PROXY", np.p, 1);
-	setenv("no_proxy", np.p, 1);
-	for (size_t i = 0; i < ARRAY_N(settings); i++)
-		unsetenv(settings[i]);
+	px_set_env(a->proxy, port, &np);
 	rt_note(rep, RT_ENFORCED,
 		"egress proxy on 127.0.0.1:%u (pid %d, %d rules%s): HTTPS_PROXY, HTTP_PROXY, ALL_PROXY set; NO_PROXY=%s",
 		port, (int)pid, a->proxy->n, hf && *hf ? ", test hosts file" : "", np.n ? np.p : "(empty)");

@@ -30,33 +30,7 @@ static const char usage[] =
 	"The sandbox's egress proxy (HTTP CONNECT, absolute-form HTTP, SOCKS5) deciding each\n"
 	"request with FILE's `proxy` lines; prints the port it listens on.\n";
 
-static bool load_rules(const char *path, PxPolicy *p)
-{
-	FILE *f = fopen(path, "re");
-	if (!f) {
-		fprintf(stderr, "sbx-proxy: %s: %s\n", path, strerror(errno));
-		return false;
-	}
-	char *line = NULL;
-	size_t cap = 0;
-	int ln = 0;
-	bool ok = true;
-	while (ok && getline(&line, &cap, f) >= 0) {
-		ln++;
-		if (strncmp(line, "proxy ", 6) != 0)
-			continue;
-		RtBuf err = { 0 };
-		if (!px_rule_parse(line + 6, p, &err)) {
-			fprintf(stderr, "sbx-proxy: %s:%d: %s\n", path, ln, err.p);
-			ok = false;
-		}
-		free(err.p);
-	}
-	free(line);
-	fclose(f);
-	return ok;
-}
-
+/* HOST:PORT ("127.0.0.1:0", "[::1]:0"): prints the port once listening. */
 static int listen_on(const char *spec)
 {
 	char host[128];
@@ -66,36 +40,16 @@ static int listen_on(const char *spec)
 	memcpy(host, spec, (size_t)(colon - spec));
 	host[colon - spec] = 0;
 	PxAddr a;
-	if (!px_parse_addr(host, &a))
+	char *end = NULL;
+	long port = strtol(colon + 1, &end, 10);
+	if (!px_parse_addr(host, &a) || !colon[1] || *end || port < 0 || port > 65535)
 		return -1;
-	int port = atoi(colon + 1);
-	struct sockaddr_storage ss = { 0 };
-	socklen_t sl;
-	if (a.family == AF_INET) {
-		struct sockaddr_in *s = (struct sockaddr_in *)&ss;
-		s->sin_family = AF_INET;
-		s->sin_port = htons((uint16_t)port);
-		memcpy(&s->sin_addr, a.a, 4);
-		sl = sizeof *s;
-	} else {
-		struct sockaddr_in6 *s = (struct sockaddr_in6 *)&ss;
-		s->sin6_family = AF_INET6;
-		s->sin6_port = htons((uint16_t)port);
-		memcpy(&s->sin6_addr, a.a, 16);
-		sl = sizeof *s;
+	uint16_t bound = 0;
+	int fd = px_listen(&a, (uint16_t)port, &bound);
+	if (fd >= 0) {
+		printf("%u\n", bound);
+		fflush(stdout);
 	}
-	int fd = socket(a.family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	int one = 1;
-	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
-	    bind(fd, (struct sockaddr *)&ss, sl) < 0 || listen(fd, 4096) < 0 ||
-	    getsockname(fd, (struct sockaddr *)&ss, &sl) < 0) {
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	printf("%u\n", ntohs(a.family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
-						 : ((struct sockaddr_in6 *)&ss)->sin6_port));
-	fflush(stdout);
 	return fd;
 }
 
@@ -132,8 +86,10 @@ int main(int argc, char **argv)
 	px_config_defaults(&cf);
 	RtBuf err = { 0 };
 	int status = SBX_EXIT_CANNOT_ENFORCE;
-	if (!load_rules(rules, &pol))
+	if (!px_rules_load(rules, &pol, &err)) {
+		fprintf(stderr, "sbx-proxy: %s\n", err.p);
 		goto out;
+	}
 	if (hosts && !px_hosts_load(hosts, &h, &err)) {
 		fprintf(stderr, "sbx-proxy: %s\n", err.p);
 		goto out;

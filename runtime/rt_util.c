@@ -38,6 +38,14 @@ void *rt_alloc(size_t n)
 	return p;
 }
 
+void *rt_alloc_raw(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		rt_oom();
+	return p;
+}
+
 void *rt_realloc(void *p, size_t n)
 {
 	void *q = realloc(p, n ? n : 1);

@@ -69,6 +69,7 @@ void rt_put(RtBuf *b, const char *s, size_t n);
 void rt_puts(RtBuf *b, const char *s);
 void rt_printf(RtBuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void *rt_alloc(size_t n); /* zeroed */
+void *rt_alloc_raw(size_t n); /* not zeroed: pages stay untouched until written */
 void *rt_realloc(void *p, size_t n);
 char *rt_strdup(const char *s);
 /* exec failed with err: say so, and when the command is a script, name the

@@ -8,9 +8,12 @@
 # limits (slow-loris, oversized heads, SOCKS garbage, 1000 tunnels).
 # Part 2 runs real clients under `sbxc run` / sbx-exec with a policy that
 # names hosts: allowed, refused, and a program that ignores the proxy.
-SUITE=proxy; . "$(dirname "$0")/../lib.sh"
-lib_build "$BUILD/sbx-proxy" "$BUILD/sbxc" "$BUILD/sbx-exec"
-PROXY=$ROOT/$BUILD/sbx-proxy
+# Part 1 runs twice: on sbx-proxy, and (as the suite proxy-portable) on the
+# build with the calls macOS has (runtime/proxy_os.h). Part 3: the macOS
+# runner sbx-seatbelt, with a stand-in for sandbox-exec.
+SUITE=${PX_SUITE:-proxy}; . "$(dirname "$0")/../lib.sh"
+lib_build "$BUILD/sbx-proxy" "$BUILD/sbxc" "$BUILD/sbx-exec" "$BUILD/portable/sbx-proxy" "$BUILD/portable/sbx-seatbelt"
+PROXY=${PX_BINARY:-$ROOT/$BUILD/sbx-proxy}
 PX="python3 $ROOT/tests/proxy/px.py"
 if ! command -v python3 >/dev/null; then
 	skip all "python3 is needed for the loopback servers"
@@ -223,6 +226,10 @@ printf 'proxy allow *.* * "x:1"\n' >"$tmp/badrules"
 check bad-rule-refused 126 "$?"
 has log-names-decision "$tmp/core.log" "sbx-proxy: HTTP allowed.test:$SP -> 127.0.0.1 allow"
 
+[ -n "${PX_PART1_ONLY:-}" ] && exit 0
+PX_BINARY=$ROOT/$BUILD/portable/sbx-proxy PX_PART1_ONLY=1 PX_SUITE=proxy-portable bash "$0" ||
+	fail portable-run "the portable pass exited $?"
+
 # ---- part 2: real clients under `sbxc run` and sbx-exec ----
 export SBX_PROXY_HOSTS=$tmp/hosts SBX_PROXY_LOG=1
 unset HTTPS_PROXY https_proxy HTTP_PROXY http_proxy ALL_PROXY all_proxy NO_PROXY no_proxy
@@ -383,3 +390,59 @@ expect_rc import-srt-compiles-for-linux 0 "$SBXC" "$tmp/imp.sbx" -t linux -o "$t
 has import-srt-proxy-lines "$tmp/imp.d/srt.landlock" "^proxy deny evil.test \* "
 check import-srt-runs-allowed 200 "$(cd "$tmp" && "$SBXC" run "$tmp/imp.sbx" -- curl -s -m 5 -o /dev/null -w '%{http_code}' "http://allowed.test:$SP/" 2>/dev/null)"
 check import-srt-runs-refused 403 "$(cd "$tmp" && "$SBXC" run "$tmp/imp.sbx" -- curl -s -m 5 -o /dev/null -w '%{http_code}' "http://evil.test:$SP/" 2>/dev/null)"
+
+# ---- part 3: sbx-seatbelt, the macOS runner (a stand-in for sandbox-exec
+# records its arguments and runs the command) ----
+SEAT=$ROOT/$BUILD/portable/sbx-seatbelt
+sd=$tmp/seat
+mkdir -p "$sd"
+cat >"$sd/sandbox-exec" <<'EOF'
+#!/bin/sh
+printf '%s\n' "$@" >"$SEAT_ARGS"
+[ "$1" = -f ] && [ -f "$2" ] || { echo "stand-in: want -f PROFILE" >&2; exit 99; }
+shift 2
+while [ "$1" = -D ]; do shift 2; done
+exec "$@"
+EOF
+chmod +x "$sd/sandbox-exec"
+export SBX_SANDBOX_EXEC=$sd/sandbox-exec SEAT_ARGS=$sd/args
+echo ';; a profile' >"$sd/p.sb"
+{ echo "proxy allow allowed.test $SP \"p.sbx:6\""; echo 'proxy deny evil.test * "p.sbx:8"'; } >"$sd/p.proxy"
+seat() { "$SEAT" "$@"; }
+check seat-curl-allowed 200 "$(seat -D HOME=/h "$sd/p.sb" -- curl -s -m 5 -o /dev/null -w '%{http_code}' "http://allowed.test:$SP/" 2>/dev/null)"
+port=$(sed -n 's/^SBX_PROXY_PORT=//p' "$sd/args")
+check seat-args "-f|$sd/p.sb|-D|SBX_PROXY_PORT=$port|-D|HOME=/h|curl" "$(head -7 "$sd/args" | tr '\n' '|' | sed 's/|$//')"
+check seat-curl-refused 403 "$(seat "$sd/p.sb" -- curl -s -m 5 -o /dev/null -w '%{http_code}' "http://evil.test:$SP/" 2>/dev/null)"
+seat "$sd/p.sb" -- env >"$sd/env" 2>/dev/null
+port=$(sed -n 's/^SBX_PROXY_PORT=//p' "$sd/args")
+has seat-env-https-proxy "$sd/env" "^HTTPS_PROXY=http://127\.0\.0\.1:$port$"
+has seat-env-all-proxy "$sd/env" "^ALL_PROXY=socks5h://127\.0\.0\.1:$port$"
+has seat-env-no-proxy "$sd/env" '^NO_PROXY=$'
+hasnt seat-env-settings-removed "$sd/env" '^SBX_PROXY_\|^SBX_SANDBOX_EXEC='
+# the proxy ends with the program (its stop pipe closes)
+gone=0
+for _ in $(seq 40); do
+	python3 "$ROOT/tests/proxy/px.py" direct 127.0.0.1 "$port" 2>/dev/null | grep -q connected || { gone=1; break; }
+	sleep 0.05
+done
+[ $gone = 1 ] && pass seat-proxy-ends-with-program || fail seat-proxy-ends-with-program "port $port still answers"
+# a descendant that outlives the command keeps it
+seat "$sd/p.sb" -- sh -c 'sleep 2 </dev/null >/dev/null 2>&1 & echo started' >/dev/null 2>&1
+port=$(sed -n 's/^SBX_PROXY_PORT=//p' "$sd/args")
+check seat-proxy-lives-with-descendant connected "$(python3 "$ROOT/tests/proxy/px.py" direct 127.0.0.1 "$port" 2>/dev/null)"
+seat --log "$sd/log" "$sd/p.sb" -- curl -s -m 5 -o /dev/null "http://allowed.test:$SP/" 2>/dev/null
+has seat-log "$sd/log" "^sbx-proxy: HTTP allowed.test:$SP -> 127.0.0.1 allow p.sbx:6$"
+# without NAME.proxy: sandbox-exec only
+echo ';; no names' >"$sd/q.sb"
+seat "$sd/q.sb" -- env >"$sd/env" 2>/dev/null
+hasnt seat-no-rules-no-proxy "$sd/env" '^HTTPS_PROXY='
+hasnt seat-no-rules-no-port "$sd/args" 'SBX_PROXY_PORT'
+echo 'proxy allow allowed.test 99999 "p.sbx:1"' >"$sd/bad.proxy"
+echo ';;' >"$sd/bad.sb"
+expect_rc seat-bad-rules 126 "$SEAT" "$sd/bad.sb" -- true
+has seat-bad-rules-says "$tmp/err" "bad.proxy:1: .*port"
+expect_rc seat-own-port-refused 64 "$SEAT" -D SBX_PROXY_PORT=1 "$sd/p.sb" -- true
+expect_rc seat-usage 64 "$SEAT" "$sd/p.sb" true
+SBX_SANDBOX_EXEC=$sd/nonexistent "$SEAT" "$sd/q.sb" -- true 2>"$tmp/err"
+check seat-no-sandbox-exec 127 "$?"
+unset SBX_SANDBOX_EXEC SEAT_ARGS
