@@ -1,6 +1,6 @@
 /*
- * proxy.c: the egress proxy's event loop and its three protocols
- * (proxy.h says what is decided and how).
+ * proxy.c: the egress proxy's event loop, its connections and decisions
+ * (proxy.h says what is decided and how; the protocols: proxy_wire.c).
  *
  * One thread, poll(2). Each client connection is a small state machine:
  *
@@ -24,7 +24,7 @@
  * moves its bytes with splice(2) through two pipes (kernel buffers of
  * 64 KiB at most), or through two 64 KiB buffers where pipes fail.
  */
-#include "proxy.h"
+#include "proxy_conn.h"
 #include "proxy_os.h"
 
 #include <arpa/inet.h>
@@ -42,119 +42,11 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { TUNNEL_BUF = 65536, MAX_ADDRS = 8, LINGER_MS = 1000 };
-enum { ST_HEAD, ST_SOCKS_GREET, ST_SOCKS_REQ, ST_RESOLVING, ST_CONNECTING, ST_TUNNEL, ST_LINGER };
-enum { P_UNKNOWN, P_CONNECT, P_PLAIN, P_SOCKS };
-
-typedef struct PBuf {
-	char *p;
-	size_t cap, off, len; /* data is p[off, off + len) */
-} PBuf;
-
-typedef struct Conn {
-	int cfd, ufd;
-	int slot;      /* its index in Loop.c */
-	uint32_t gen;  /* tells a lookup's answer for this connection from one for a former one in the slot */
-	bool matched;  /* RESOLVING: a name rule matched (the answer is checked with px_check_resolved) */
-	const PxRule *rule; /* the rule that allowed it (logged) */
-	uint8_t st, proto;
-	bool c_eof, u_eof, c_shut, u_shut;
-	int pc[2], pu[2];  /* TUNNEL: pipes for splice(2), client->upstream and back; -1: buffers only */
-	size_t inc, inu;   /* bytes in them */
-	int64_t deadline;
-	PBuf cb; /* client -> upstream (the head while reading it) */
-	PBuf ub; /* upstream -> client (answers too) */
-	char host[256];
-	uint16_t port;
-	PxAddr addrs[MAX_ADDRS];
-	int naddr, next;
-	char *head; /* PLAIN: the rewritten head, sent once connected */
-	size_t nhead;
-} Conn;
-
-typedef struct Loop {
-	const PxConfig *cf;
-	Conn **c;
-	int n; /* slots in use are non-NULL; n = highest + 1 */
-	int live;
-	bool addr_allows; /* may any address rule allow something? */
-	int dns_fd;       /* the resolver's answers (proxy_dns.c) */
-	uint32_t gen;
-} Loop;
-
-static int64_t now_ms(void)
+int64_t px_now_ms(void)
 {
 	struct timespec t;
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
-/* ---- buffers ---- */
-
-/* Not zeroed: bytes are read only after they are written, and a tunnel's
- * 64 KiB buffers (no splice) must not be resident before they are used. */
-static void pb_init(PBuf *b, size_t cap)
-{
-	b->p = rt_alloc_raw(cap);
-	b->cap = cap;
-	b->off = b->len = 0;
-}
-
-static void pb_add(PBuf *b, const void *s, size_t n)
-{
-	if (b->off + b->len + n > b->cap) {
-		memmove(b->p, b->p + b->off, b->len);
-		b->off = 0;
-		if (b->len + n > b->cap) {
-			b->cap = b->len + n;
-			b->p = rt_realloc(b->p, b->cap);
-		}
-	}
-	memcpy(b->p + b->off + b->len, s, n);
-	b->len += n;
-}
-
-static void pb_drop(PBuf *b, size_t n)
-{
-	b->off += n;
-	b->len -= n;
-	if (b->len == 0)
-		b->off = 0;
-}
-
-static size_t pb_room(PBuf *b)
-{
-	if (b->off && b->off + b->len == b->cap) {
-		memmove(b->p, b->p + b->off, b->len);
-		b->off = 0;
-	}
-	return b->cap - b->off - b->len;
-}
-
-/* read into b; returns bytes, 0 at EOF, -1 would block, -2 error */
-static ssize_t pb_read(int fd, PBuf *b)
-{
-	size_t room = pb_room(b);
-	if (room == 0)
-		return -1;
-	ssize_t r = recv(fd, b->p + b->off + b->len, room, 0);
-	if (r > 0)
-		b->len += (size_t)r;
-	if (r < 0)
-		return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? -1 : -2;
-	return r;
-}
-
-static ssize_t pb_write(int fd, PBuf *b)
-{
-	if (b->len == 0)
-		return 0;
-	ssize_t w = send(fd, b->p + b->off, b->len, MSG_NOSIGNAL);
-	if (w > 0)
-		pb_drop(b, (size_t)w);
-	if (w < 0)
-		return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? -1 : -2;
-	return w;
 }
 
 /* ---- connections ---- */
@@ -182,8 +74,7 @@ static void conn_free(Loop *l, int i)
 		l->n--;
 }
 
-static void logf_(const Loop *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void logf_(const Loop *l, const char *fmt, ...)
+void px_log(const Loop *l, const char *fmt, ...)
 {
 	if (l->cf->log_fd < 0)
 		return;
@@ -205,7 +96,7 @@ static void logf_(const Loop *l, const char *fmt, ...)
 }
 
 /* Ends the conversation: `answer` goes to the client, then LINGER. */
-static void finish(Loop *l, Conn *c, const void *answer, size_t n)
+void px_finish(Loop *l, Conn *c, const void *answer, size_t n)
 {
 	if (c->ufd >= 0) {
 		close(c->ufd);
@@ -217,7 +108,7 @@ static void finish(Loop *l, Conn *c, const void *answer, size_t n)
 	if (n)
 		pb_add(&c->ub, answer, n);
 	c->st = ST_LINGER;
-	c->deadline = now_ms() + LINGER_MS;
+	c->deadline = px_now_ms() + LINGER_MS;
 	(void)l;
 }
 
@@ -233,14 +124,14 @@ static void http_answer(Loop *l, Conn *c, int code, const char *reason, const ch
 		rt_puts(&b, "\r\n");
 	}
 	rt_printf(&b, "Content-Length: %zu\r\n\r\n%s", strlen(body), body);
-	finish(l, c, b.p, b.n);
+	px_finish(l, c, b.p, b.n);
 	free(b.p);
 }
 
-static void socks_answer(Loop *l, Conn *c, uint8_t rep)
+void px_socks_answer(Loop *l, Conn *c, uint8_t rep)
 {
 	uint8_t r[10] = { 5, rep, 0, 1, 0, 0, 0, 0, 0, 0 };
-	finish(l, c, r, sizeof r);
+	px_finish(l, c, r, sizeof r);
 }
 
 /* A refusal, the way the protocol expects. */
@@ -256,18 +147,18 @@ static void refuse(Loop *l, Conn *c, int http, const char *reason, uint8_t socks
 		rt_puts(&body, ")");
 	}
 	rt_puts(&body, "\n");
-	logf_(l, "sbx-proxy: %s %s:%u deny %s", c->proto == P_SOCKS ? "SOCKS" : c->proto == P_PLAIN ? "HTTP" : "CONNECT",
+	px_log(l, "sbx-proxy: %s %s:%u deny %s", c->proto == P_SOCKS ? "SOCKS" : c->proto == P_PLAIN ? "HTTP" : "CONNECT",
 	      c->host, c->port, rule ? rule->where : why);
 	if (c->proto == P_SOCKS)
-		socks_answer(l, c, socks);
+		px_socks_answer(l, c, socks);
 	else
 		http_answer(l, c, http, reason, rule ? where : NULL, body.p);
 	free(body.p);
 }
 
-static void bad_request(Loop *l, Conn *c, int code, const char *reason, const char *why)
+void px_bad_request(Loop *l, Conn *c, int code, const char *reason, const char *why)
 {
-	logf_(l, "sbx-proxy: bad request: %s", why);
+	px_log(l, "sbx-proxy: bad request: %s", why);
 	RtBuf body = { 0 };
 	rt_printf(&body, "sbx: %s\n", why);
 	http_answer(l, c, code, reason, NULL, body.p);
@@ -286,7 +177,7 @@ static void start_connect(Loop *l, Conn *c);
 
 /* Decides c->host:c->port: an address at once, a name up to its lookup
  * (resolved() goes on when the answer comes). */
-static void decide(Loop *l, Conn *c)
+void px_decide(Loop *l, Conn *c)
 {
 	const PxPolicy *p = l->cf->policy;
 	PxAddr lit;
@@ -323,7 +214,7 @@ static void decide(Loop *l, Conn *c)
 		return;
 	}
 	c->st = ST_RESOLVING;
-	c->deadline = now_ms() + l->cf->header_ms;
+	c->deadline = px_now_ms() + l->cf->header_ms;
 }
 
 /* The lookup's answer: the addresses no rule denies, in the resolver's order. */
@@ -359,7 +250,7 @@ static void connected(Loop *l, Conn *c)
 {
 	char at[64];
 	px_addr_text(&c->addrs[c->next - 1], at, sizeof at);
-	logf_(l, "sbx-proxy: %s %s:%u -> %s allow%s%s", c->proto == P_SOCKS ? "SOCKS" : c->proto == P_PLAIN ? "HTTP" : "CONNECT",
+	px_log(l, "sbx-proxy: %s %s:%u -> %s allow%s%s", c->proto == P_SOCKS ? "SOCKS" : c->proto == P_PLAIN ? "HTTP" : "CONNECT",
 	      c->host, c->port, at, c->rule ? " " : "", c->rule ? c->rule->where : "");
 	int one = 1;
 	setsockopt(c->ufd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -403,7 +294,7 @@ static void connected(Loop *l, Conn *c)
 	if (c->cb.cap != cap)
 		c->cb.p = rt_realloc(c->cb.p, c->cb.cap = cap);
 	c->st = ST_TUNNEL;
-	c->deadline = now_ms() + l->cf->idle_ms;
+	c->deadline = px_now_ms() + l->cf->idle_ms;
 }
 
 /* Tries the next checked address; refuses when none is left. */
@@ -434,7 +325,7 @@ static void start_connect(Loop *l, Conn *c)
 				close(c->ufd);
 			c->ufd = fd;
 			c->st = ST_CONNECTING;
-			c->deadline = now_ms() + l->cf->header_ms;
+			c->deadline = px_now_ms() + l->cf->header_ms;
 			return;
 		}
 		close(fd);
@@ -444,220 +335,6 @@ static void start_connect(Loop *l, Conn *c)
 		c->ufd = -1;
 	}
 	refuse(l, c, 502, "Bad Gateway", 5, NULL, "the connection to the host failed");
-}
-
-/* ---- HTTP ---- */
-
-static bool tchar(char ch)
-{
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-	       (ch && strchr("!#$%&'*+-.^_`|~", ch));
-}
-
-static bool hdr_is(const char *line, size_t n, const char *name)
-{
-	size_t k = strlen(name);
-	return n > k && line[k] == ':' && strncasecmp(line, name, k) == 0;
-}
-
-/* The head is complete in c->cb (hl bytes, ending in CRLF CRLF). */
-static void http_head(Loop *l, Conn *c, size_t hl)
-{
-	const char *h = c->cb.p + c->cb.off;
-	for (size_t i = 0; i < hl; i++) {
-		unsigned char ch = (unsigned char)h[i];
-		if ((ch < 0x20 && ch != '\r' && ch != '\n' && ch != '\t') || ch == 0x7f ||
-		    (ch == '\r' && h[i + 1] != '\n') || (ch == '\n' && (i == 0 || h[i - 1] != '\r')))
-			{ bad_request(l, c, 400, "Bad Request", "malformed request head"); return; }
-	}
-	const char *eol = memmem(h, hl, "\r\n", 2);
-	const char *sp1 = memchr(h, ' ', (size_t)(eol - h));
-	const char *sp2 = sp1 ? memchr(sp1 + 1, ' ', (size_t)(eol - sp1 - 1)) : NULL;
-	if (!sp1 || !sp2 || sp1 == h || sp2 == sp1 + 1 || sp1 - h > 16)
-		{ bad_request(l, c, 400, "Bad Request", "malformed request line"); return; }
-	for (const char *m = h; m < sp1; m++)
-		if (!tchar(*m))
-			{ bad_request(l, c, 400, "Bad Request", "malformed method"); return; }
-	size_t vl = (size_t)(eol - sp2 - 1);
-	if (vl != 8 || (memcmp(sp2 + 1, "HTTP/1.1", 8) != 0 && memcmp(sp2 + 1, "HTTP/1.0", 8) != 0))
-		{ bad_request(l, c, 505, "HTTP Version Not Supported", "HTTP/1.0 or HTTP/1.1 expected"); return; }
-	const char *tgt = sp1 + 1;
-	size_t tl = (size_t)(sp2 - tgt);
-	if (memchr(tgt, ' ', tl) || memchr(tgt, '\t', tl))
-		{ bad_request(l, c, 400, "Bad Request", "malformed request target"); return; }
-
-	/* The header lines: well formed, no folding, no conflicting framing. */
-	int ncl = 0, nte = 0;
-	const char *line = eol + 2;
-	while (line < h + hl - 2) {
-		const char *le = memmem(line, (size_t)(h + hl - line), "\r\n", 2);
-		size_t n = (size_t)(le - line);
-		const char *colon = memchr(line, ':', n);
-		if (!colon || colon == line)
-			{ bad_request(l, c, 400, "Bad Request", "malformed header line"); return; }
-		for (const char *q = line; q < colon; q++)
-			if (!tchar(*q))
-				{ bad_request(l, c, 400, "Bad Request", "malformed header name"); return; }
-		ncl += hdr_is(line, n, "content-length");
-		nte += hdr_is(line, n, "transfer-encoding");
-		line = le + 2;
-	}
-	if (ncl > 1 || (ncl && nte) || nte > 1)
-		{ bad_request(l, c, 400, "Bad Request", "conflicting Content-Length / Transfer-Encoding"); return; }
-
-	if (sp1 - h == 7 && memcmp(h, "CONNECT", 7) == 0) {
-		c->proto = P_CONNECT;
-		if (!px_authority(tgt, tl, c->host, sizeof c->host, &c->port, 0))
-			{ bad_request(l, c, 400, "Bad Request", "CONNECT needs HOST:PORT"); return; }
-		pb_drop(&c->cb, hl); /* what follows is the tunnel's */
-		decide(l, c);
-		return;
-	}
-	c->proto = P_PLAIN;
-	if (tl < 8 || strncasecmp(tgt, "http://", 7) != 0)
-		{ bad_request(l, c, 400, "Bad Request",
-				   "a proxy request needs an absolute http:// URL (https goes through CONNECT)"); return; }
-	const char *auth = tgt + 7, *end = tgt + tl;
-	const char *path = auth;
-	while (path < end && *path != '/' && *path != '?' && *path != '#')
-		path++;
-	if (path < end && *path == '#')
-		{ bad_request(l, c, 400, "Bad Request", "malformed URL"); return; }
-	if (!px_authority(auth, (size_t)(path - auth), c->host, sizeof c->host, &c->port, 80))
-		{ bad_request(l, c, 400, "Bad Request", "malformed host in the URL"); return; }
-
-	/* origin form, the URL's Host, Connection: close; hop-by-hop and
-	 * proxy headers dropped */
-	RtBuf nh = { 0 };
-	rt_put(&nh, h, (size_t)(sp1 - h + 1));
-	if (path == end)
-		rt_puts(&nh, "/");
-	else if (*path == '?')
-		rt_puts(&nh, "/");
-	rt_put(&nh, path, (size_t)(end - path));
-	rt_put(&nh, sp2, (size_t)(eol - sp2 + 2));
-	rt_put(&nh, "Host: ", 6);
-	rt_put(&nh, auth, (size_t)(path - auth));
-	rt_puts(&nh, "\r\n");
-	line = eol + 2;
-	while (line < h + hl - 2) {
-		const char *le = memmem(line, (size_t)(h + hl - line), "\r\n", 2);
-		size_t n = (size_t)(le - line);
-		if (!hdr_is(line, n, "host") && !hdr_is(line, n, "connection") && !hdr_is(line, n, "proxy-connection") &&
-		    !hdr_is(line, n, "proxy-authorization") && !hdr_is(line, n, "keep-alive") && !hdr_is(line, n, "upgrade"))
-			rt_put(&nh, line, n + 2);
-		line = le + 2;
-	}
-	rt_puts(&nh, "Connection: close\r\n\r\n");
-	c->head = nh.p;
-	c->nhead = nh.n;
-	pb_drop(&c->cb, hl);
-	decide(l, c);
-}
-
-static void read_head(Loop *l, Conn *c)
-{
-	ssize_t r = pb_read(c->cfd, &c->cb);
-	if (r == 0 || r == -2) {
-		c->c_eof = true;
-		return;
-	}
-	if (r < 0 && c->cb.len < (size_t)l->cf->max_header)
-		return;
-	const char *h = c->cb.p + c->cb.off;
-	if (c->proto == P_UNKNOWN && c->cb.len > 0) {
-		c->proto = (unsigned char)h[0] == 5 ? P_SOCKS : P_CONNECT;
-		if (c->proto == P_SOCKS)
-			c->st = ST_SOCKS_GREET;
-	}
-	if (c->st != ST_HEAD)
-		return;
-	for (size_t i = 0; i < c->cb.len; i++) { /* noise is answered now, not at the deadline */
-		unsigned char ch = (unsigned char)h[i];
-		if ((ch < 0x20 && ch != '\r' && ch != '\n' && ch != '\t') || ch == 0x7f) {
-			bad_request(l, c, 400, "Bad Request", "malformed request head");
-			return;
-		}
-	}
-	size_t scan = c->cb.len < (size_t)l->cf->max_header ? c->cb.len : (size_t)l->cf->max_header;
-	const char *e = memmem(h, scan, "\r\n\r\n", 4);
-	if (e)
-		{ http_head(l, c, (size_t)(e - h) + 4); return; }
-	if (c->cb.len >= (size_t)l->cf->max_header)
-		bad_request(l, c, 431, "Request Header Fields Too Large", "the request head is too large");
-}
-
-/* ---- SOCKS5 ---- */
-
-static void socks_step(Loop *l, Conn *c)
-{
-	ssize_t r = pb_read(c->cfd, &c->cb);
-	if (r == 0 || r == -2) {
-		c->c_eof = true;
-		return;
-	}
-	for (;;) {
-		const uint8_t *b = (const uint8_t *)c->cb.p + c->cb.off;
-		size_t n = c->cb.len;
-		if (c->st == ST_SOCKS_GREET) {
-			if (n < 2)
-				return;
-			if (b[0] != 5 || b[1] == 0)
-				{ finish(l, c, NULL, 0); return; }
-			if (n < 2u + b[1])
-				return;
-			bool noauth = memchr(b + 2, 0, b[1]) != NULL;
-			pb_drop(&c->cb, 2u + b[1]);
-			if (!noauth) {
-				static const uint8_t no[2] = { 5, 0xff };
-				{ finish(l, c, no, 2); return; }
-			}
-			if (!c->ub.p)
-				pb_init(&c->ub, 256);
-			static const uint8_t yes[2] = { 5, 0 };
-			pb_add(&c->ub, yes, 2);
-			c->st = ST_SOCKS_REQ;
-			continue;
-		}
-		if (c->st != ST_SOCKS_REQ)
-			return;
-		if (n < 5)
-			return;
-		if (b[0] != 5 || b[2] != 0)
-			{ finish(l, c, NULL, 0); return; }
-		size_t need;
-		switch (b[3]) {
-		case 1: need = 10; break;
-		case 4: need = 22; break;
-		case 3:
-			if (b[4] == 0)
-				{ socks_answer(l, c, 1); return; }
-			need = 7u + b[4];
-			break;
-		default: { socks_answer(l, c, 8); return; }
-		}
-		if (n < need)
-			return;
-		if (b[1] != 1)
-			{ socks_answer(l, c, 7); return; }
-		c->port = (uint16_t)(b[need - 2] << 8 | b[need - 1]);
-		PxAddr a = { 0 };
-		if (b[3] == 3) {
-			memcpy(c->host, b + 5, b[4]);
-			c->host[b[4]] = 0;
-			if (strlen(c->host) != b[4])
-				{ socks_answer(l, c, 1); return; }
-		} else {
-			a.family = b[3] == 1 ? AF_INET : AF_INET6;
-			memcpy(a.a, b + 4, b[3] == 1 ? 4 : 16);
-			px_addr_text(&a, c->host, sizeof c->host);
-		}
-		pb_drop(&c->cb, need);
-		if (c->port == 0)
-			{ socks_answer(l, c, 2); return; }
-		decide(l, c);
-		return;
-	}
 }
 
 /* ---- the loop ---- */
@@ -759,7 +436,7 @@ static void tunnel_io(Loop *l, Conn *c, short cre, short ure)
 		c->c_shut = true;
 	}
 	if (moved)
-		c->deadline = now_ms() + l->cf->idle_ms;
+		c->deadline = px_now_ms() + l->cf->idle_ms;
 }
 
 /* One connection's turn; returns false when it is over. */
@@ -771,14 +448,14 @@ static bool conn_step(Loop *l, Conn *c, short cre, short ure)
 	switch (c->st) {
 	case ST_HEAD:
 		if (cre)
-			read_head(l, c);
+			px_read_head(l, c);
 		if (c->st == ST_SOCKS_GREET)
-			socks_step(l, c);
+			px_socks_step(l, c);
 		break;
 	case ST_SOCKS_GREET:
 	case ST_SOCKS_REQ:
 		if (cre & (POLLIN | POLLHUP | POLLERR))
-			socks_step(l, c);
+			px_socks_step(l, c);
 		break;
 	case ST_RESOLVING:
 		break;
@@ -845,7 +522,7 @@ static void accept_all(Loop *l)
 		c->st = ST_HEAD;
 		size_t cap = (size_t)l->cf->max_header + 1;
 		pb_init(&c->cb, cap < 4096 ? 4096 : cap);
-		c->deadline = now_ms() + l->cf->header_ms;
+		c->deadline = px_now_ms() + l->cf->header_ms;
 		l->c[slot] = c;
 		if (slot == l->n)
 			l->n++;
@@ -864,11 +541,11 @@ static void expire(Loop *l, int i, int64_t now)
 			conn_free(l, i); /* said nothing: nothing to answer */
 			return;
 		}
-		bad_request(l, c, 408, "Request Timeout", "the request head took too long");
+		px_bad_request(l, c, 408, "Request Timeout", "the request head took too long");
 		return;
 	case ST_SOCKS_GREET:
 	case ST_SOCKS_REQ:
-		logf_(l, "sbx-proxy: SOCKS handshake took too long");
+		px_log(l, "sbx-proxy: SOCKS handshake took too long");
 		conn_free(l, i);
 		return;
 	case ST_RESOLVING:
@@ -911,7 +588,7 @@ int px_run(const PxConfig *cf)
 	int status = 0;
 	for (;;) {
 		int np = 0;
-		int64_t now = now_ms(), next = now + 60000;
+		int64_t now = px_now_ms(), next = now + 60000;
 		if (l.live < cf->max_conns) {
 			pf[np] = (struct pollfd){ cf->listen_fd, POLLIN, 0 };
 			who[np++] = -1;
@@ -1010,7 +687,7 @@ int px_run(const PxConfig *cf)
 			if (c && c->gen == gen && c->st == ST_RESOLVING)
 				resolved(&l, c, da.addrs, da.n);
 		}
-		now = now_ms();
+		now = px_now_ms();
 		for (int i = 0; i < l.n; i++)
 			if (l.c[i])
 				expire(&l, i, now);

@@ -18,9 +18,10 @@
  * Refusals: `403` with a body naming the rule (FILE:LINE), SOCKS reply 0x02.
  *
  * Files: proxy_policy.c (the rules, their text form, the decision and the
- * resolver), proxy_dns.c (lookups on worker threads), proxy.c (the event
- * loop and the protocols), proxy_launch.c (starting it for sbx_exec outside
- * the sandbox). Plain C, poll(2): one thread moves every byte and decides
+ * resolver), proxy_dns.c (lookups on worker threads), proxy_wire.c (HTTP
+ * and SOCKS5 heads), proxy.c (the event loop), proxy_start.c (what every
+ * launcher shares), proxy_launch.c (starting it for sbx_exec outside the
+ * sandbox), seatbelt_run.c (sbx-seatbelt, the macOS runner). Plain C, poll(2): one thread moves every byte and decides
  * every request, a few more only wait for the resolver; bounded:
  * connections, header bytes, buffers, timeouts.
  */

@@ -329,7 +329,7 @@ static void emit_sup(Buf *b, const Policy *p, Arena *ar)
 				const Rule *r = &p->rules[i];
 				if (!on_linux(r) || r->net.proto != proto)
 					continue;
-				/* A name is reached through the egress proxy (emit_proxy),
+				/* A name is reached through the egress proxy (tgt_proxy_rules),
 				 * never directly: no address rule stands for it. */
 				bool name = eval_host_is_name(&r->net);
 				if (name && (r->effect == EFF_DENY || (proto == PROTO_TCP && right == R_CONNECT)))
@@ -630,57 +630,6 @@ static bool emit_ports(Buf *b, Arena *ar, const Policy *p, int right, const char
 	return true;
 }
 
-/* ---- the egress proxy ---- */
-
-static bool proxy_needed(const Policy *p)
-{
-	int lo, hi;
-	ir_right_range(p, R_CONNECT, &lo, &hi);
-	for (int i = lo; i < hi; i++) {
-		const Rule *r = &p->rules[i];
-		if (on_linux(r) && r->effect == EFF_ALLOW && r->net.proto == PROTO_TCP && eval_host_is_name(&r->net))
-			return true;
-	}
-	return false;
-}
-
-static void proxy_line(Buf *b, Arena *ar, const Policy *p, const Rule *r, bool net)
-{
-	buf_printf(b, "proxy %s ", r->effect == EFF_ALLOW ? "allow" : "deny");
-	if (net)
-		buf_puts(b, "net *");
-	else {
-		buf_str(b, r->net.host);
-		if (r->net.port_any)
-			buf_puts(b, " *");
-		else if (r->net.port_lo == r->net.port_hi)
-			buf_printf(b, " %u", (unsigned)r->net.port_lo);
-		else
-			buf_printf(b, " %u-%u", (unsigned)r->net.port_lo, (unsigned)r->net.port_hi);
-	}
-	Str f = r->loc.file < p->nfiles ? p->files[r->loc.file].id : STR("?");
-	buf_putc(b, ' ');
-	esc_put(b, arena_printf(ar, "%.*s:%u", STRF(f), (unsigned)r->loc.line), ESC_LANDLOCK);
-	buf_putc(b, '\n');
-}
-
-/* When the policy names a host, every TCP connect rule (and `net`) goes to
- * the proxy, which decides requests by name and by address (LANGUAGE.md 6). */
-static void emit_proxy(Buf *b, Arena *ar, const Policy *p)
-{
-	if (!proxy_needed(p))
-		return;
-	int lo, hi;
-	ir_right_range(p, R_CONNECT, &lo, &hi);
-	for (int i = lo; i < hi; i++)
-		if (on_linux(&p->rules[i]) && p->rules[i].net.proto == PROTO_TCP)
-			proxy_line(b, ar, p, &p->rules[i], false);
-	ir_right_range(p, R_NET, &lo, &hi);
-	for (int i = lo; i < hi; i++)
-		if (on_linux(&p->rules[i]))
-			proxy_line(b, ar, p, &p->rules[i], true);
-}
-
 static void fallback(Buf *b, const char *right, int abi, const char *action, const char *why)
 {
 	buf_printf(b, "fallback %s@%d %s ", right, abi, action);
@@ -721,7 +670,7 @@ bool landlock_emit(EmitCtx *cx)
 	bool h_bind = emit_ports(&body, cx->arena, p, R_BIND, "bind_tcp");
 	bool h_connect = emit_ports(&body, cx->arena, p, R_CONNECT, "connect_tcp");
 	emit_sup(&body, p, cx->arena);
-	emit_proxy(&body, cx->arena, p);
+	tgt_proxy_rules(&body, cx->arena, p, PLAT_LINUX);
 	if (scope_signal || scope_abstract)
 		buf_printf(&body, "scope%s%s\n", scope_abstract ? " abstract_unix_socket@6" : "",
 			   scope_signal ? " signal@6" : "");

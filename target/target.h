@@ -132,6 +132,11 @@ void target_help(FILE *f);
  * language is given these, it does not know targets. */
 extern const char *const target_accept_names[];
 
+/* The egress proxy (proxy_rules.c): does the policy allow a host name on
+ * platform plat (PLAT_*), and its `proxy` lines, none when it does not. */
+bool tgt_proxy_needed(const Policy *p, unsigned plat);
+void tgt_proxy_rules(Buf *b, Arena *ar, const Policy *p, unsigned plat);
+
 /* Appends an artifact and returns its buffer to fill. */
 Buf *output_add(EmitCtx *cx, Str name);
 
