@@ -27,10 +27,10 @@
  *   network.allowedDomains / deniedDomains: srt's proxy checks names, on
  *     every port unless the entry names one. So `example.com` becomes
  *     `allow connect tcp example.com:*` and `example.com:443` keeps its
- *     port. On Linux the runtime's egress proxy checks them as srt's does
- *     (stricter: a program that ignores the proxy reaches none), so no
- *     `accept` is needed there; macOS and Windows cannot check a name yet,
- *     so `accept wider connect on macos|windows because ...` is written
+ *     port. On Linux and macOS (sbx-seatbelt) the runtime's egress proxy
+ *     checks them as srt's does (stricter: a program that ignores the proxy
+ *     reaches none), so no `accept` is needed there; Windows cannot check a
+ *     name yet, so `accept wider connect on windows because ...` is written
  *     commented out (live with --accept-wider). A wildcard name
  *     `*.example.com` (every subdomain, not the name itself, in both) is
  *     written as it is; other wildcards and a bare `*` deny have no sbx
@@ -443,18 +443,15 @@ bool imp_srt(json_t *root, const ImportOpts *o, Buf *out, Report *r)
 	int nallow = domains(json_object_get(net, "allowedDomains"), "network.allowedDomains", true, out, r);
 	int ndeny = domains(json_object_get(net, "deniedDomains"), "network.deniedDomains", false, out, r);
 	if (nallow || ndeny) {
-		buf_puts(out, "# Linux: the runtime's egress proxy checks these names (HTTPS_PROXY, HTTP_PROXY,\n"
-			      "# ALL_PROXY) and resolves them, as srt's proxy does; a program that ignores it\n"
-			      "# reaches none of them. macOS and Windows cannot check a host name yet:\n");
-		static const char *const others[] = { "macos", "windows" };
-		for (size_t i = 0; i < 2; i++) {
-			buf_puts(out, o->accept_wider ? "" : "# ");
-			buf_printf(out, "accept wider connect on %s because \"imported from srt, whose proxy checked host names\"\n",
-				   others[i]);
-		}
+		buf_puts(out, "# Linux and macOS: the runtime's egress proxy checks these names (HTTPS_PROXY,\n"
+			      "# HTTP_PROXY, ALL_PROXY; on macOS run the profile with sbx-seatbelt) and resolves\n"
+			      "# them, as srt's proxy does; a program that ignores it reaches none of them.\n"
+			      "# Windows cannot check a host name yet:\n");
+		buf_puts(out, o->accept_wider ? "" : "# ");
+		buf_puts(out, "accept wider connect on windows because \"imported from srt, whose proxy checked host names\"\n");
 		if (!o->accept_wider)
-			imp_report(r, "network.allowedDomains: enforced on Linux by the egress proxy; wider on macOS and "
-				      "Windows: `accept wider connect on macos/windows` is written commented out");
+			imp_report(r, "network.allowedDomains: enforced on Linux and macOS by the egress proxy; wider on "
+				      "Windows: `accept wider connect on windows` is written commented out");
 	}
 	json_t *us = json_object_get(net, "allowUnixSockets");
 	json_t *all = json_object_get(net, "allowAllUnixSockets");

@@ -325,6 +325,26 @@ static Str net_filters(Sb *sb, const NetObj *n, const char *side)
 	return f;
 }
 
+/* Above every endpoint's key (net_key). */
+enum { PROXY_KEY = 1 << 30 };
+
+/* The proxy's address, from the param sbx-seatbelt passes; a profile
+ * applied without it stops here (fails closed). */
+static const char sb_helper_proxy[] =
+	";; host names: through the egress proxy that sbx-seatbelt starts (rules in NAME.proxy)\n"
+	"(define (sbx-port? v)\n"
+	"  (let loop ((i 0))\n"
+	"    (cond ((= i (string-length v)) (and (> i 0) (< i 6)))\n"
+	"          ((let digit ((d '(\"0\" \"1\" \"2\" \"3\" \"4\" \"5\" \"6\" \"7\" \"8\" \"9\")))\n"
+	"             (cond ((null? d) #f) ((string=? (substring v i (+ i 1)) (car d)) #t) (else (digit (cdr d)))))\n"
+	"           (loop (+ i 1)))\n"
+	"          (else #f))))\n"
+	"(define sbx-proxy-address\n"
+	"  (let ((v (param \"SBX_PROXY_PORT\")))\n"
+	"    (cond ((not (string? v)) (error \"sbx: param SBX_PROXY_PORT has no value: run the profile with sbx-seatbelt, which starts the egress proxy\"))\n"
+	"          ((not (sbx-port? v)) (error \"sbx: param SBX_PROXY_PORT is not a port number\"))\n"
+	"          (else (string-append \"localhost:\" v)))))\n";
+
 /* ---- one rule ---- */
 
 static const char *const target_name[] = { "self", "children", NULL };
@@ -358,6 +378,18 @@ static void lower(Sb *sb, const Rule *r)
 	case R_CONNECT:
 	case R_BIND: {
 		uint32_t ops = r->right == R_CONNECT ? BIT(OP_OUT) : BIT(OP_BIND) | BIT(OP_IN);
+		if (r->right == R_CONNECT && r->net.proto == PROTO_TCP && eval_host_is_name(&r->net)) {
+			/* A name is reached through the egress proxy (sbx-seatbelt and
+			 * NAME.proxy), never directly: the profile opens only the
+			 * proxy's port, which is last in its section so that no deny
+			 * of the policy's addresses closes it. A deny by name is the
+			 * proxy's alone: a direct connection is decided by address. */
+			if (e == EFF_ALLOW) {
+				sb->need_proxy = true;
+				add_atom(sb, SEC_NET, EFF_ALLOW, BIT(OP_OUT), PROXY_KEY, STR("(remote tcp sbx-proxy-address)"));
+			}
+			break;
+		}
 		if (r->net.proto == PROTO_UNIX) {
 			Str f = path_filters(sb, &r->net.path, e, false);
 			add_atom(sb, SEC_NET, e, ops, 1 + path_key(&r->net.path), f);
@@ -753,7 +785,7 @@ bool seatbelt_emit(EmitCtx *cx)
 	Buf *b = output_add(cx, arena_printf(cx->arena, "%.*s.sb", STRF(p->name)));
 	artifact_header(b, ";;", cx, "sbx-seatbelt", 1);
 	buf_puts(b, "(version 1)\n(deny default)\n");
-	buf_puts(b, "\n;; apply: sandbox-exec -f ");
+	buf_puts(b, sb.need_proxy ? "\n;; apply: sbx-seatbelt " : "\n;; apply: sandbox-exec -f ");
 	esc_put(b, p->name, ESC_COMMENT);
 	buf_puts(b, ".sb");
 	for (int i = 0; i < sb.npu; i++) {
@@ -763,7 +795,7 @@ bool seatbelt_emit(EmitCtx *cx)
 		esc_put(b, sb.pu[i].name, ESC_COMMENT);
 		buf_puts(b, optional ? "=...]" : "=...");
 	}
-	buf_puts(b, " COMMAND...\n");
+	buf_puts(b, sb.need_proxy ? " -- COMMAND...\n" : " COMMAND...\n");
 	if (sb.npu) {
 		buf_puts(b, ";; param values are absolute paths (realpath); /tmp, /var and /etc become /private/...\n");
 		buf_puts(b, sb_helpers);
@@ -773,12 +805,22 @@ bool seatbelt_emit(EmitCtx *cx)
 			buf_puts(b, sb_helper_order);
 		buf_str(b, buf_as_str(&defs));
 	}
+	if (sb.need_proxy)
+		buf_puts(b, sb_helper_proxy);
 	buf_puts(b, "\n;; every process reads its own process information\n(allow process-info* (target self))\n");
 	buf_str(b, buf_as_str(&implicit));
 	buf_str(b, buf_as_str(&rules));
 	buf_free(&rules);
 	buf_free(&implicit);
 	buf_free(&defs);
+	if (sb.need_proxy) {
+		Buf *px = output_add(cx, arena_printf(cx->arena, "%.*s.proxy", STRF(p->name)));
+		artifact_header(px, "#", cx, "sbx-proxy", 1);
+		buf_puts(px, "# the egress proxy's rules for ");
+		esc_put(px, p->name, ESC_COMMENT);
+		buf_puts(px, ".sb: sbx-seatbelt reads them\n");
+		tgt_proxy_rules(px, cx->arena, p, PLAT_MACOS);
+	}
 	return true;
 }
 
@@ -822,6 +864,16 @@ Fidelity seatbelt_fidelity(const Policy *p, const Rule *r, Arena *a, Str *note)
 			return FID_EXACT;
 		bool allow = r->effect == EFF_ALLOW;
 		const char *what = allow ? "allows" : "denies";
+		if (r->right == R_CONNECT && n->proto == PROTO_TCP && eval_host_is_name(n)) {
+			if (allow) {
+				*note = STR("reached through the egress proxy that sbx-seatbelt starts (HTTPS_PROXY, HTTP_PROXY, "
+					    "ALL_PROXY): a program that ignores the proxy cannot reach this host");
+				return FID_STRICTER;
+			}
+			*note = STR("decided by the egress proxy; a direct connection is decided by the address rules "
+				    "(LANGUAGE.md 5.2)");
+			return FID_EXACT;
+		}
 		if (n->host_kind != HOST_ANY && !is_loopback(n)) {
 			if (n->port_any)
 				*note = arena_printf(a, "Seatbelt matches only * or localhost: %s every port on every host", what);

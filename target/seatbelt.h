@@ -30,6 +30,7 @@ typedef struct Sb {
 	int npu, cappu;
 	bool need_ancestors; /* the sbx-ancestors helper */
 	bool need_order;     /* the load-time order helpers (seatbelt.c) */
+	bool need_proxy;     /* host names: the egress proxy's port (seatbelt.c) */
 	bool bad;            /* an error was reported */
 	const Rule *cur;     /* the rule being lowered, for messages */
 } Sb;

@@ -384,7 +384,7 @@ cat >"$tmp/srt.json" <<EOF
 EOF
 "$SBXC" import srt "$tmp/srt.json" >"$tmp/imp.sbx" 2>"$tmp/e"
 has import-srt-allow "$tmp/imp.sbx" "^allow connect tcp allowed.test:$SP$"
-has import-srt-accept-other-targets-commented "$tmp/imp.sbx" '^# accept wider connect on macos because'
+has import-srt-accept-other-targets-commented "$tmp/imp.sbx" '^# accept wider connect on windows because'
 hasnt import-srt-no-accept-for-linux "$tmp/imp.sbx" '^accept wider connect'
 expect_rc import-srt-compiles-for-linux 0 "$SBXC" "$tmp/imp.sbx" -t linux -o "$tmp/imp.d"
 has import-srt-proxy-lines "$tmp/imp.d/srt.landlock" "^proxy deny evil.test \* "
@@ -445,4 +445,15 @@ expect_rc seat-own-port-refused 64 "$SEAT" -D SBX_PROXY_PORT=1 "$sd/p.sb" -- tru
 expect_rc seat-usage 64 "$SEAT" "$sd/p.sb" true
 SBX_SANDBOX_EXEC=$sd/nonexistent "$SEAT" "$sd/q.sb" -- true 2>"$tmp/err"
 check seat-no-sandbox-exec 127 "$?"
+# what `sbxc -t macos` writes: the profile opens only the proxy's port, and
+# NAME.proxy beside it is what the runner's proxy decides with
+mkpolicy "$sd/m.sbx" "allow connect tcp allowed.test:$SP" "deny connect tcp evil.test:*"
+if "$SBXC" "$sd/m.sbx" -t macos -o "$sd/m" >"$sd/m.log" 2>&1; then
+	has seat-compiled-proxy-rules "$sd/m/p.proxy" "^proxy allow allowed.test $SP \"m.sbx:6\"$"
+	has seat-compiled-profile-port "$sd/m/p.sb" '(remote tcp sbx-proxy-address)'
+	check seat-compiled-allowed 200 "$(seat -D HOME=/h "$sd/m/p.sb" -- curl -s -m 5 -o /dev/null -w '%{http_code}' "http://allowed.test:$SP/" 2>/dev/null)"
+	check seat-compiled-refused 403 "$(seat -D HOME=/h "$sd/m/p.sb" -- curl -s -m 5 -o /dev/null -w '%{http_code}' "http://evil.test:$SP/" 2>/dev/null)"
+else
+	fail seat-compiled "$(oneline <"$sd/m.log")"
+fi
 unset SBX_SANDBOX_EXEC SEAT_ARGS

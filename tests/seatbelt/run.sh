@@ -40,7 +40,8 @@ skip_or_fail() { skip "$1" "$why"; }
 
 # Values for every param a test profile may use.
 P=(-D HOME=/Users/u -D PROJECT=/Users/u/src/p -D TMPDIR=/var/folders/xy/T/ -D UID=501
-	-D CARGO_HOME=/Users/u/.cargo -D CACHE=/Users/u/Library/Caches -D TOOL_CACHE=/Users/u/tc)
+	-D CARGO_HOME=/Users/u/.cargo -D CACHE=/Users/u/Library/Caches -D TOOL_CACHE=/Users/u/tc
+	-D SBX_PROXY_PORT=4321)
 
 # ---- the checker against real profiles ----
 chromium_params=(-D BROWSER_PID=1 -D BUNDLE_ID=org.chromium.Chromium -D BUNDLE_PATH=/Applications/C.app
@@ -396,18 +397,40 @@ if [ $have_checker = 1 ] && [ -f "$nprof" ]; then
 	else fail "network-directions" "$(grep network- <<<"$dump" | head -5 | tr '\n' ' ')"; fi
 fi
 
-# ---- fidelity: a host name is wider on macOS and refused unless accepted ----
+# ---- host names: through the egress proxy (sbx-seatbelt and NAME.proxy) ----
 printf 'sbx 1\npolicy h\nallow connect tcp api.github.com:443\n' >"$tmp/h.sbx"
-if "$SBXC" "$tmp/h.sbx" -t macos -o "$tmp/h" >"$tmp/h.log" 2>&1; then fail "fidelity-host-refused" "compiled"
-elif grep -q "wider on macos" "$tmp/h.log" && [ ! -e "$tmp/h/h.sb" ]; then pass "fidelity-host-refused"
-else fail "fidelity-host-refused" "$(head -2 "$tmp/h.log" | tr '\n' ' ')"; fi
-if "$SBXC" "$tmp/h.sbx" -t macos -o "$tmp/h" --accept-wider >"$tmp/h.log" 2>&1 &&
-	grep -q '(allow network-outbound (remote tcp "\*:443"))' "$tmp/h/h.sb"; then pass "fidelity-host-accepted"
-else fail "fidelity-host-accepted" "$(head -2 "$tmp/h.log" | tr '\n' ' ')"; fi
+if "$SBXC" "$tmp/h.sbx" -t macos -o "$tmp/h" >"$tmp/h.log" 2>&1; then pass "fidelity-host-no-accept"
+else fail "fidelity-host-no-accept" "$(head -2 "$tmp/h.log" | tr '\n' ' ')"; fi
+has host-proxy-only "$tmp/h/h.sb" '^(allow network-outbound (remote tcp sbx-proxy-address)) ;; h.sbx:3$'
+hasnt host-not-every-host "$tmp/h/h.sb" '"\*:443"'
+has host-apply-with-runner "$tmp/h/h.sb" '^;; apply: sbx-seatbelt h.sb -- COMMAND'
+has host-proxy-rules "$tmp/h/h.proxy" '^proxy allow api.github.com 443 "h.sbx:3"$'
+"$SBXC" check -t macos "$tmp/h.sbx" >"$tmp/h.check" 2>&1
+has host-fidelity-stricter "$tmp/h.check" 'macos: reached through the egress proxy that sbx-seatbelt starts'
+if [ $have_checker = 1 ]; then
+	out=$("$sbcheck" --strict "$tmp/h/h.sb" 2>&1)
+	case $out in *"param SBX_PROXY_PORT has no value"*) pass host-no-port-fails-closed ;;
+	*) fail host-no-port-fails-closed "$out" ;; esac
+	out=$("$sbcheck" --strict -D 'SBX_PROXY_PORT=*' "$tmp/h/h.sb" 2>&1)
+	case $out in *"SBX_PROXY_PORT is not a port number"*) pass host-bad-port-fails-closed ;;
+	*) fail host-bad-port-fails-closed "$out" ;; esac
+	dump=$("$sbcheck" --strict --dump -D SBX_PROXY_PORT=4321 "$tmp/h/h.sb" 2>&1)
+	case $dump in *'allow	network-outbound	(remote tcp "localhost:4321")'*) pass host-port-from-param ;;
+	*) fail host-port-from-param "$(grep network- <<<"$dump" | head -3 | tr '\n' ' ')" ;; esac
+else
+	skip_or_fail host-no-port-fails-closed; skip_or_fail host-bad-port-fails-closed; skip_or_fail host-port-from-param
+fi
+# a deny by name is the proxy's: an address allow stays as written
 printf 'sbx 1\npolicy d\nallow connect tcp *:443\ndeny connect tcp evil.example:443\n' >"$tmp/d.sbx"
 if "$SBXC" "$tmp/d.sbx" -t macos -o "$tmp/d" >"$tmp/d.log" 2>&1 &&
-	grep -q '(deny network-outbound (remote tcp "\*:443")' "$tmp/d/d.sb"; then pass "fidelity-host-deny-stricter"
-else fail "fidelity-host-deny-stricter" "$(head -2 "$tmp/d.log" | tr '\n' ' ')"; fi
+	grep -q '(allow network-outbound (remote tcp "\*:443"))' "$tmp/d/d.sb" &&
+	! grep -q '(deny network-outbound' "$tmp/d/d.sb" && [ ! -e "$tmp/d/d.proxy" ]; then pass "host-deny-by-name-not-lowered"
+else fail "host-deny-by-name-not-lowered" "$(head -2 "$tmp/d.log" | tr '\n' ' ')"; fi
+# an address rule that Seatbelt cannot name is still wider
+printf 'sbx 1\npolicy a\nallow connect tcp 10.0.0.1:443\n' >"$tmp/a.sbx"
+if "$SBXC" "$tmp/a.sbx" -t macos -o "$tmp/a" >"$tmp/a.log" 2>&1; then fail "fidelity-address-refused" "compiled"
+elif grep -q "wider on macos" "$tmp/a.log" && [ ! -e "$tmp/a/a.sb" ]; then pass "fidelity-address-refused"
+else fail "fidelity-address-refused" "$(head -2 "$tmp/a.log" | tr '\n' ' ')"; fi
 
 # ---- -D bakes a value in; a missing param fails closed at apply time ----
 if (cd "$tmp/corpus" && "$SBXC" spec.sbx -t macos -o baked -D HOME=/Users/alice >/dev/null 2>&1) &&

@@ -875,6 +875,7 @@ static char *run_checker(const char *profile)
 	argv[n++] = sbcheck;
 	argv[n++] = "--strict";
 	argv[n++] = "--dump";
+	argv[n++] = "-DSBX_PROXY_PORT=4321"; /* what sbx-seatbelt passes for a profile with host names */
 	for (int i = 0; i < pol->nparams; i++) {
 		const Param *p = &pol->params[i];
 		if (p->baked)
