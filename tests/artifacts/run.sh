@@ -228,7 +228,7 @@ t cache/unusable 0 env SBXC_CACHE_DIR=/proc/self/nonexistent "$S" policy.sbx -t 
 cat >"$tmp/w.sbx" <<'EOF'
 sbx 1
 policy w
-allow connect tcp example.com:443
+allow connect tcp 203.0.113.5:443
 EOF
 t cache/warn-miss 0 "$S" "$tmp/w.sbx" -t macos -o "$tmp/wout" --accept-wider
 cp "$tmp/err" "$tmp/err1"
@@ -311,7 +311,7 @@ cat >"$tmp/wider.sbx" <<'EOF'
 sbx 1
 policy wider
 allow read /usr
-allow connect tcp example.com:443
+allow connect tcp 203.0.113.5:443
 EOF
 t fail/target-error 1 "$S" "$tmp/wider.sbx" -t macos,landlock -o "$tmp/none"
 ok_if fail/target-error-writes-nothing '[ ! -e "$tmp/none" ] || [ -z "$(ls -A "$tmp/none")" ]'
@@ -382,7 +382,7 @@ golden diff/text-golden "$tmp/g.txt" new.txt
 has diff/tilde-action "$tmp/out" "^~ new.sbx:[0-9]*: deny syscall ptrace: default -> kill-process"
 has diff/tilde-flag "$tmp/out" "^~ new.sbx:[0-9]*: allow write \${HOME}/build create: plain -> create  (widens)"
 has diff/removed "$tmp/out" "^- old.sbx:[0-9]*: allow read /opt  (narrows)"
-has diff/added-wider "$tmp/out" "linux: stricter; macos: wider; windows: wider"
+has diff/added-wider "$tmp/out" "linux: stricter; macos: stricter; windows: wider"
 has diff/accept "$tmp/out" "^+ accept wider connect  (widens)"
 hasnt diff/moved-rule-silent "$tmp/out" "127.0.0.1:8080"
 t diff/json 0 "$S" diff --format json old.sbx new.sbx
@@ -449,7 +449,7 @@ if command -v git >/dev/null; then
 	printf '*.sbx diff=sbxc\n' >.gitattributes
 	git config diff.sbxc.textconv "$S diff --textconv"
 	git diff >"$tmp/gd" 2>&1
-	ok_if diff/git-textconv-rules 'grep -q "^+allow connect tcp example.com:443  # linux=stricter macos=wider windows=wider" "$tmp/gd"'
+	ok_if diff/git-textconv-rules 'grep -q "^+allow connect tcp example.com:443  # linux=stricter macos=stricter windows=wider" "$tmp/gd"'
 	ok_if diff/git-textconv-no-comment-noise '! grep -q "^+# The same policy" "$tmp/gd"'
 	cd "$HERE/diff" || exit 1
 else
@@ -461,9 +461,11 @@ t diff/textconv-unloadable 0 "$S" diff --textconv "$HERE/run.sh"
 has diff/textconv-fallback "$tmp/out" "does not compile on its own"
 
 # ---------------------------------------------------------------- explain -t, JSON schemas
-# a host name: stricter on Linux (the egress proxy), still wider on macOS
-t explain/target-text 0 "$S" explain new.sbx -t macos connect tcp example.com:443
-has explain/target-wider "$tmp/out" "on macos: wider; the kernel allows it"
+# a host name: stricter on Linux and macOS (the egress proxy), still wider on Windows
+t explain/target-text 0 "$S" explain new.sbx -t windows connect tcp example.com:443
+has explain/target-wider "$tmp/out" "on windows: wider; the kernel allows it"
+t explain/target-macos 0 "$S" explain new.sbx -t macos connect tcp example.com:443
+has explain/target-macos-proxy "$tmp/out" "on macos: stricter.*"
 t explain/target-proxy 0 "$S" explain new.sbx -t linux connect tcp example.com:443
 has explain/target-proxy-stricter "$tmp/out" "on linux: stricter.*"
 has explain/target-proxy-note "$tmp/out" "egress proxy"
