@@ -128,31 +128,189 @@ static const char *placed(Arena *a, const PathObj *inner)
 	return arena_cstr(a, arena_printf(a, " where ${%.*s} lies beneath ${HOME}", STRF(inner->param)));
 }
 
+/* The file rules of one right, indexed once per policy for the two
+ * questions fidelity asks per rule (may_contain's prefix tests as key
+ * ranges; keys are the root's letter then the text):
+ *   deny: every deny, by its text;
+ *   exact, glob: the allows without `*` by their text, with one by their
+ *   literal prefix up to the first glob component (slash included);
+ *   top: the allows of "/"; home: those of ${HOME} itself (other_params);
+ *   param_deny: the first deny under ${PROJECT} or ${TMPDIR}. */
+typedef struct RightIdx {
+	StrIdx deny, exact, glob;
+	int *top, ntop, *home, nhome;
+	int param_deny;
+} RightIdx;
+
+enum { NO_RULE = INT32_MAX };
+
+static char root_letter(const PathObj *po) { return po->root == ROOT_PARAM ? 'P' : 'A'; }
+
+static Str root_key(Arena *a, const PathObj *po, Str text)
+{
+	return arena_printf(a, "%c%.*s", root_letter(po), STRF(text));
+}
+
+static bool is_top(const PathObj *po) { return po->root == ROOT_ABS && po->ncomp == 0; }
+
+static bool is_home(const PathObj *po)
+{
+	return po->root == ROOT_PARAM && str_eqc(po->param, "HOME") && po->ncomp == 1;
+}
+
+static bool in_param_dir(const PathObj *po)
+{
+	return po->root == ROOT_PARAM && (str_eqc(po->param, "PROJECT") || str_eqc(po->param, "TMPDIR"));
+}
+
+/* may_contain's literal prefix of a pattern with a `*`. */
+static Str glob_prefix(Str o)
+{
+	const char *star = memchr(o.p, '*', o.n);
+	size_t n = (size_t)(star - o.p);
+	while (n > 0 && o.p[n - 1] != '/')
+		n--;
+	return (Str){ o.p, n };
+}
+
+static const RightIdx *right_idx(const Policy *p, int right)
+{
+	static IrMemo memo;
+	static RightIdx idx[3];
+	static Arena lists;
+	int w = right == R_READ ? 0 : right == R_WRITE ? 1 : 2;
+	if (ir_memo_hit(&memo, p))
+		return &idx[w];
+	for (int k = 0; k < 3; k++) {
+		stridx_free(&idx[k].deny);
+		stridx_free(&idx[k].exact);
+		stridx_free(&idx[k].glob);
+		idx[k] = (RightIdx){ .param_deny = NO_RULE };
+	}
+	arena_free(&lists);
+	Arena t = { 0 };
+	int ncap[3][2] = { { 0 } };
+	for (int i = 0; i < p->nrules; i++) {
+		const Rule *r = &p->rules[i];
+		if (!is_file_right(r->right) || !on_linux(r) || r->path.root == ROOT_WIN)
+			continue;
+		RightIdx *x = &idx[r->right == R_READ ? 0 : r->right == R_WRITE ? 1 : 2];
+		const PathObj *po = &r->path;
+		if (r->effect == EFF_DENY) {
+			stridx_add(&x->deny, root_key(&t, po, po->text), i);
+			if (in_param_dir(po) && x->param_deny == NO_RULE)
+				x->param_deny = i;
+			continue;
+		}
+		if (r->effect != EFF_ALLOW)
+			continue;
+		int wi = (int)(x - idx);
+		if (is_top(po))
+			*VEC_PUSH(&lists, x->top, x->ntop, ncap[wi][0]) = i;
+		else if (memchr(po->text.p, '*', po->text.n))
+			stridx_add(&x->glob, root_key(&t, po, glob_prefix(po->text)), i);
+		else
+			stridx_add(&x->exact, root_key(&t, po, po->text), i);
+		if (is_home(po))
+			*VEC_PUSH(&lists, x->home, x->nhome, ncap[wi][1]) = i;
+	}
+	for (int k = 0; k < 3; k++) {
+		stridx_sort(&idx[k].deny);
+		stridx_sort(&idx[k].exact);
+		stridx_sort(&idx[k].glob);
+	}
+	arena_free(&t);
+	ir_memo_set(&memo, p);
+	return &idx[w];
+}
+
+/* The first deny in [lo, hi) of x->deny at least as specific as r, or best. */
+static int first_deny(const Policy *p, const StrIdx *x, int lo, int hi, const Rule *r, int best)
+{
+	int m = stridx_min(x, lo, hi);
+	if (m >= best)
+		return best;
+	/* The key range is may_contain's test; asked again, it is the
+	 * definition this index must agree with. */
+	const PathObj *in = &p->rules[m].path;
+	if (spec_ge(in, &r->path) && may_contain(&r->path, in))
+		return m;
+	for (int i = lo; i < hi; i++) { /* rare: a less specific deny comes first */
+		in = &p->rules[x->val[i]].path;
+		if (x->val[i] < best && spec_ge(in, &r->path) && may_contain(&r->path, in))
+			best = x->val[i];
+	}
+	return best;
+}
+
 /* A deny of the same right, at least as specific, that may lie inside r. */
 static const Rule *carve_inside(const Policy *p, const Rule *r)
 {
-	int lo, hi;
-	ir_right_range(p, r->right, &lo, &hi);
-	for (int i = lo; i < hi; i++) {
-		const Rule *d = &p->rules[i];
-		if (d->right == r->right && d->effect == EFF_DENY && on_linux(d) && !str_eq(d->path.text, r->path.text) &&
-		    (other_params(&r->path, &d->path) || (spec_ge(&d->path, &r->path) && may_contain(&r->path, &d->path))))
-			return d;
+	const RightIdx *x = right_idx(p, r->right);
+	const PathObj *po = &r->path;
+	int best = is_home(po) ? x->param_deny : NO_RULE;
+	if (po->root != ROOT_WIN) {
+		Arena t = { 0 };
+		Str self = root_key(&t, po, po->text);
+		int lo, hi, elo, ehi;
+		if (is_top(po) || memchr(po->text.p, '*', po->text.n)) {
+			/* Everything under the literal prefix, r's own text aside. */
+			if (is_top(po))
+				lo = 0, hi = x->deny.n;
+			else
+				stridx_prefix(&x->deny, root_key(&t, po, glob_prefix(po->text)), &lo, &hi);
+			stridx_equal(&x->deny, self, &elo, &ehi); /* inside [lo, hi]: self has the prefix */
+			best = first_deny(p, &x->deny, lo, elo, r, best);
+			best = first_deny(p, &x->deny, ehi, hi, r, best);
+		} else {
+			stridx_prefix(&x->deny, arena_printf(&t, "%.*s/", STRF(self)), &lo, &hi);
+			best = first_deny(p, &x->deny, lo, hi, r, best);
+		}
+		arena_free(&t);
 	}
-	return NULL;
+	return best == NO_RULE ? NULL : &p->rules[best];
+}
+
+/* The first allow of key in x that r is at least as specific as, or best
+ * (a block of equal keys is in rule order). */
+static int first_allow(const Policy *p, const StrIdx *x, Str key, const Rule *r, int best)
+{
+	int lo, hi;
+	stridx_equal(x, key, &lo, &hi);
+	for (int i = lo; i < hi && x->val[i] < best; i++)
+		if (spec_ge(&r->path, &p->rules[x->val[i]].path) && may_contain(&p->rules[x->val[i]].path, &r->path))
+			return x->val[i];
+	return best;
 }
 
 static const Rule *allow_around(const Policy *p, const Rule *r)
 {
-	int lo, hi;
-	ir_right_range(p, r->right, &lo, &hi);
-	for (int i = lo; i < hi; i++) {
-		const Rule *a = &p->rules[i];
-		if (a->right == r->right && a->effect == EFF_ALLOW && on_linux(a) &&
-		    (other_params(&a->path, &r->path) || (spec_ge(&r->path, &a->path) && may_contain(&a->path, &r->path))))
-			return a;
+	const RightIdx *x = right_idx(p, r->right);
+	const PathObj *po = &r->path;
+	int best = NO_RULE;
+	if (in_param_dir(po) && x->nhome)
+		best = x->home[0];
+	if (po->root != ROOT_WIN) {
+		for (int i = 0; i < x->ntop && x->top[i] < best; i++)
+			if (spec_ge(po, &p->rules[x->top[i]].path)) {
+				best = x->top[i];
+				break;
+			}
+		Arena t = { 0 };
+		Str k = root_key(&t, po, po->text);
+		/* An allow of r's own text or of an ancestor; a glob whose literal
+		 * prefix ends at one of r's slashes (or is empty). */
+		best = first_allow(p, &x->exact, k, r, best);
+		best = first_allow(p, &x->glob, (Str){ k.p, 1 }, r, best);
+		for (size_t i = 1; i < k.n; i++) {
+			if (k.p[i] != '/')
+				continue;
+			best = first_allow(p, &x->exact, (Str){ k.p, i }, r, best);
+			best = first_allow(p, &x->glob, (Str){ k.p, i + 1 }, r, best);
+		}
+		arena_free(&t);
 	}
-	return NULL;
+	return best == NO_RULE ? NULL : &p->rules[best];
 }
 
 /* ---- ports ---- */
@@ -585,18 +743,20 @@ static void emit_fs(Buf *b, const Policy *p, Arena *ar)
 			continue;
 		FsLine l = { r->path.text, r->effect == EFF_DENY, r->effect == EFF_ALLOW ? r->flags : 0, ll_access(r->right),
 			     r->path.esc };
-		/* One line per (path, kind): merge rights and flags. */
-		int j;
-		for (j = 0; j < n; j++)
-			if (v[j].kind == l.kind && v[j].esc == l.esc && str_eq(v[j].path, l.path))
-				break;
-		if (j < n) {
-			v[j].access |= l.access;
-			v[j].flags |= l.flags;
-		} else
-			v[n++] = l;
+		v[n++] = l;
 	}
+	/* One line per (path, kind): sorted, then equal neighbours merged
+	 * (rights and flags are or-ed, so their order does not matter). */
 	qsort(v, (size_t)n, sizeof *v, fsline_cmp);
+	int u = 0;
+	for (int i = 0; i < n; i++) {
+		if (u > 0 && fsline_cmp(&v[u - 1], &v[i]) == 0) {
+			v[u - 1].access |= v[i].access;
+			v[u - 1].flags |= v[i].flags;
+		} else
+			v[u++] = v[i];
+	}
+	n = u;
 	for (int i = 0; i < n; i++) {
 		buf_puts(b, v[i].kind ? "fs carve " : "fs allow ");
 		put_rights(b, v[i].access);
