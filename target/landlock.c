@@ -44,6 +44,7 @@
 #include "../ir/syscalls.h"
 #include "../runtime/ll_abi.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -320,40 +321,77 @@ enum { PORTS = 65536 };
 /* Does the policy allow right (R_CONNECT/R_BIND) over TCP to every host on
  * `port` (star), or to some host (any)? LANGUAGE.md 6: an exact port beats
  * a range beats `*`; `net` ranks below every endpoint; deny wins ties. */
-static void port_decision(const Policy *p, int right, unsigned port, bool *star, bool *any)
+/* Coverage counts per TCP port of one right, from difference arrays (one
+ * sweep per policy; port_decision is asked per rule and per port range):
+ * cov[rank * 2 + deny][port] for the any-host rules of that port rank
+ * (0 `*`, 1 a range, 2 one port), cov[6] for the direct host allows. */
+typedef struct PortCov {
+	int32_t (*cov)[PORTS + 1];
+	bool net_allow, net_deny;
+} PortCov;
+
+static const PortCov *port_cov(const Policy *p, int right)
 {
-	int best = -1;
-	bool allow = false, deny = false, host_allow = false;
-	bool net_allow = false, net_deny = false;
-	int nlo, nhi, lo, hi;
+	static IrMemo memo;
+	static PortCov pc[2];
+	int w = right == R_BIND;
+	if (ir_memo_hit(&memo, p))
+		return &pc[w];
+	for (int k = 0; k < 2; k++) {
+		if (!pc[k].cov && !(pc[k].cov = malloc(sizeof(int32_t[7][PORTS + 1])))) {
+			fprintf(stderr, "sbxc: out of memory\n");
+			abort();
+		}
+		memset(pc[k].cov, 0, sizeof(int32_t[7][PORTS + 1]));
+		pc[k].net_allow = pc[k].net_deny = false;
+	}
+	int nlo, nhi;
 	ir_right_range(p, R_NET, &nlo, &nhi);
 	for (int i = nlo; i < nhi; i++)
 		if (on_linux(&p->rules[i]))
-			*(p->rules[i].effect == EFF_ALLOW ? &net_allow : &net_deny) = true;
-	ir_right_range(p, right, &lo, &hi);
-	for (int i = lo; i < hi; i++) {
-		const Rule *r = &p->rules[i];
-		if (!on_linux(r))
-			continue;
-		if (r->net.proto != PROTO_TCP)
-			continue;
-		if (!r->net.port_any && (port < r->net.port_lo || port > r->net.port_hi))
-			continue;
-		if (r->net.host_kind != HOST_ANY) {
-			/* A name is reached through the runtime's proxy, never directly. */
-			host_allow |= r->effect == EFF_ALLOW && !eval_host_is_name(&r->net);
-			continue;
+			for (int k = 0; k < 2; k++)
+				*(p->rules[i].effect == EFF_ALLOW ? &pc[k].net_allow : &pc[k].net_deny) = true;
+	for (int k = 0; k < 2; k++) {
+		int lo, hi;
+		ir_right_range(p, k ? R_BIND : R_CONNECT, &lo, &hi);
+		for (int i = lo; i < hi; i++) {
+			const Rule *r = &p->rules[i];
+			if (!on_linux(r) || r->net.proto != PROTO_TCP)
+				continue;
+			unsigned plo = r->net.port_any ? 0 : r->net.port_lo, phi = r->net.port_any ? PORTS - 1 : r->net.port_hi;
+			int row;
+			if (r->net.host_kind != HOST_ANY) {
+				/* A name is reached through the runtime's proxy, never directly. */
+				if (r->effect != EFF_ALLOW || eval_host_is_name(&r->net))
+					continue;
+				row = 6;
+			} else {
+				int rank = r->net.port_any ? 0 : r->net.port_lo == r->net.port_hi ? 2 : 1;
+				row = rank * 2 + (r->effect != EFF_ALLOW);
+			}
+			pc[k].cov[row][plo]++;
+			pc[k].cov[row][phi + 1]--;
 		}
-		int rank = r->net.port_any ? 0 : r->net.port_lo == r->net.port_hi ? 2 : 1;
-		if (rank > best) {
-			best = rank;
-			allow = deny = false;
-		}
-		if (rank == best)
-			*(r->effect == EFF_ALLOW ? &allow : &deny) = true;
+		for (int row = 0; row < 7; row++)
+			for (int port = 1; port <= PORTS; port++)
+				pc[k].cov[row][port] += pc[k].cov[row][port - 1];
 	}
-	*star = best >= 0 ? allow && !deny : net_allow && !net_deny;
-	*any = *star || host_allow;
+	ir_memo_set(&memo, p);
+	return &pc[w];
+}
+
+static void port_decision(const Policy *p, int right, unsigned port, bool *star, bool *any)
+{
+	const PortCov *pc = port_cov(p, right);
+	if (port >= PORTS)
+		port = PORTS - 1;
+	int best = -1;
+	for (int rank = 2; rank >= 0 && best < 0; rank--)
+		if (pc->cov[rank * 2][port] || pc->cov[rank * 2 + 1][port])
+			best = rank;
+	bool allow = best >= 0 && pc->cov[best * 2][port], deny = best >= 0 && pc->cov[best * 2 + 1][port];
+	*star = best >= 0 ? allow && !deny : pc->net_allow && !pc->net_deny;
+	*any = *star || pc->cov[6][port];
 }
 
 typedef struct PortSet {
