@@ -307,6 +307,20 @@ void stridx_sort(StrIdx *x)
 		x->key[i] = t[i].key;
 		x->val[i] = t[i].val;
 	}
+	/* Equal keys by hash (asked per path component: no log factor). */
+	x->nslot = 16;
+	while (x->nslot < 2 * (size_t)x->n)
+		x->nslot *= 2;
+	x->slot = arena_alloc_uninit(&x->a, sizeof *x->slot * x->nslot);
+	memset(x->slot, 0xff, sizeof *x->slot * x->nslot);
+	for (int i = 0; i < x->n; i++) {
+		if (i > 0 && str_eq(x->key[i - 1], x->key[i]))
+			continue;
+		size_t h = XXH3_64bits(x->key[i].p, x->key[i].n) & (x->nslot - 1);
+		while (x->slot[h] >= 0)
+			h = (h + 1) & (x->nslot - 1);
+		x->slot[h] = i;
+	}
 	x->levels = 1;
 	while ((1 << x->levels) <= x->n)
 		x->levels++;
@@ -356,24 +370,20 @@ void stridx_prefix(const StrIdx *x, Str prefix, int *lo, int *hi)
 
 void stridx_equal(const StrIdx *x, Str key, int *lo, int *hi)
 {
-	int l = 0, h = x->n;
-	while (l < h) {
-		int m = (l + h) / 2;
-		if (str_cmp(x->key[m], key) < 0)
-			l = m + 1;
-		else
-			h = m;
+	*lo = *hi = 0;
+	if (x->n == 0)
+		return;
+	for (size_t h = XXH3_64bits(key.p, key.n) & (x->nslot - 1); x->slot[h] >= 0; h = (h + 1) & (x->nslot - 1)) {
+		int i = x->slot[h];
+		if (!str_eq(x->key[i], key))
+			continue;
+		int j = i;
+		while (j < x->n && str_eq(x->key[j], key))
+			j++;
+		*lo = i;
+		*hi = j;
+		return;
 	}
-	*lo = l;
-	h = x->n;
-	while (l < h) {
-		int m = (l + h) / 2;
-		if (str_cmp(x->key[m], key) <= 0)
-			l = m + 1;
-		else
-			h = m;
-	}
-	*hi = l;
 }
 
 int stridx_min(const StrIdx *x, int lo, int hi)

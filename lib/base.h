@@ -101,10 +101,13 @@ typedef struct StrIdx {
 	int n, cap;
 	int **min;  /* min[l][i]: least val in [i, i + 2^l), a sparse table */
 	int levels;
+	int *slot;  /* open addressing on XXH3: the first entry of each key, or -1 */
+	size_t nslot;
 } StrIdx;
 void stridx_add(StrIdx *x, Str key, int val); /* copies key */
 void stridx_sort(StrIdx *x);                  /* by (key, val); after the last add */
-/* [lo, hi): the entries whose key starts with prefix / equals key. */
+/* [lo, hi): the entries whose key starts with prefix (binary search), or
+ * equals key (by hash; none: lo == hi == 0). */
 void stridx_prefix(const StrIdx *x, Str prefix, int *lo, int *hi);
 void stridx_equal(const StrIdx *x, Str key, int *lo, int *hi);
 int stridx_min(const StrIdx *x, int lo, int hi); /* least val in [lo, hi); INT32_MAX if empty */

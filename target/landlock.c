@@ -147,9 +147,15 @@ enum { NO_RULE = INT32_MAX };
 
 static char root_letter(const PathObj *po) { return po->root == ROOT_PARAM ? 'P' : 'A'; }
 
-static Str root_key(Arena *a, const PathObj *po, Str text)
+/* Built in b (reset first); asked per rule, so no printf. */
+static Str root_key(Buf *b, const PathObj *po, Str text, bool slash)
 {
-	return arena_printf(a, "%c%.*s", root_letter(po), STRF(text));
+	b->n = 0;
+	buf_putc(b, root_letter(po));
+	buf_str(b, text);
+	if (slash)
+		buf_putc(b, '/');
+	return buf_as_str(b);
 }
 
 static bool is_top(const PathObj *po) { return po->root == ROOT_ABS && po->ncomp == 0; }
@@ -189,7 +195,7 @@ static const RightIdx *right_idx(const Policy *p, int right)
 		idx[k] = (RightIdx){ .param_deny = NO_RULE };
 	}
 	arena_free(&lists);
-	Arena t = { 0 };
+	Buf t = { 0 };
 	int ncap[3][2] = { { 0 } };
 	for (int i = 0; i < p->nrules; i++) {
 		const Rule *r = &p->rules[i];
@@ -198,7 +204,7 @@ static const RightIdx *right_idx(const Policy *p, int right)
 		RightIdx *x = &idx[r->right == R_READ ? 0 : r->right == R_WRITE ? 1 : 2];
 		const PathObj *po = &r->path;
 		if (r->effect == EFF_DENY) {
-			stridx_add(&x->deny, root_key(&t, po, po->text), i);
+			stridx_add(&x->deny, root_key(&t, po, po->text, false), i);
 			if (in_param_dir(po) && x->param_deny == NO_RULE)
 				x->param_deny = i;
 			continue;
@@ -209,9 +215,9 @@ static const RightIdx *right_idx(const Policy *p, int right)
 		if (is_top(po))
 			*VEC_PUSH(&lists, x->top, x->ntop, ncap[wi][0]) = i;
 		else if (memchr(po->text.p, '*', po->text.n))
-			stridx_add(&x->glob, root_key(&t, po, glob_prefix(po->text)), i);
+			stridx_add(&x->glob, root_key(&t, po, glob_prefix(po->text), false), i);
 		else
-			stridx_add(&x->exact, root_key(&t, po, po->text), i);
+			stridx_add(&x->exact, root_key(&t, po, po->text, false), i);
 		if (is_home(po))
 			*VEC_PUSH(&lists, x->home, x->nhome, ncap[wi][1]) = i;
 	}
@@ -220,7 +226,7 @@ static const RightIdx *right_idx(const Policy *p, int right)
 		stridx_sort(&idx[k].exact);
 		stridx_sort(&idx[k].glob);
 	}
-	arena_free(&t);
+	buf_free(&t);
 	ir_memo_set(&memo, p);
 	return &idx[w];
 }
@@ -251,23 +257,26 @@ static const Rule *carve_inside(const Policy *p, const Rule *r)
 	const PathObj *po = &r->path;
 	int best = is_home(po) ? x->param_deny : NO_RULE;
 	if (po->root != ROOT_WIN) {
-		Arena t = { 0 };
-		Str self = root_key(&t, po, po->text);
+		Buf t = { 0 }, u = { 0 };
+		Str self = root_key(&t, po, po->text, false);
 		int lo, hi, elo, ehi;
 		if (is_top(po) || memchr(po->text.p, '*', po->text.n)) {
 			/* Everything under the literal prefix, r's own text aside. */
 			if (is_top(po))
 				lo = 0, hi = x->deny.n;
 			else
-				stridx_prefix(&x->deny, root_key(&t, po, glob_prefix(po->text)), &lo, &hi);
-			stridx_equal(&x->deny, self, &elo, &ehi); /* inside [lo, hi]: self has the prefix */
+				stridx_prefix(&x->deny, root_key(&u, po, glob_prefix(po->text), false), &lo, &hi);
+			stridx_equal(&x->deny, self, &elo, &ehi); /* inside [lo, hi): self has the prefix */
+			if (elo == ehi)
+				elo = ehi = hi;
 			best = first_deny(p, &x->deny, lo, elo, r, best);
 			best = first_deny(p, &x->deny, ehi, hi, r, best);
 		} else {
-			stridx_prefix(&x->deny, arena_printf(&t, "%.*s/", STRF(self)), &lo, &hi);
+			stridx_prefix(&x->deny, root_key(&u, po, po->text, true), &lo, &hi);
 			best = first_deny(p, &x->deny, lo, hi, r, best);
 		}
-		arena_free(&t);
+		buf_free(&t);
+		buf_free(&u);
 	}
 	return best == NO_RULE ? NULL : &p->rules[best];
 }
@@ -297,8 +306,8 @@ static const Rule *allow_around(const Policy *p, const Rule *r)
 				best = x->top[i];
 				break;
 			}
-		Arena t = { 0 };
-		Str k = root_key(&t, po, po->text);
+		Buf t = { 0 };
+		Str k = root_key(&t, po, po->text, false);
 		/* An allow of r's own text or of an ancestor; a glob whose literal
 		 * prefix ends at one of r's slashes (or is empty). */
 		best = first_allow(p, &x->exact, k, r, best);
@@ -309,7 +318,7 @@ static const Rule *allow_around(const Policy *p, const Rule *r)
 			best = first_allow(p, &x->exact, (Str){ k.p, i }, r, best);
 			best = first_allow(p, &x->glob, (Str){ k.p, i + 1 }, r, best);
 		}
-		arena_free(&t);
+		buf_free(&t);
 	}
 	return best == NO_RULE ? NULL : &p->rules[best];
 }
