@@ -1,11 +1,29 @@
 #!/usr/bin/env python3
 """Generate a policy of N rules (default 10000) for benchmarks: a realistic
 mix of path rules (with denies inside allows and globs), endpoints and
-syscall rules with conditions. Deterministic: the same N gives the same file."""
+syscall rules with conditions. Deterministic: the same N gives the same file.
+With --nested (second argument), the deep shape instead: chains of
+alternating allow/deny rules, each inside the previous one, on long paths
+(the worst case for carving a deny out of an allow)."""
 import sys
-n = int(sys.argv[1]) if len(sys.argv) > 1 else 10000
+args = [a for a in sys.argv[1:] if not a.startswith("--")]
+nested = "--nested" in sys.argv[1:]
+n = int(args[0]) if args else 10000
 out = ["sbx 1", "policy bench-%d" % n, "param PROJECT", ""]
 i = 0
+if nested:
+    depth = 16
+    while len(out) - 4 < n:
+        g, d = divmod(i, depth)
+        path = "/srv/tenant%d/project-with-a-long-name" % g + "".join(
+            "/level%02d-directory" % j for j in range(d + 1))
+        if d % 2 == 0:
+            out.append("allow read write %s" % path)
+        else:
+            out.append("deny write %s" % path)
+        i += 1
+    print("\n".join(out))
+    sys.exit(0)
 while len(out) - 4 < n:
     k = i % 10
     if k < 5:

@@ -17,19 +17,32 @@ void fidelity_each_unaccepted(Compile *c, const Backend *const *sel, int nsel, F
 	bool with_landlock = false;
 	for (int i = 0; i < nsel; i++)
 		with_landlock |= sel[i] == &backend_landlock;
+	/* Landlock's answer per rule, computed once: asked for Landlock and
+	 * again by seccomp's "does Landlock answer?". Notes are made only for
+	 * what is reported (a second call, for the few wider rules). */
+	Fidelity *ll = NULL;
+	if (with_landlock) {
+		ll = arena_alloc_uninit(&c->arena, sizeof *ll * (size_t)(p->nrules + 1));
+		for (int k = 0; k < p->nrules; k++) {
+			Str note;
+			ll[k] = fidelity_of(&backend_landlock, p, &p->rules[k], &c->arena, &note);
+		}
+	}
 	for (int i = 0; i < nsel; i++) {
 		for (int k = 0; k < p->nrules; k++) {
 			const Rule *r = &p->rules[k];
-			Str note;
+			Str note = { "", 0 };
 			/* With Landlock alongside, seccomp answers only for what Landlock
 			 * does not enforce (the `linux` view); alone, it answers for all. */
-			if (sel[i] == &backend_seccomp && with_landlock &&
-			    fidelity_of(&backend_landlock, p, r, &c->arena, &note) != FID_NA)
+			if (sel[i] == &backend_seccomp && with_landlock && ll[k] != FID_NA)
 				continue;
-			if (fidelity_of(sel[i], p, r, &c->arena, &note) != FID_WIDER)
+			Fidelity f = sel[i] == &backend_landlock ? ll[k] : fidelity_of(sel[i], p, r, &c->arena, &note);
+			if (f != FID_WIDER)
 				continue;
 			if (target_accepted(p, r->right, sel[i]))
 				continue;
+			if (sel[i] == &backend_landlock)
+				fidelity_of(sel[i], p, r, &c->arena, &note);
 			fn(ctx, r, sel[i], note);
 		}
 	}

@@ -260,6 +260,21 @@ typedef struct Policy {
 	bool fragment;            /* no `policy` statement (check, explain): not compiled alone */
 } Policy;
 
+/* A cache of what a backend computes once from a whole policy to answer
+ * per-rule questions (fidelity asks once per rule, several times over):
+ * keyed by the policy's address and digest, so that a new policy at a
+ * reused address is not mistaken for the old one. A policy without a
+ * digest (hand-built, not canonicalised) is never a hit. */
+typedef struct IrMemo {
+	const Policy *p;
+	uint64_t d[2];
+} IrMemo;
+static inline bool ir_memo_hit(const IrMemo *m, const Policy *p)
+{
+	return (p->digest[0] || p->digest[1]) && m->p == p && m->d[0] == p->digest[0] && m->d[1] == p->digest[1];
+}
+static inline void ir_memo_set(IrMemo *m, const Policy *p) { *m = (IrMemo){ p, { p->digest[0], p->digest[1] } }; }
+
 /* ---- functions (ir/ir.c) ---- */
 int ir_rule_cmp(const Rule *a, const Rule *b);   /* canonical order */
 /* The components of a path's text from byte `from` on, empty ones and "."

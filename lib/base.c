@@ -7,6 +7,7 @@
  * failure at any byte with fail_after.
  */
 #include "base.h"
+#include <xxhash.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -266,4 +267,180 @@ int read_file(const char *path, size_t limit, Buf *out)
 	}
 	close(fd);
 	return out->failed ? ENOMEM : 0;
+}
+
+/* ---- StrIdx ---- */
+
+void stridx_add(StrIdx *x, Str key, int val)
+{
+	if (x->n == x->cap) {
+		int nc = x->cap ? x->cap * 2 : 64;
+		x->key = arena_realloc(&x->a, x->key, sizeof *x->key * (size_t)x->cap, sizeof *x->key * (size_t)nc);
+		x->val = arena_realloc(&x->a, x->val, sizeof *x->val * (size_t)x->cap, sizeof *x->val * (size_t)nc);
+		x->cap = nc;
+	}
+	x->key[x->n] = arena_strdup(&x->a, key);
+	x->val[x->n++] = val;
+}
+
+typedef struct IdxPair {
+	Str key;
+	int val;
+} IdxPair;
+
+static int idxpair_cmp(const void *a, const void *b)
+{
+	const IdxPair *p = a, *q = b;
+	int c = str_cmp(p->key, q->key);
+	return c ? c : (p->val > q->val) - (p->val < q->val);
+}
+
+void stridx_sort(StrIdx *x)
+{
+	if (x->n == 0)
+		return;
+	IdxPair *t = arena_alloc_uninit(&x->a, sizeof *t * (size_t)x->n);
+	for (int i = 0; i < x->n; i++)
+		t[i] = (IdxPair){ x->key[i], x->val[i] };
+	qsort(t, (size_t)x->n, sizeof *t, idxpair_cmp);
+	for (int i = 0; i < x->n; i++) {
+		x->key[i] = t[i].key;
+		x->val[i] = t[i].val;
+	}
+	/* Equal keys by hash (asked per path component: no log factor). */
+	x->nslot = 16;
+	while (x->nslot < 2 * (size_t)x->n)
+		x->nslot *= 2;
+	x->slot = arena_alloc_uninit(&x->a, sizeof *x->slot * x->nslot);
+	memset(x->slot, 0xff, sizeof *x->slot * x->nslot);
+	for (int i = 0; i < x->n; i++) {
+		if (i > 0 && str_eq(x->key[i - 1], x->key[i]))
+			continue;
+		size_t h = XXH3_64bits(x->key[i].p, x->key[i].n) & (x->nslot - 1);
+		while (x->slot[h] >= 0)
+			h = (h + 1) & (x->nslot - 1);
+		x->slot[h] = i;
+	}
+	x->levels = 1;
+	while ((1 << x->levels) <= x->n)
+		x->levels++;
+	x->min = arena_alloc(&x->a, sizeof *x->min * (size_t)x->levels);
+	x->min[0] = x->val;
+	for (int l = 1; l < x->levels; l++) {
+		int w = 1 << (l - 1), m = x->n - (1 << l) + 1;
+		x->min[l] = arena_alloc_uninit(&x->a, sizeof **x->min * (size_t)(m > 0 ? m : 1));
+		for (int i = 0; i < m; i++) {
+			int a = x->min[l - 1][i], b = x->min[l - 1][i + w];
+			x->min[l][i] = a < b ? a : b;
+		}
+	}
+}
+
+/* -1, 0, 1: key before, starting with, after prefix. */
+static int prefix_cmp(Str key, Str prefix)
+{
+	size_t n = key.n < prefix.n ? key.n : prefix.n;
+	int c = n ? memcmp(key.p, prefix.p, n) : 0;
+	if (c)
+		return c < 0 ? -1 : 1;
+	return key.n < prefix.n ? -1 : 0;
+}
+
+void stridx_prefix(const StrIdx *x, Str prefix, int *lo, int *hi)
+{
+	int l = 0, h = x->n;
+	while (l < h) {
+		int m = (l + h) / 2;
+		if (prefix_cmp(x->key[m], prefix) < 0)
+			l = m + 1;
+		else
+			h = m;
+	}
+	*lo = l;
+	h = x->n;
+	while (l < h) {
+		int m = (l + h) / 2;
+		if (prefix_cmp(x->key[m], prefix) <= 0)
+			l = m + 1;
+		else
+			h = m;
+	}
+	*hi = l;
+}
+
+void stridx_equal(const StrIdx *x, Str key, int *lo, int *hi)
+{
+	*lo = *hi = 0;
+	if (x->n == 0)
+		return;
+	for (size_t h = XXH3_64bits(key.p, key.n) & (x->nslot - 1); x->slot[h] >= 0; h = (h + 1) & (x->nslot - 1)) {
+		int i = x->slot[h];
+		if (!str_eq(x->key[i], key))
+			continue;
+		int j = i;
+		while (j < x->n && str_eq(x->key[j], key))
+			j++;
+		*lo = i;
+		*hi = j;
+		return;
+	}
+}
+
+int stridx_min(const StrIdx *x, int lo, int hi)
+{
+	if (lo >= hi)
+		return INT32_MAX;
+	int l = 0;
+	while ((2 << l) <= hi - lo)
+		l++;
+	int a = x->min[l][lo], b = x->min[l][hi - (1 << l)];
+	return a < b ? a : b;
+}
+
+void stridx_free(StrIdx *x)
+{
+	arena_free(&x->a);
+	*x = (StrIdx){ 0 };
+}
+
+/* ---- StrSet ---- */
+
+static void strset_put(StrSet *s, Str key, uint64_t h)
+{
+	size_t i = h & (s->cap - 1);
+	while (s->slot[i].p)
+		i = (i + 1) & (s->cap - 1);
+	s->slot[i] = key;
+	s->hash[i] = h;
+	s->n++;
+}
+
+bool strset_add(StrSet *s, Str key)
+{
+	uint64_t h = XXH3_64bits(key.p, key.n);
+	if (s->cap) {
+		for (size_t i = h & (s->cap - 1); s->slot[i].p; i = (i + 1) & (s->cap - 1))
+			if (s->hash[i] == h && str_eq(s->slot[i], key))
+				return false;
+	}
+	if (2 * (s->n + 1) > s->cap) {
+		Str *os = s->slot;
+		uint64_t *oh = s->hash;
+		size_t oc = s->cap;
+		s->cap = oc ? oc * 2 : 64;
+		s->slot = arena_alloc(&s->a, sizeof *s->slot * s->cap);
+		s->hash = arena_alloc(&s->a, sizeof *s->hash * s->cap);
+		s->n = 0;
+		for (size_t i = 0; i < oc; i++)
+			if (os[i].p)
+				strset_put(s, os[i], oh[i]);
+	}
+	strset_put(s, arena_strdup(&s->a, key), h);
+	return true;
+}
+
+void strset_free(StrSet *s)
+{
+	arena_free(&s->a);
+	*s = (StrSet){ 0 };
 }

@@ -89,4 +89,41 @@ int read_file(const char *path, size_t limit, Buf *out);
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
+
+/* A sorted index of byte strings, each with an int value (a rule's index):
+ * the questions a backend asks per rule ("which rules lie under this
+ * prefix?", "which rule has exactly this key?") in log time, built once per
+ * policy instead of rescanning every rule per rule. Owns its memory. */
+typedef struct StrIdx {
+	Arena a;
+	Str *key;
+	int *val;
+	int n, cap;
+	int **min;  /* min[l][i]: least val in [i, i + 2^l), a sparse table */
+	int levels;
+	int *slot;  /* open addressing on XXH3: the first entry of each key, or -1 */
+	size_t nslot;
+} StrIdx;
+void stridx_add(StrIdx *x, Str key, int val); /* copies key */
+void stridx_sort(StrIdx *x);                  /* by (key, val); after the last add */
+/* [lo, hi): the entries whose key starts with prefix (binary search), or
+ * equals key (by hash; none: lo == hi == 0). */
+void stridx_prefix(const StrIdx *x, Str prefix, int *lo, int *hi);
+void stridx_equal(const StrIdx *x, Str key, int *lo, int *hi);
+int stridx_min(const StrIdx *x, int lo, int hi); /* least val in [lo, hi); INT32_MAX if empty */
+void stridx_free(StrIdx *x);                     /* back to empty */
+
+
+/* A set of byte strings (open addressing on XXH3): does a key repeat? For
+ * backends that would otherwise search what they emitted so far. Owns its
+ * memory. */
+typedef struct StrSet {
+	Arena a;
+	Str *slot;
+	uint64_t *hash;
+	size_t n, cap;
+} StrSet;
+bool strset_add(StrSet *s, Str key); /* true when key was not in s (it is now) */
+void strset_free(StrSet *s);
+
 #endif

@@ -67,7 +67,7 @@ static bool concerns(const Rule *r) { return (r->platforms & PLAT_WINDOWS) != 0;
  * group ALL APPLICATION PACKAGES (S-1-15-2-1), which an LPAC token lacks. */
 #define AC_ALL_PACKAGES "allApplicationPackages"
 
-static const Rule *lpac_rule(const Policy *p)
+static const Rule *lpac_rule_scan(const Policy *p)
 {
 	for (int i = 0; i < p->nrules; i++) {
 		const Rule *o = &p->rules[i];
@@ -76,6 +76,18 @@ static const Rule *lpac_rule(const Policy *p)
 			return o;
 	}
 	return NULL;
+}
+/* Asked for every exec allow: once per policy. */
+static const Rule *lpac_rule(const Policy *p)
+{
+	static IrMemo memo;
+	static int at;
+	if (!ir_memo_hit(&memo, p)) {
+		const Rule *r = lpac_rule_scan(p);
+		at = r ? (int)(r - p->rules) : -1;
+		ir_memo_set(&memo, p);
+	}
+	return at < 0 ? NULL : &p->rules[at];
 }
 static bool is_file_right(int right) { return right == R_READ || right == R_WRITE || right == R_EXEC; }
 
@@ -277,7 +289,7 @@ static unsigned rule_netcaps(const Rule *r)
 
 static const char *const netcap_name[3] = { "internetClient", "internetClientServer", "privateNetworkClientServer" };
 
-static bool cap_denied(const Policy *p, const char *name)
+static bool cap_denied_scan(const Policy *p, const char *name)
 {
 	for (int i = 0; i < p->nrules; i++) {
 		const Rule *o = &p->rules[i];
@@ -290,7 +302,7 @@ static bool cap_denied(const Policy *p, const char *name)
 
 /* Every network capability the launcher will grant, from network rules and
  * explicit capability rules, less those the policy denies. */
-static unsigned granted_netcaps(const Policy *p)
+static unsigned granted_netcaps_scan(const Policy *p)
 {
 	unsigned caps = 0;
 	for (int i = 0; i < p->nrules; i++) {
@@ -305,12 +317,12 @@ static unsigned granted_netcaps(const Policy *p)
 					caps |= 1u << k;
 	}
 	for (int k = 0; k < 3; k++)
-		if (cap_denied(p, netcap_name[k]))
+		if (cap_denied_scan(p, netcap_name[k]))
 			caps &= ~(1u << k);
 	return caps;
 }
 
-static bool allows_any(const Policy *p, int right, int proto)
+static bool allows_any_scan(const Policy *p, int right, int proto)
 {
 	for (int i = 0; i < p->nrules; i++) {
 		const Rule *o = &p->rules[i];
@@ -322,6 +334,47 @@ static bool allows_any(const Policy *p, int right, int proto)
 			return true;
 	}
 	return false;
+}
+
+/* The policy-wide answers net_fidelity asks for every network rule,
+ * computed once per policy (a scan of every rule per rule was quadratic). */
+typedef struct NetFacts {
+	unsigned granted;
+	bool any[2][2]; /* [connect, bind][tcp, udp] */
+	bool denied[3]; /* netcap_name[k] */
+} NetFacts;
+
+static const NetFacts *net_facts(const Policy *p)
+{
+	static IrMemo memo;
+	static NetFacts f;
+	if (ir_memo_hit(&memo, p))
+		return &f;
+	f.granted = granted_netcaps_scan(p);
+	for (int i = 0; i < 2; i++)
+		for (int k = 0; k < 2; k++)
+			f.any[i][k] = allows_any_scan(p, i ? R_BIND : R_CONNECT, k ? PROTO_UDP : PROTO_TCP);
+	for (int k = 0; k < 3; k++)
+		f.denied[k] = cap_denied_scan(p, netcap_name[k]);
+	ir_memo_set(&memo, p);
+	return &f;
+}
+
+static bool cap_denied(const Policy *p, const char *name)
+{
+	for (int k = 0; k < 3; k++)
+		if (!strcmp(name, netcap_name[k]))
+			return net_facts(p)->denied[k];
+	return cap_denied_scan(p, name);
+}
+
+static unsigned granted_netcaps(const Policy *p) { return net_facts(p)->granted; }
+
+static bool allows_any(const Policy *p, int right, int proto)
+{
+	if ((right == R_CONNECT || right == R_BIND) && (proto == PROTO_TCP || proto == PROTO_UDP))
+		return net_facts(p)->any[right == R_BIND][proto == PROTO_UDP];
+	return allows_any_scan(p, right, proto);
 }
 
 static bool fork_allowed(const Policy *p)

@@ -44,6 +44,7 @@
 #include "../ir/syscalls.h"
 #include "../runtime/ll_abi.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -128,31 +129,198 @@ static const char *placed(Arena *a, const PathObj *inner)
 	return arena_cstr(a, arena_printf(a, " where ${%.*s} lies beneath ${HOME}", STRF(inner->param)));
 }
 
+/* The file rules of one right, indexed once per policy for the two
+ * questions fidelity asks per rule (may_contain's prefix tests as key
+ * ranges; keys are the root's letter then the text):
+ *   deny: every deny, by its text;
+ *   exact, glob: the allows without `*` by their text, with one by their
+ *   literal prefix up to the first glob component (slash included);
+ *   top: the allows of "/"; home: those of ${HOME} itself (other_params);
+ *   param_deny: the first deny under ${PROJECT} or ${TMPDIR}. */
+typedef struct RightIdx {
+	StrIdx deny, exact, glob;
+	int *top, ntop, *home, nhome;
+	int param_deny;
+} RightIdx;
+
+enum { NO_RULE = INT32_MAX };
+
+static char root_letter(const PathObj *po) { return po->root == ROOT_PARAM ? 'P' : 'A'; }
+
+/* Built in b (reset first); asked per rule, so no printf. */
+static Str root_key(Buf *b, const PathObj *po, Str text, bool slash)
+{
+	b->n = 0;
+	buf_putc(b, root_letter(po));
+	buf_str(b, text);
+	if (slash)
+		buf_putc(b, '/');
+	return buf_as_str(b);
+}
+
+static bool is_top(const PathObj *po) { return po->root == ROOT_ABS && po->ncomp == 0; }
+
+static bool is_home(const PathObj *po)
+{
+	return po->root == ROOT_PARAM && str_eqc(po->param, "HOME") && po->ncomp == 1;
+}
+
+static bool in_param_dir(const PathObj *po)
+{
+	return po->root == ROOT_PARAM && (str_eqc(po->param, "PROJECT") || str_eqc(po->param, "TMPDIR"));
+}
+
+/* may_contain's literal prefix of a pattern with a `*`. */
+static Str glob_prefix(Str o)
+{
+	const char *star = memchr(o.p, '*', o.n);
+	size_t n = (size_t)(star - o.p);
+	while (n > 0 && o.p[n - 1] != '/')
+		n--;
+	return (Str){ o.p, n };
+}
+
+static const RightIdx *right_idx(const Policy *p, int right)
+{
+	static IrMemo memo;
+	static RightIdx idx[3];
+	static Arena lists;
+	int w = right == R_READ ? 0 : right == R_WRITE ? 1 : 2;
+	if (ir_memo_hit(&memo, p))
+		return &idx[w];
+	for (int k = 0; k < 3; k++) {
+		stridx_free(&idx[k].deny);
+		stridx_free(&idx[k].exact);
+		stridx_free(&idx[k].glob);
+		idx[k] = (RightIdx){ .param_deny = NO_RULE };
+	}
+	arena_free(&lists);
+	Buf t = { 0 };
+	int ncap[3][2] = { { 0 } };
+	for (int i = 0; i < p->nrules; i++) {
+		const Rule *r = &p->rules[i];
+		if (!is_file_right(r->right) || !on_linux(r) || r->path.root == ROOT_WIN)
+			continue;
+		RightIdx *x = &idx[r->right == R_READ ? 0 : r->right == R_WRITE ? 1 : 2];
+		const PathObj *po = &r->path;
+		if (r->effect == EFF_DENY) {
+			stridx_add(&x->deny, root_key(&t, po, po->text, false), i);
+			if (in_param_dir(po) && x->param_deny == NO_RULE)
+				x->param_deny = i;
+			continue;
+		}
+		if (r->effect != EFF_ALLOW)
+			continue;
+		int wi = (int)(x - idx);
+		if (is_top(po))
+			*VEC_PUSH(&lists, x->top, x->ntop, ncap[wi][0]) = i;
+		else if (memchr(po->text.p, '*', po->text.n))
+			stridx_add(&x->glob, root_key(&t, po, glob_prefix(po->text), false), i);
+		else
+			stridx_add(&x->exact, root_key(&t, po, po->text, false), i);
+		if (is_home(po))
+			*VEC_PUSH(&lists, x->home, x->nhome, ncap[wi][1]) = i;
+	}
+	for (int k = 0; k < 3; k++) {
+		stridx_sort(&idx[k].deny);
+		stridx_sort(&idx[k].exact);
+		stridx_sort(&idx[k].glob);
+	}
+	buf_free(&t);
+	ir_memo_set(&memo, p);
+	return &idx[w];
+}
+
+/* The first deny in [lo, hi) of x->deny at least as specific as r, or best. */
+static int first_deny(const Policy *p, const StrIdx *x, int lo, int hi, const Rule *r, int best)
+{
+	int m = stridx_min(x, lo, hi);
+	if (m >= best)
+		return best;
+	/* The key range is may_contain's test; asked again, it is the
+	 * definition this index must agree with. */
+	const PathObj *in = &p->rules[m].path;
+	if (spec_ge(in, &r->path) && may_contain(&r->path, in))
+		return m;
+	for (int i = lo; i < hi; i++) { /* rare: a less specific deny comes first */
+		in = &p->rules[x->val[i]].path;
+		if (x->val[i] < best && spec_ge(in, &r->path) && may_contain(&r->path, in))
+			best = x->val[i];
+	}
+	return best;
+}
+
 /* A deny of the same right, at least as specific, that may lie inside r. */
 static const Rule *carve_inside(const Policy *p, const Rule *r)
 {
-	int lo, hi;
-	ir_right_range(p, r->right, &lo, &hi);
-	for (int i = lo; i < hi; i++) {
-		const Rule *d = &p->rules[i];
-		if (d->right == r->right && d->effect == EFF_DENY && on_linux(d) && !str_eq(d->path.text, r->path.text) &&
-		    (other_params(&r->path, &d->path) || (spec_ge(&d->path, &r->path) && may_contain(&r->path, &d->path))))
-			return d;
+	const RightIdx *x = right_idx(p, r->right);
+	const PathObj *po = &r->path;
+	int best = is_home(po) ? x->param_deny : NO_RULE;
+	if (po->root != ROOT_WIN) {
+		Buf t = { 0 }, u = { 0 };
+		Str self = root_key(&t, po, po->text, false);
+		int lo, hi, elo, ehi;
+		if (is_top(po) || memchr(po->text.p, '*', po->text.n)) {
+			/* Everything under the literal prefix, r's own text aside. */
+			if (is_top(po))
+				lo = 0, hi = x->deny.n;
+			else
+				stridx_prefix(&x->deny, root_key(&u, po, glob_prefix(po->text), false), &lo, &hi);
+			stridx_equal(&x->deny, self, &elo, &ehi); /* inside [lo, hi): self has the prefix */
+			if (elo == ehi)
+				elo = ehi = hi;
+			best = first_deny(p, &x->deny, lo, elo, r, best);
+			best = first_deny(p, &x->deny, ehi, hi, r, best);
+		} else {
+			stridx_prefix(&x->deny, root_key(&u, po, po->text, true), &lo, &hi);
+			best = first_deny(p, &x->deny, lo, hi, r, best);
+		}
+		buf_free(&t);
+		buf_free(&u);
 	}
-	return NULL;
+	return best == NO_RULE ? NULL : &p->rules[best];
+}
+
+/* The first allow of key in x that r is at least as specific as, or best
+ * (a block of equal keys is in rule order). */
+static int first_allow(const Policy *p, const StrIdx *x, Str key, const Rule *r, int best)
+{
+	int lo, hi;
+	stridx_equal(x, key, &lo, &hi);
+	for (int i = lo; i < hi && x->val[i] < best; i++)
+		if (spec_ge(&r->path, &p->rules[x->val[i]].path) && may_contain(&p->rules[x->val[i]].path, &r->path))
+			return x->val[i];
+	return best;
 }
 
 static const Rule *allow_around(const Policy *p, const Rule *r)
 {
-	int lo, hi;
-	ir_right_range(p, r->right, &lo, &hi);
-	for (int i = lo; i < hi; i++) {
-		const Rule *a = &p->rules[i];
-		if (a->right == r->right && a->effect == EFF_ALLOW && on_linux(a) &&
-		    (other_params(&a->path, &r->path) || (spec_ge(&r->path, &a->path) && may_contain(&a->path, &r->path))))
-			return a;
+	const RightIdx *x = right_idx(p, r->right);
+	const PathObj *po = &r->path;
+	int best = NO_RULE;
+	if (in_param_dir(po) && x->nhome)
+		best = x->home[0];
+	if (po->root != ROOT_WIN) {
+		for (int i = 0; i < x->ntop && x->top[i] < best; i++)
+			if (spec_ge(po, &p->rules[x->top[i]].path)) {
+				best = x->top[i];
+				break;
+			}
+		Buf t = { 0 };
+		Str k = root_key(&t, po, po->text, false);
+		/* An allow of r's own text or of an ancestor; a glob whose literal
+		 * prefix ends at one of r's slashes (or is empty). */
+		best = first_allow(p, &x->exact, k, r, best);
+		best = first_allow(p, &x->glob, (Str){ k.p, 1 }, r, best);
+		for (size_t i = 1; i < k.n; i++) {
+			if (k.p[i] != '/')
+				continue;
+			best = first_allow(p, &x->exact, (Str){ k.p, i }, r, best);
+			best = first_allow(p, &x->glob, (Str){ k.p, i + 1 }, r, best);
+		}
+		buf_free(&t);
 	}
-	return NULL;
+	return best == NO_RULE ? NULL : &p->rules[best];
 }
 
 /* ---- ports ---- */
@@ -162,40 +330,77 @@ enum { PORTS = 65536 };
 /* Does the policy allow right (R_CONNECT/R_BIND) over TCP to every host on
  * `port` (star), or to some host (any)? LANGUAGE.md 6: an exact port beats
  * a range beats `*`; `net` ranks below every endpoint; deny wins ties. */
-static void port_decision(const Policy *p, int right, unsigned port, bool *star, bool *any)
+/* Coverage counts per TCP port of one right, from difference arrays (one
+ * sweep per policy; port_decision is asked per rule and per port range):
+ * cov[rank * 2 + deny][port] for the any-host rules of that port rank
+ * (0 `*`, 1 a range, 2 one port), cov[6] for the direct host allows. */
+typedef struct PortCov {
+	int32_t (*cov)[PORTS + 1];
+	bool net_allow, net_deny;
+} PortCov;
+
+static const PortCov *port_cov(const Policy *p, int right)
 {
-	int best = -1;
-	bool allow = false, deny = false, host_allow = false;
-	bool net_allow = false, net_deny = false;
-	int nlo, nhi, lo, hi;
+	static IrMemo memo;
+	static PortCov pc[2];
+	int w = right == R_BIND;
+	if (ir_memo_hit(&memo, p))
+		return &pc[w];
+	for (int k = 0; k < 2; k++) {
+		if (!pc[k].cov && !(pc[k].cov = malloc(sizeof(int32_t[7][PORTS + 1])))) {
+			fprintf(stderr, "sbxc: out of memory\n");
+			abort();
+		}
+		memset(pc[k].cov, 0, sizeof(int32_t[7][PORTS + 1]));
+		pc[k].net_allow = pc[k].net_deny = false;
+	}
+	int nlo, nhi;
 	ir_right_range(p, R_NET, &nlo, &nhi);
 	for (int i = nlo; i < nhi; i++)
 		if (on_linux(&p->rules[i]))
-			*(p->rules[i].effect == EFF_ALLOW ? &net_allow : &net_deny) = true;
-	ir_right_range(p, right, &lo, &hi);
-	for (int i = lo; i < hi; i++) {
-		const Rule *r = &p->rules[i];
-		if (!on_linux(r))
-			continue;
-		if (r->net.proto != PROTO_TCP)
-			continue;
-		if (!r->net.port_any && (port < r->net.port_lo || port > r->net.port_hi))
-			continue;
-		if (r->net.host_kind != HOST_ANY) {
-			/* A name is reached through the runtime's proxy, never directly. */
-			host_allow |= r->effect == EFF_ALLOW && !eval_host_is_name(&r->net);
-			continue;
+			for (int k = 0; k < 2; k++)
+				*(p->rules[i].effect == EFF_ALLOW ? &pc[k].net_allow : &pc[k].net_deny) = true;
+	for (int k = 0; k < 2; k++) {
+		int lo, hi;
+		ir_right_range(p, k ? R_BIND : R_CONNECT, &lo, &hi);
+		for (int i = lo; i < hi; i++) {
+			const Rule *r = &p->rules[i];
+			if (!on_linux(r) || r->net.proto != PROTO_TCP)
+				continue;
+			unsigned plo = r->net.port_any ? 0 : r->net.port_lo, phi = r->net.port_any ? PORTS - 1 : r->net.port_hi;
+			int row;
+			if (r->net.host_kind != HOST_ANY) {
+				/* A name is reached through the runtime's proxy, never directly. */
+				if (r->effect != EFF_ALLOW || eval_host_is_name(&r->net))
+					continue;
+				row = 6;
+			} else {
+				int rank = r->net.port_any ? 0 : r->net.port_lo == r->net.port_hi ? 2 : 1;
+				row = rank * 2 + (r->effect != EFF_ALLOW);
+			}
+			pc[k].cov[row][plo]++;
+			pc[k].cov[row][phi + 1]--;
 		}
-		int rank = r->net.port_any ? 0 : r->net.port_lo == r->net.port_hi ? 2 : 1;
-		if (rank > best) {
-			best = rank;
-			allow = deny = false;
-		}
-		if (rank == best)
-			*(r->effect == EFF_ALLOW ? &allow : &deny) = true;
+		for (int row = 0; row < 7; row++)
+			for (int port = 1; port <= PORTS; port++)
+				pc[k].cov[row][port] += pc[k].cov[row][port - 1];
 	}
-	*star = best >= 0 ? allow && !deny : net_allow && !net_deny;
-	*any = *star || host_allow;
+	ir_memo_set(&memo, p);
+	return &pc[w];
+}
+
+static void port_decision(const Policy *p, int right, unsigned port, bool *star, bool *any)
+{
+	const PortCov *pc = port_cov(p, right);
+	if (port >= PORTS)
+		port = PORTS - 1;
+	int best = -1;
+	for (int rank = 2; rank >= 0 && best < 0; rank--)
+		if (pc->cov[rank * 2][port] || pc->cov[rank * 2 + 1][port])
+			best = rank;
+	bool allow = best >= 0 && pc->cov[best * 2][port], deny = best >= 0 && pc->cov[best * 2 + 1][port];
+	*star = best >= 0 ? allow && !deny : pc->net_allow && !pc->net_deny;
+	*any = *star || pc->cov[6][port];
 }
 
 typedef struct PortSet {
@@ -585,18 +790,20 @@ static void emit_fs(Buf *b, const Policy *p, Arena *ar)
 			continue;
 		FsLine l = { r->path.text, r->effect == EFF_DENY, r->effect == EFF_ALLOW ? r->flags : 0, ll_access(r->right),
 			     r->path.esc };
-		/* One line per (path, kind): merge rights and flags. */
-		int j;
-		for (j = 0; j < n; j++)
-			if (v[j].kind == l.kind && v[j].esc == l.esc && str_eq(v[j].path, l.path))
-				break;
-		if (j < n) {
-			v[j].access |= l.access;
-			v[j].flags |= l.flags;
-		} else
-			v[n++] = l;
+		v[n++] = l;
 	}
+	/* One line per (path, kind): sorted, then equal neighbours merged
+	 * (rights and flags are or-ed, so their order does not matter). */
 	qsort(v, (size_t)n, sizeof *v, fsline_cmp);
+	int u = 0;
+	for (int i = 0; i < n; i++) {
+		if (u > 0 && fsline_cmp(&v[u - 1], &v[i]) == 0) {
+			v[u - 1].access |= v[i].access;
+			v[u - 1].flags |= v[i].flags;
+		} else
+			v[u++] = v[i];
+	}
+	n = u;
 	for (int i = 0; i < n; i++) {
 		buf_puts(b, v[i].kind ? "fs carve " : "fs allow ");
 		put_rights(b, v[i].access);

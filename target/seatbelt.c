@@ -139,7 +139,8 @@ static Str join_lines(Sb *sb, Str a, Str b)
 /* The filters matching a path rule's object (and everything beneath it). */
 static Str path_filters(Sb *sb, const PathObj *po, int effect, bool symlink_too)
 {
-	Path *pa = arena_alloc(sb->a, sizeof *pa);
+	Path pa_; /* on the stack: 8 KB zeroed per rule was most of the RSS */
+	Path *pa = &pa_;
 	sb_split_path(po, pa);
 	Str f;
 	if (pa->first_glob == pa->n)
@@ -210,12 +211,38 @@ static Lit lit_of(Arena *a, const PathObj *po)
 	return l;
 }
 
-/* Is a a component-wise prefix of b (or equal)? */
-static bool lit_under(Str a, Str b)
+/* The key of a literal part in the index of write allows: root and param
+ * first ('}' cannot be in a param's name), so that a group is a prefix. */
+static Str lit_key(Arena *a, Lit l, size_t *group)
 {
-	if (a.n > b.n || memcmp(a.p, b.p, a.n) != 0)
-		return false;
-	return a.n == b.n || b.p[a.n] == '/' || a.n == 0;
+	Str k = arena_printf(a, "%c%.*s}%.*s", l.root == ROOT_PARAM ? 'P' : 'A', STRF(l.param), STRF(l.text));
+	*group = k.n - l.text.n;
+	return k;
+}
+
+/* The literal parts of the macOS write allows, built once per policy:
+ * every deny asks (fidelity, then emit). */
+static const StrIdx *write_allows(const Policy *p)
+{
+	static IrMemo memo;
+	static StrIdx idx;
+	if (ir_memo_hit(&memo, p))
+		return &idx;
+	stridx_free(&idx);
+	Arena t = { 0 };
+	int lo, hi;
+	ir_right_range(p, R_WRITE, &lo, &hi);
+	for (int i = lo; i < hi; i++) {
+		const Rule *w = &p->rules[i];
+		if (w->effect != EFF_ALLOW || !(w->platforms & PLAT_MACOS) || w->path.root == ROOT_WIN)
+			continue;
+		size_t g;
+		stridx_add(&idx, lit_key(&t, lit_of(&t, &w->path), &g), i);
+	}
+	stridx_sort(&idx);
+	arena_free(&t);
+	ir_memo_set(&memo, p);
+	return &idx;
 }
 
 /* Could some write allow reach the path (one of its ancestors or what it
@@ -223,18 +250,29 @@ static bool lit_under(Str a, Str b)
  * be anywhere. */
 static bool write_reaches(Arena *a, const Policy *p, const PathObj *po)
 {
+	const StrIdx *w = write_allows(p);
+	if (w->n == 0)
+		return false;
 	Lit x = lit_of(a, po);
+	size_t g;
+	Str k = lit_key(a, x, &g);
 	int lo, hi;
-	ir_right_range(p, R_WRITE, &lo, &hi);
-	for (int i = lo; i < hi; i++) {
-		const Rule *w = &p->rules[i];
-		if (w->effect != EFF_ALLOW || !(w->platforms & PLAT_MACOS) ||
-		    w->path.root == ROOT_WIN)
+	stridx_prefix(w, (Str){ k.p, g }, &lo, &hi);
+	if (hi - lo < w->n || x.text.n == 0) /* another root, or x is its root */
+		return true;
+	/* A write allow beneath x, or x itself. */
+	stridx_equal(w, k, &lo, &hi);
+	if (lo < hi)
+		return true;
+	stridx_prefix(w, arena_printf(a, "%.*s/", STRF(k)), &lo, &hi);
+	if (lo < hi)
+		return true;
+	/* One of x's ancestors (the root included). */
+	for (size_t i = g; i < k.n; i++) {
+		if (k.p[i] != '/')
 			continue;
-		Lit y = lit_of(a, &w->path);
-		if (y.root != x.root || !str_eq(y.param, x.param))
-			return true;
-		if (lit_under(y.text, x.text) || lit_under(x.text, y.text))
+		stridx_equal(w, (Str){ k.p, i }, &lo, &hi);
+		if (lo < hi)
 			return true;
 	}
 	return false;
@@ -248,7 +286,8 @@ static bool moveblock_applies(Arena *a, const Policy *p, const Rule *r)
 
 static void moveblock(Sb *sb, const Rule *r, Str own)
 {
-	Path *pa = arena_alloc(sb->a, sizeof *pa);
+	Path pa_; /* on the stack: 8 KB zeroed per rule was most of the RSS */
+	Path *pa = &pa_;
 	sb_split_path(&r->path, pa);
 	const int n = pa->n, g = pa->first_glob;
 	/* A denied read: the files themselves must not move either. A hard
@@ -837,7 +876,8 @@ Fidelity seatbelt_fidelity(const Policy *p, const Rule *r, Arena *a, Str *note)
 	case R_EXEC: {
 		if (r->path.root == ROOT_WIN)
 			return FID_NA;
-		Path *pa = arena_alloc(a, sizeof *pa);
+		Path pa_; /* on the stack: 8 KB zeroed per rule was most of the RSS */
+		Path *pa = &pa_;
 		sb_split_path(&r->path, pa);
 		bool lead_glob = r->path.root == ROOT_ABS && pa->first_glob == 0 && pa->n > 0 &&
 				 !sb_is_starstar(pa->comp[0]);

@@ -38,30 +38,39 @@ typedef struct FltSet {
 	int n, cap;
 } FltSet;
 
-static void add_flt(Sb *sb, FltSet *s, Str f)
-{
-	for (int i = 0; i < s->n; i++)
-		if (str_eq(s->v[i], f))
-			return;
-	*VEC_PUSH(sb->a, s->v, s->n, s->cap) = f;
-}
+/* Collected with repeats, then sorted and deduplicated once (a linear
+ * search per ancestor was quadratic in the rules). */
+static void add_flt(Sb *sb, FltSet *s, Str f) { *VEC_PUSH(sb->a, s->v, s->n, s->cap) = f; }
 
 static int cmp_str(const void *x, const void *y) { return str_cmp(*(const Str *)x, *(const Str *)y); }
 
 /* The ancestors of a granted path, "/" aside: a param's value's own
  * ancestors (computed when the profile is applied), then every literal
  * prefix up to the path's parent or its first wildcard. */
-static void ancestors(Sb *sb, FltSet *s, const PathObj *po)
+static void ancestors(Sb *sb, FltSet *s, StrSet *seen, const PathObj *po)
 {
-	Path *pa = arena_alloc(sb->a, sizeof *pa);
+	Path pa_; /* on the stack: 8 KB zeroed per rule was most of the RSS */
+	Path *pa = &pa_;
 	sb_split_path(po, pa);
 	int last = pa->first_glob < pa->n - 1 ? pa->first_glob : pa->n - 1;
 	if (pa->param.n) {
 		sb->need_ancestors = true;
 		add_flt(sb, s, arena_printf(sb->a, "(regex (sbx-ancestors %.*s))", STRF(sb_param_var(sb, pa->param))));
 	}
-	for (int k = pa->param.n ? 0 : 1; k <= last; k++)
-		add_flt(sb, s, arena_printf(sb->a, "(literal %.*s)", STRF(sb_path_expr(sb, pa, k))));
+	for (int k = pa->param.n ? 0 : 1; k <= last; k++) {
+		/* Rendered once per distinct prefix of the source text: granted
+		 * paths share most of their ancestors. */
+		Str c = k ? pa->comp[k - 1] : (Str){ po->text.p, 0 };
+		size_t end = c.p >= po->text.p && c.p <= po->text.p + po->text.n ? (size_t)(c.p + c.n - po->text.p) : 0;
+		char tag[24];
+		int tn = snprintf(tag, sizeof tag, "%d %d %d %d ", po->root, pa->private_added, pa->esc, k);
+		Buf key = { 0 };
+		buf_printf(&key, "%.*s%.*s", tn, tag, (int)end, po->text.p);
+		bool fresh = strset_add(seen, buf_as_str(&key));
+		buf_free(&key);
+		if (fresh)
+			add_flt(sb, s, arena_printf(sb->a, "(literal %.*s)", STRF(sb_path_expr(sb, pa, k))));
+	}
 }
 
 void sb_implicit(Sb *sb, Buf *b)
@@ -69,6 +78,7 @@ void sb_implicit(Sb *sb, Buf *b)
 	static const char *const fixed[] = { "/dev", "/etc", "/private", "/private/etc", "/private/tmp",
 					     "/private/var", "/tmp", "/var" };
 	FltSet s = { 0 };
+	StrSet seen = { 0 };
 	for (size_t i = 0; i < ARRAY_LEN(fixed); i++)
 		add_flt(sb, &s, arena_printf(sb->a, "(literal \"%s\")", fixed[i]));
 	const Policy *p = sb->p;
@@ -82,7 +92,7 @@ void sb_implicit(Sb *sb, Buf *b)
 		else if ((r->right == R_CONNECT || r->right == R_BIND) && r->net.proto == PROTO_UNIX)
 			po = &r->net.path;
 		if (po && po->root != ROOT_WIN)
-			ancestors(sb, &s, po);
+			ancestors(sb, &s, &seen, po);
 	}
 	/* openpty(3) and posix_openpt(3): the pseudo-tty operation, where the
 	 * policy lets /dev/ptmx be written. */
@@ -93,7 +103,13 @@ void sb_implicit(Sb *sb, Buf *b)
 		    r->path.root == ROOT_ABS && str_eqc(r->path.text, "/dev/ptmx"))
 			pty = true;
 	}
+	strset_free(&seen);
 	qsort(s.v, (size_t)s.n, sizeof *s.v, cmp_str);
+	int u = 0;
+	for (int i = 0; i < s.n; i++)
+		if (u == 0 || !str_eq(s.v[u - 1], s.v[i]))
+			s.v[u++] = s.v[i];
+	s.n = u;
 	buf_puts(b, "\n;; what every program needs on macOS, not a rule of the policy: dyld reads \"/\" itself;\n"
 		    ";; realpath reads the metadata of every granted path's ancestors and of the /private links.\n"
 		    ";; The policy's rules below name file-read-metadata too, so each of its denies wins.\n"

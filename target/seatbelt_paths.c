@@ -27,6 +27,8 @@ typedef struct Part {
 typedef struct Cat {
 	Part *v;
 	int n, cap;
+	char *lit;     /* the last part's bytes when Cat owns them (joined), */
+	size_t litcap; /* with room for litcap: joining appends in place */
 } Cat;
 
 static void cat_lit(Sb *sb, Cat *c, Str s)
@@ -35,16 +37,27 @@ static void cat_lit(Sb *sb, Cat *c, Str s)
 		return;
 	if (c->n && !c->v[c->n - 1].expr) { /* join with the previous literal */
 		Str prev = c->v[c->n - 1].s;
-		char *m = arena_alloc(sb->a, prev.n + s.n);
-		memcpy(m, prev.p, prev.n);
-		memcpy(m + prev.n, s.p, s.n);
-		c->v[c->n - 1].s = (Str){ m, prev.n + s.n };
+		if (!c->lit || prev.n + s.n > c->litcap) {
+			/* Doubling: a path's components joined one by one stay linear. */
+			size_t cap = 2 * (prev.n + s.n);
+			char *m = arena_alloc_uninit(sb->a, cap);
+			memcpy(m, prev.p, prev.n);
+			c->lit = m;
+			c->litcap = cap;
+		}
+		memcpy(c->lit + prev.n, s.p, s.n);
+		c->v[c->n - 1].s = (Str){ c->lit, prev.n + s.n };
 		return;
 	}
 	*VEC_PUSH(sb->a, c->v, c->n, c->cap) = (Part){ s, false };
+	c->lit = NULL;
 }
 
-static void cat_expr(Sb *sb, Cat *c, Str s) { *VEC_PUSH(sb->a, c->v, c->n, c->cap) = (Part){ s, true }; }
+static void cat_expr(Sb *sb, Cat *c, Str s)
+{
+	*VEC_PUSH(sb->a, c->v, c->n, c->cap) = (Part){ s, true };
+	c->lit = NULL;
+}
 
 /* Regex-escaped literal bytes. */
 static void cat_relit(Sb *sb, Cat *c, Str s)
