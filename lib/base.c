@@ -7,6 +7,8 @@
  * failure at any byte with fail_after.
  */
 #include "base.h"
+/* Header-only: the tools and tests that link lib/ alone need no -lxxhash. */
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include <errno.h>
@@ -405,39 +407,44 @@ void stridx_free(StrIdx *x)
 
 /* ---- StrSet ---- */
 
-static void strset_put(StrSet *s, Str key, uint64_t h)
+static void strset_put(StrSet *s, Str key, uint64_t h, int val)
 {
 	size_t i = h & (s->cap - 1);
 	while (s->slot[i].p)
 		i = (i + 1) & (s->cap - 1);
 	s->slot[i] = key;
 	s->hash[i] = h;
+	s->val[i] = val;
 	s->n++;
 }
 
-bool strset_add(StrSet *s, Str key)
+int strset_get_or_add(StrSet *s, Str key, int val)
 {
 	uint64_t h = XXH3_64bits(key.p, key.n);
 	if (s->cap) {
 		for (size_t i = h & (s->cap - 1); s->slot[i].p; i = (i + 1) & (s->cap - 1))
 			if (s->hash[i] == h && str_eq(s->slot[i], key))
-				return false;
+				return s->val[i];
 	}
 	if (2 * (s->n + 1) > s->cap) {
 		Str *os = s->slot;
 		uint64_t *oh = s->hash;
+		int *ov = s->val;
 		size_t oc = s->cap;
 		s->cap = oc ? oc * 2 : 64;
 		s->slot = arena_alloc(&s->a, sizeof *s->slot * s->cap);
 		s->hash = arena_alloc(&s->a, sizeof *s->hash * s->cap);
+		s->val = arena_alloc(&s->a, sizeof *s->val * s->cap);
 		s->n = 0;
 		for (size_t i = 0; i < oc; i++)
 			if (os[i].p)
-				strset_put(s, os[i], oh[i]);
+				strset_put(s, os[i], oh[i], ov[i]);
 	}
-	strset_put(s, arena_strdup(&s->a, key), h);
-	return true;
+	strset_put(s, arena_strdup(&s->a, key), h, val);
+	return -1;
 }
+
+bool strset_add(StrSet *s, Str key) { return strset_get_or_add(s, key, 0) < 0; }
 
 void strset_free(StrSet *s)
 {

@@ -121,9 +121,12 @@ typedef struct StrSet {
 	Arena a;
 	Str *slot;
 	uint64_t *hash;
+	int *val;
 	size_t n, cap;
 } StrSet;
 bool strset_add(StrSet *s, Str key); /* true when key was not in s (it is now) */
+/* As a map: key's value if present, else -1 after adding key with val. */
+int strset_get_or_add(StrSet *s, Str key, int val);
 void strset_free(StrSet *s);
 
 #endif

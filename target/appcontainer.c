@@ -753,7 +753,7 @@ static bool unowned_tree(const PathObj *po)
 	return false;
 }
 
-static void add_file(Arena *a, AcProfile *ap, const Policy *p, const Rule *r)
+static void add_file(Arena *a, AcProfile *ap, StrSet *seen, const Policy *p, const Rule *r)
 {
 	enum PathShape s = path_shape(&r->path);
 	if (s != PS_PLAIN && s != PS_BENEATH && !(r->effect == EFF_DENY && s == PS_BADNAME))
@@ -765,24 +765,29 @@ static void add_file(Arena *a, AcProfile *ap, const Policy *p, const Rule *r)
 	bool deny = r->effect == EFF_DENY;
 	uint8_t inherit = (uint8_t)(AC_OI | AC_CI | (beneath ? AC_IO : 0));
 	Str from = rule_from(a, p, r);
-	for (int i = 0; i < ap->nfiles; i++) {
+	/* One entry per (deny, inheritance, path), found by hash. */
+	Buf key = { 0 };
+	buf_putc(&key, deny ? 'd' : 'a');
+	buf_putc(&key, (char)inherit);
+	buf_str(&key, path);
+	int i = strset_get_or_add(seen, buf_as_str(&key), ap->nfiles);
+	buf_free(&key);
+	if (i >= 0) {
 		AcFile *f = &ap->files[i];
-		if (f->deny == deny && f->inherit == inherit && str_eq(f->path, path)) {
-			f->rights |= (uint8_t)(1u << r->right);
-			f->mask |= mask_of(deny, r->right, false);
-			f->dirmask |= mask_of(deny, r->right, true);
-			f->flags |= r->flags;
-			/* One line may write several rights: name it once. */
-			Str last = f->from;
-			for (size_t k = f->from.n; k > 0; k--)
-				if (f->from.p[k - 1] == ' ') {
-					last = (Str){ f->from.p + k, f->from.n - k };
-					break;
-				}
-			if (!str_eq(last, from))
-				f->from = arena_printf(a, "%.*s, %.*s", STRF(f->from), STRF(from));
-			return;
-		}
+		f->rights |= (uint8_t)(1u << r->right);
+		f->mask |= mask_of(deny, r->right, false);
+		f->dirmask |= mask_of(deny, r->right, true);
+		f->flags |= r->flags;
+		/* One line may write several rights: name it once. */
+		Str last = f->from;
+		for (size_t k = f->from.n; k > 0; k--)
+			if (f->from.p[k - 1] == ' ') {
+				last = (Str){ f->from.p + k, f->from.n - k };
+				break;
+			}
+		if (!str_eq(last, from))
+			f->from = arena_printf(a, "%.*s, %.*s", STRF(f->from), STRF(from));
+		return;
 	}
 	AcFile *f = VEC_PUSH(a, ap->files, ap->nfiles, ap->filecap);
 	f->path = path;
@@ -867,6 +872,7 @@ bool ac_lower(const Policy *p, Arena *a, Diags *d, AcProfile *ap)
 	bool ok = true;
 	unsigned netcaps = granted_netcaps(p);
 	Str netfrom[3] = { { 0 } };
+	StrSet files = { 0 };
 
 	for (int i = 0; i < p->nrules; i++) {
 		const Rule *r = &p->rules[i];
@@ -890,7 +896,7 @@ bool ac_lower(const Policy *p, Arena *a, Diags *d, AcProfile *ap)
 			n->note = nt;
 		}
 		if (is_file_right(r->right)) {
-			add_file(a, ap, p, r);
+			add_file(a, ap, &files, p, r);
 		} else if (r->right == R_CAPABILITY && r->effect == EFF_ALLOW && str_eqc(r->name, AC_ALL_PACKAGES)) {
 			continue; /* the default: a regular AppContainer */
 		} else if (r->right == R_CAPABILITY && r->effect == EFF_ALLOW) {
@@ -921,6 +927,7 @@ bool ac_lower(const Policy *p, Arena *a, Diags *d, AcProfile *ap)
 	for (size_t k = 0; ap->lpac && k < ARRAY_LEN(lpac_caps); k++)
 		if (!cap_denied(p, lpac_caps[k]))
 			add_cap(a, ap, ac_cap_find(str_c(lpac_caps[k])), ap->lpac_from);
+	strset_free(&files);
 	if (ap->nfiles) /* qsort's base may not be NULL, even for no elements */
 		qsort(ap->files, (size_t)ap->nfiles, sizeof *ap->files, file_cmp);
 	if (ap->ncaps)

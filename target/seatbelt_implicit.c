@@ -62,6 +62,8 @@ static void ancestors(Sb *sb, FltSet *s, StrSet *seen, const PathObj *po)
 		 * paths share most of their ancestors. */
 		Str c = k ? pa->comp[k - 1] : (Str){ po->text.p, 0 };
 		size_t end = c.p >= po->text.p && c.p <= po->text.p + po->text.n ? (size_t)(c.p + c.n - po->text.p) : 0;
+		if (k == 0 && pa->param.n) /* the param's value itself: "${NAME}" */
+			end = (size_t)(pa->param.p + pa->param.n + 1 - po->text.p);
 		char tag[24];
 		int tn = snprintf(tag, sizeof tag, "%d %d %d %d ", po->root, pa->private_added, pa->esc, k);
 		Buf key = { 0 };
