@@ -91,6 +91,30 @@ int cmd_fmt(const Opts *o);
 int cmd_run(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 
+/* ---- policy text the command line writes (learn_text.c) ---- */
+
+/* path as one path word: bare, or a quoted string when it must be. */
+void lt_path(Buf *b, const char *path);
+/* s as a quoted string with the language's escapes. */
+void lt_string(Buf *b, const char *s);
+bool lt_param_name_ok(const char *s, size_t n); /* [A-Za-z_][A-Za-z0-9_]* */
+bool lt_builtin_param(const char *s, size_t n); /* HOME, PROJECT, TMPDIR, UID */
+
+/* ---- sbxc run's quick flags (run_quick.c) ---- */
+
+#define QUICK_NAME "<quick flags>" /* the in-memory policy's name in messages */
+typedef struct Quick {
+	Buf text;    /* the policy the flags make */
+	bool used;   /* any quick flag was given */
+	bool print;  /* --print-policy */
+	char **argv; /* the rest for the runtime's parser (QUICK_NAME in the policy's place) */
+	int argc;
+} Quick;
+/* -1 to go on (with q->argv), else the exit status after a message. */
+int quick_parse(int argc, char **argv, Quick *q);
+int quick_print(const Quick *q); /* --print-policy: compiled, then printed canonically */
+void quick_free(Quick *q);
+
 /* --check (stale.c): compares out with the files in dir byte for byte and
  * prints what is stale, with the semantic diff from the revision they were
  * made from when git can find it; EXIT_OK or EXIT_STALE. c is the
