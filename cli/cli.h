@@ -90,6 +90,7 @@ int cmd_fmt(const Opts *o);
 /* These two parse their own arguments: the runtime's options, the importers'. */
 int cmd_run(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_learn(int argc, char **argv);
 
 /* ---- policy text the command line writes (learn_text.c) ---- */
 
