@@ -98,10 +98,13 @@ static void on_event(void *vctx, const LearnEvent *e)
 		lf_add(s, dir, LR_WRITE, path);
 		break;
 	case LE_MKDIR:
-		parent_dir(path, dir, sizeof dir);
-		lf_add(s, dir, LR_WRITE, path);
-		if (!e->existed)
+		/* A directory the run made is written with `create` (the runtime
+		 * makes it before the next run), so its parent need not be
+		 * writable; one that existed (mkdir -p) needs nothing. */
+		if (!e->existed) {
+			lf_add(s, path, LR_WRITE, NULL);
 			lf_acc(s, path)->created = true;
+		}
 		break;
 	case LE_EXEC:
 		if (e->existed) {

@@ -243,7 +243,7 @@ static const struct {
 	const char *name;
 	const char *need; /* used only when some access lies under this (NULL: any) */
 } cands[] = {
-	{ "std/tmp", NULL }, { "std/git", NULL }, { "std/python", NULL }, { "std/node", NULL },
+	{ "std/tmp", NULL }, { "std/child-process", NULL }, { "std/git", NULL }, { "std/python", NULL }, { "std/node", NULL },
 	{ "std/java", NULL }, { "std/rust-toolchain", NULL }, { "std/locale", NULL }, { "std/tls-ca", NULL },
 	{ "std/dns", NULL }, { "std/xdg-cache", NULL }, { "std/xdg-config", NULL },
 	{ "std/c-toolchain", "/usr/lib/gcc" },
@@ -517,7 +517,7 @@ void lf_propose(LearnSeen *s, const char *name, const char *cmdline, Buf *out, i
 		      "# touched are denied explicitly below.\n\nuse std/base\n");
 	for (size_t c = 0; c < NC; c++)
 		if (used[c]) {
-			buf_printf(out, "use %s  # %ld accesses, e.g. %s\n", cands[c].name, covered[c], cover_ex[c]);
+			buf_printf(out, "use %s  # %ld access%s, e.g. %s\n", cands[c].name, covered[c], covered[c] == 1 ? "" : "es", cover_ex[c]);
 			++*nfrags;
 		}
 	buf_putc(out, '\n');
@@ -588,7 +588,7 @@ void lf_propose(LearnSeen *s, const char *name, const char *cmdline, Buf *out, i
 		}
 	if (nunlisted) {
 		buf_printf(out, "\n# Listed or opened as a directory but not granted (read would grant\n"
-				"# everything beneath): %d, e.g.\n%s", nunlisted, unlisted.p);
+				"# everything beneath): %d, e.g.\n%.*s", nunlisted, (int)unlisted.n, unlisted.p);
 	}
 	for (int i = 0; i < s->nsec; i++) {
 		LearnSecret *e = &s->sec[i];
