@@ -30,6 +30,9 @@ int select_targets(const char *list, Selection *s); /* 0, or EXIT_USAGE with the
 
 /* Which commands an option belongs to: a bit each. */
 enum { CMD_COMPILE = 1, CMD_CHECK = 2, CMD_EXPLAIN = 4, CMD_DIFF = 8, CMD_FMT = 16, CMD_ANY = 31 };
+/* Commands that parse their own arguments: their rows in the table are for
+ * the shell completions only (tests/quick checks them against --help). */
+enum { CMD_RUN = 32, CMD_LEARN = 64, CMD_IMPORT = 128 };
 
 typedef struct Opts {
 	const char **defines; /* -D NAME=VALUE, as written */
@@ -91,6 +94,8 @@ int cmd_fmt(const Opts *o);
 int cmd_run(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_learn(int argc, char **argv);
+/* `sbxc completions bash|zsh`: the shell's completion script, from the option table. */
+int cmd_completions(int argc, char **argv);
 
 /* ---- policy text the command line writes (learn_text.c) ---- */
 

@@ -23,6 +23,7 @@ static const char usage_head[] =
 	"                [--use std/NAME]... [--print-policy] -- COMMAND [ARGS...]\n"
 	"       sbxc learn [-o POLICY.sbx] -- COMMAND [ARGS...]\n"
 	"       sbxc import srt|oci FILE.json\n"
+	"       sbxc completions bash|zsh\n"
 	"\n"
 	"Compile a sandbox policy written in the sbx language into each OS's own\n"
 	"sandbox artifacts.\n"
@@ -154,7 +155,7 @@ static const Command commands[] = {
 static const struct {
 	const char *name;
 	int (*run)(int argc, char **argv);
-} own_args[] = { { "run", cmd_run }, { "import", cmd_import }, { "learn", cmd_learn } };
+} own_args[] = { { "run", cmd_run }, { "import", cmd_import }, { "learn", cmd_learn }, { "completions", cmd_completions } };
 
 int main(int argc, char **argv)
 {
