@@ -17,7 +17,7 @@ syn keyword sbxTodo TODO FIXME XXX contained
 syn region sbxString start=+"+ skip=+\\\\\|\\"+ end=+"+ oneline contains=sbxEscape,sbxParam
 syn match sbxEscape +\\\(["\\nt]\|x\x\x\)+ contained
 syn match sbxParam "\${[A-Za-z_][A-Za-z0-9_]*}"
-syn match sbxPath "\(^\|\s\)\zs\(/\|\~\|\.\.\?/\|\${\)[^ \t#;{}()"]*" contains=sbxParam,sbxGlob
+syn match sbxPath "\(^\|\s\)\zs\(/\|\~\|\.\.\?/\|\${[A-Za-z_][A-Za-z0-9_]*}\)\(\${[A-Za-z_][A-Za-z0-9_]*}\|[^ \t#;{}()"]\)*" contains=sbxParam,sbxGlob
 syn match sbxGlob "\*\*\?" contained
 syn match sbxGroup "@[A-Za-z_][A-Za-z0-9_-]*"
 syn match sbxNumber "\<\(0x\x\+\|0o\o\+\|\d\+\)\>"
