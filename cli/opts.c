@@ -254,6 +254,26 @@ static bool value_is_path(const char *arg)
 	return !strcmp(arg, "DIR") || !strcmp(arg, "FILE") || !strcmp(arg, "PATH");
 }
 
+/* One case per command with its options (open/close: the shell's list
+ * quotes), then the compile form's, and the esac. */
+static void comp_cases(Buf *b, const char *open, const char *close)
+{
+	for (size_t i = 0; i <= ARRAY_LEN(comp_cmds); i++) {
+		bool last = i == ARRAY_LEN(comp_cmds);
+		unsigned bit = last ? CMD_COMPILE : comp_cmds[i].bit;
+		Buf w = { 0 };
+		comp_words(&w, bit, false);
+		comp_words(&w, bit, true);
+		if (!last && !bit)
+			buf_puts(&w, " bash zsh");
+		if (bit == CMD_IMPORT)
+			buf_puts(&w, " srt oci");
+		buf_printf(b, "\t%s) opts=%s%s%s ;;\n", last ? "*" : comp_cmds[i].name, open, w.n ? cstr(&w) + 1 : "", close);
+		buf_free(&w);
+	}
+	buf_puts(b, "\tesac\n");
+}
+
 static void comp_bash(Buf *b)
 {
 	Buf paths = { 0 }, stds = { 0 }, cmds = { 0 };
@@ -287,24 +307,7 @@ static void comp_bash(Buf *b)
 	if (paths.n)
 		buf_printf(b, "\t%s) COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n", cstr(&paths) + 1);
 	buf_puts(b, "\tesac\n\tcase $cmd in\n");
-	for (size_t i = 0; i < ARRAY_LEN(comp_cmds); i++) {
-		buf_printf(b, "\t%s) opts='", comp_cmds[i].name);
-		Buf w = { 0 };
-		comp_words(&w, comp_cmds[i].bit, false);
-		comp_words(&w, comp_cmds[i].bit, true);
-		if (!comp_cmds[i].bit)
-			buf_puts(&w, " bash zsh");
-		if (comp_cmds[i].bit == CMD_IMPORT)
-			buf_puts(&w, " srt oci");
-		buf_printf(b, "%s' ;;\n", w.n ? cstr(&w) + 1 : "");
-		buf_free(&w);
-	}
-	buf_puts(b, "\t*) opts='");
-	Buf w = { 0 };
-	comp_words(&w, CMD_COMPILE, false);
-	comp_words(&w, CMD_COMPILE, true);
-	buf_printf(b, "%s' ;;\n\tesac\n", cstr(&w) + 1);
-	buf_free(&w);
+	comp_cases(b, "'", "'");
 	buf_puts(b, "\tif [[ $cur == -* || $cmd == completions || $cmd == import ]]; then\n"
 		    "\t\tCOMPREPLY=($(compgen -W \"$opts\" -- \"$cur\"))\n"
 		    "\telse\n"
@@ -350,22 +353,7 @@ static void comp_zsh(Buf *b)
 		    "\t--on) compadd linux macos windows; return ;;\n"
 		    "\tesac\n"
 		    "\tcase $words[2] in\n");
-	for (size_t i = 0; i < ARRAY_LEN(comp_cmds); i++) {
-		Buf w = { 0 };
-		comp_words(&w, comp_cmds[i].bit, false);
-		comp_words(&w, comp_cmds[i].bit, true);
-		if (!comp_cmds[i].bit)
-			buf_puts(&w, " bash zsh");
-		if (comp_cmds[i].bit == CMD_IMPORT)
-			buf_puts(&w, " srt oci");
-		buf_printf(b, "\t%s) opts=(%s) ;;\n", comp_cmds[i].name, w.n ? cstr(&w) + 1 : "");
-		buf_free(&w);
-	}
-	Buf w = { 0 };
-	comp_words(&w, CMD_COMPILE, false);
-	comp_words(&w, CMD_COMPILE, true);
-	buf_printf(b, "\t*) opts=(%s) ;;\n\tesac\n", cstr(&w) + 1);
-	buf_free(&w);
+	comp_cases(b, "(", ")");
 	buf_puts(b, "\tif [[ $PREFIX == -* || $words[2] == (completions|import) ]]; then\n"
 		    "\t\tcompadd -a opts\n"
 		    "\telse\n"
