@@ -9,6 +9,11 @@
  * canonically (as `sbxc fmt`), to POLICY.sbx (written atomically) or
  * stdout; what was watched and a summary go to stderr.
  *
+ * --from POLICY: the command still runs unconfined; what POLICY already
+ * allows (the evaluator decides) is not proposed again, and the output is
+ * POLICY's text with the additions after it, so `sbxc diff POLICY OUT`
+ * is the change to review (a merge of a second run).
+ *
  * Exit status: COMMAND's own when it failed (the policy is still
  * written: what it did so far is worth reviewing), else 0; 1 when the
  * proposal does not compile (a bug: the text is printed to stderr), 64
@@ -27,7 +32,7 @@
 #include "../runtime/learn.h"
 
 static const char usage[] =
-	"usage: sbxc learn [-o POLICY.sbx] [--name NAME] -- COMMAND [ARGS...]\n"
+	"usage: sbxc learn [-o POLICY.sbx] [--name NAME | --from POLICY.sbx] -- COMMAND [ARGS...]\n"
 	"\n"
 	"Run COMMAND (unconfined: nothing is denied) while watching what it and its\n"
 	"children do: files opened for reading, writing and creating, programs run,\n"
@@ -41,6 +46,8 @@ static const char usage[] =
 	"proposal passes `sbxc check` (wider rules carry an accept to review).\n"
 	"  -o FILE      write the policy to FILE (default: stdout)\n"
 	"  --name NAME  the policy's name (default: FILE's name, or 'learned')\n"
+	"  --from FILE  start from FILE: propose only what it does not allow, written\n"
+	"               after its text (-o FILE rewrites it; sbxc diff shows the change)\n"
 	"Exit status: COMMAND's when it failed (the policy is written anyway), else 0;\n"
 	"126 the command cannot be observed; 64 bad usage.\n";
 
@@ -172,15 +179,16 @@ static void need_accept(void *vctx, const Rule *r, const Backend *be, Str note)
 
 int cmd_learn(int argc, char **argv)
 {
-	const char *out = NULL, *name = NULL;
+	const char *out = NULL, *name = NULL, *from = NULL;
 	int i = 1;
 	for (; i < argc && strcmp(argv[i], "--"); i++) {
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			fputs(usage, stdout);
 			return EXIT_OK;
 		}
-		if ((!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output") || !strcmp(argv[i], "--name")) && i + 1 < argc) {
-			*(!strcmp(argv[i], "--name") ? &name : &out) = argv[i + 1];
+		if ((!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output") || !strcmp(argv[i], "--name") ||
+		     !strcmp(argv[i], "--from")) && i + 1 < argc) {
+			*(!strcmp(argv[i], "--name") ? &name : !strcmp(argv[i], "--from") ? &from : &out) = argv[i + 1];
 			i++;
 			continue;
 		}
@@ -189,6 +197,25 @@ int cmd_learn(int argc, char **argv)
 	if (i + 1 >= argc)
 		return usage_error(usage, "expected -- COMMAND [ARGS...]");
 	char **cmd = argv + i + 1;
+	if (from && name)
+		return usage_error(usage, "--name names a new policy; --from keeps its own");
+	/* --from: loaded first, so a policy that does not compile stops here. */
+	Compile fc;
+	compile_init(&fc);
+	Buf ftext = { 0 };
+	if (from) {
+		int e = read_file(from, fc.max_file_size, &ftext);
+		if (e) {
+			fprintf(stderr, "sbxc learn: cannot read '%s': %s\n", from, strerror(e));
+			buf_free(&ftext);
+			compile_free(&fc);
+			return EXIT_POLICY;
+		}
+		if (!compile_load(&fc, from, NULL, 0)) {
+			buf_free(&ftext);
+			return finish(&fc, EXIT_POLICY);
+		}
+	}
 	Ctx x = { 0 };
 	char cwd[PATH_MAX], home[PATH_MAX], tmp[PATH_MAX];
 	if (!getcwd(cwd, sizeof cwd)) {
@@ -213,20 +240,26 @@ int cmd_learn(int argc, char **argv)
 	if (status == 126 && x.nevents == 0) {
 		buf_free(&cmdline);
 		lf_free(&x.seen);
+		buf_free(&ftext);
+		compile_free(&fc);
 		return status;
 	}
 	char pname[128];
 	name_from(out, name, pname, sizeof pname);
 	Buf text = { 0 };
 	int nrules, nfrags;
-	lf_propose(&x.seen, pname, cmdline.p, &text, &nrules, &nfrags);
+	lf_propose(&x.seen, pname, cmdline.p, from ? &fc : NULL, buf_as_str(&ftext), &text, &nrules, &nfrags);
+	compile_free(&fc);
+	buf_free(&ftext);
 	/* The compiler's answer: loads and its checks hold; then the accepts
 	 * every target needs, and the canonical form. */
 	Compile c;
 	compile_init(&c);
 	Str src = arena_strdup(&c.arena, buf_as_str(&text));
 	int rc = EXIT_OK;
-	if (!compile_load_text(&c, "<learned>", src, NULL, 0)) {
+	/* Loaded under --from's name, so its relative `use` paths resolve as before. */
+	const char *srcname = from ? from : "<learned>";
+	if (!compile_load_text(&c, srcname, src, NULL, 0)) {
 		fprintf(stderr, "sbxc learn: the proposal does not compile (a bug in sbxc learn); it was:\n%.*s", STRF(src));
 		rc = finish(&c, EXIT_POLICY);
 		buf_free(&text);
@@ -249,7 +282,7 @@ int cmd_learn(int argc, char **argv)
 	compile_init(&c);
 	src = arena_strdup(&c.arena, buf_as_str(&text));
 	Buf fmt = { 0 };
-	bool ok = compile_load_text(&c, "<learned>", src, NULL, 0);
+	bool ok = compile_load_text(&c, srcname, src, NULL, 0);
 	if (ok) {
 		Diags d = { .arena = &c.arena };
 		c.arena.oom = &c.oom;

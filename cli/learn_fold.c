@@ -267,22 +267,23 @@ static void load_frag(Frag *f, const char *use)
 	f->ok = compile_load_text(&f->c, "<std probe>", text, NULL, 0);
 }
 
-static bool frag_allows(Frag *f, const char *op)
+/* Does c's policy allow op on Linux? (Parse errors: no.) */
+static bool policy_allows(Compile *c, const char *op)
 {
-	if (!f->ok)
-		return false;
 	Op o;
-	Diags d = { .arena = &f->c.arena };
-	f->c.arena.oom = &f->c.oom;
-	if (setjmp(f->c.oom)) {
-		f->c.arena.oom = NULL;
+	Diags d = { .arena = &c->arena };
+	c->arena.oom = &c->oom;
+	if (setjmp(c->oom)) {
+		c->arena.oom = NULL;
 		return false;
 	}
-	bool ok = lang_parse_op(f->c.policy, &f->c.arena, &d, (SrcLoc){ 0, 0, 0 }, str_c(op), &o) &&
-		  eval_op(f->c.policy, &o, PLAT_LINUX).effect == EFF_ALLOW;
-	f->c.arena.oom = NULL;
+	bool ok = lang_parse_op(c->policy, &c->arena, &d, (SrcLoc){ 0, 0, 0 }, str_c(op), &o) &&
+		  eval_op(c->policy, &o, PLAT_LINUX).effect == EFF_ALLOW;
+	c->arena.oom = NULL;
 	return ok;
 }
+
+static bool frag_allows(Frag *f, const char *op) { return f->ok && policy_allows(&f->c, op); }
 
 static const char *const right_word[] = { "read", "write", "exec" };
 
@@ -426,9 +427,30 @@ static int rule_cmp(const void *x, const void *y)
 	return strcmp(a->path, b->path);
 }
 
-void lf_propose(LearnSeen *s, const char *name, const char *cmdline, Buf *out, int *nrules, int *nfrags)
+void lf_propose(LearnSeen *s, const char *name, const char *cmdline, Compile *from, Str from_text, Buf *out,
+		int *nrules, int *nfrags)
 {
 	*nrules = *nfrags = 0;
+	/* --from: what the policy already allows needs nothing new. */
+	for (int i = 0; from && i < s->n; i++)
+		for (int r = 0; r < LR__N; r++)
+			if (s->v[i].live[r]) {
+				char *op = op_for(s, r, s->v[i].path);
+				if (policy_allows(from, op))
+					s->v[i].live[r] = false;
+				free(op);
+			}
+	for (int i = 0; from && i < s->nnet; i++)
+		if (s->netcount[i] > 0 && policy_allows(from, s->net[i]))
+			s->netcount[i] = 0;
+	if (from) {
+		if (policy_allows(from, "fork"))
+			s->forks = 0;
+		static const char *const sg[] = { "signal self", "signal children", "signal any" };
+		for (int k = 0; k < 3; k++)
+			if (s->sig[k] && policy_allows(from, sg[k]))
+				s->sig[k] = false;
+	}
 	/* A listing alone never asks for a shallow directory's whole tree. */
 	Buf unlisted = { 0 };
 	int nunlisted = 0;
@@ -505,16 +527,28 @@ void lf_propose(LearnSeen *s, const char *name, const char *cmdline, Buf *out, i
 					s->v[i].live[r] = false;
 				}
 
-	buf_puts(out, "sbx 1\npolicy ");
-	buf_puts(out, name);
-	buf_puts(out, " ");
-	Buf d = { 0 };
-	buf_printf(&d, "learned from: %s", cmdline);
-	lt_string(out, d.p ? d.p : "");
-	buf_free(&d);
-	buf_puts(out, "\n# Proposed by `sbxc learn` from one run: review it, then run the command\n"
-		      "# under it (sbxc run). What the run did not do is denied; secrets it\n"
-		      "# touched are denied explicitly below.\n\nuse std/base\n");
+	if (from) {
+		buf_str(out, from_text);
+		if (from_text.n && from_text.p[from_text.n - 1] != '\n')
+			buf_putc(out, '\n');
+		Buf d = { 0 };
+		buf_printf(&d, "\n# Added by `sbxc learn --from`: what a run of `%s` did that the\n"
+			       "# rules above did not allow. Review it (sbxc diff OLD NEW lists it).\n", cmdline);
+		buf_str(out, buf_as_str(&d));
+		buf_free(&d);
+	} else {
+		buf_puts(out, "sbx 1\npolicy ");
+		buf_puts(out, name);
+		buf_puts(out, " ");
+		Buf d = { 0 };
+		buf_printf(&d, "learned from: %s", cmdline);
+		buf_putc(&d, 0);
+		lt_string(out, d.p);
+		buf_free(&d);
+		buf_puts(out, "\n# Proposed by `sbxc learn` from one run: review it, then run the command\n"
+			      "# under it (sbxc run). What the run did not do is denied; secrets it\n"
+			      "# touched are denied explicitly below.\n\nuse std/base\n");
+	}
 	for (size_t c = 0; c < NC; c++)
 		if (used[c]) {
 			buf_printf(out, "use %s  # %ld access%s, e.g. %s\n", cands[c].name, covered[c], covered[c] == 1 ? "" : "es", cover_ex[c]);

@@ -50,8 +50,11 @@ void lf_secret_add(LearnSeen *s, const char *root, const char *path, const char 
 void lf_net_add(LearnSeen *s, const char *what);
 /* Is path a secret location? root gets the location. */
 bool lf_secret(const LearnSeen *s, const char *path, char *root, size_t n);
-/* Writes the proposed policy text (not yet checked or formatted). */
-void lf_propose(LearnSeen *s, const char *name, const char *cmdline, Buf *out, int *nrules, int *nfrags);
+/* Writes the proposed policy text (not yet checked or formatted). from
+ * (--from): a loaded policy; what it allows is not proposed again, and the
+ * output is its text (from_text) with the additions after it. */
+void lf_propose(LearnSeen *s, const char *name, const char *cmdline, Compile *from, Str from_text, Buf *out,
+		int *nrules, int *nfrags);
 void lf_free(LearnSeen *s);
 
 #endif

@@ -83,6 +83,7 @@ static const OptDef table[] = {
 	{ 0, "--print-policy", NULL, K_FLAG, G_NONE, CMD_RUN, 0, NULL },
 	{ 'o', "--output", "FILE", K_VALUE, G_NONE, CMD_LEARN, 0, NULL },
 	{ 0, "--name", "NAME", K_VALUE, G_NONE, CMD_LEARN, 0, NULL },
+	{ 0, "--from", "FILE", K_VALUE, G_NONE, CMD_LEARN, 0, NULL },
 	{ 'h', "--help", NULL, K_FLAG, G_NONE, CMD_RUN | CMD_LEARN | CMD_IMPORT, 0, NULL },
 };
 #undef F

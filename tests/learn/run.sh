@@ -65,6 +65,19 @@ has make-built-output "$tmp/out" '^hello$'
 expect_rc make-outside-refused 2 "$SBXC" run "$POL/make.sbx" -- sh -c 'echo x >hello.c'
 has make-outside-eacces "$tmp/err" 'Permission denied'
 
+# --from: a second run that does more; only the difference is added, after
+# the first policy's text, and the result runs both.
+expect_rc from-learn 0 "$SBXC" learn --from "$POL/make.sbx" -o "$POL/make2.sbx" -- sh -c 'make; cat /etc/hostname'
+learned from "$POL/make2.sbx"
+head -n "$(wc -l <"$POL/make.sbx")" "$POL/make2.sbx" | cmp -s - "$POL/make.sbx" && pass from-keeps-text || fail from-keeps-text "the first policy's text changed"
+has from-adds "$POL/make2.sbx" '^allow read /etc/hostname because "1 access'
+[ "$(grep -c '^allow' "$POL/make2.sbx")" = "$(($(grep -c '^allow' "$POL/make.sbx") + 1))" ] && pass from-only-new || fail from-only-new "$(grep '^allow' "$POL/make2.sbx" | oneline)"
+expect_rc from-diff 0 "$SBXC" diff "$POL/make.sbx" "$POL/make2.sbx"
+has from-diff-widens "$tmp/out" '^+ .*allow read /etc/hostname.*(widens)'
+expect_rc from-run 0 "$SBXC" run "$POL/make2.sbx" -- sh -c 'make; cat /etc/hostname'
+expect_rc from-bad-policy 1 "$SBXC" learn --from "$tmp/nonexistent.sbx" -- true
+expect_rc from-with-name 64 "$SBXC" learn --from "$POL/make.sbx" --name x -- true
+
 # python3 running a script that reads data and writes out/.
 Y=$tmp/py
 mkdir -p "$Y/data"
