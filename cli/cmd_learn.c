@@ -75,6 +75,11 @@ static void on_event(void *vctx, const LearnEvent *e)
 		s->events[e->kind]++;
 	char dir[PATH_MAX], root[PATH_MAX];
 	const char *path = e->path;
+	/* A descriptor the process already holds, opened again (a pipe, a
+	 * jobserver): no path of the file system a rule could name. */
+	if (path && (!strncmp(path, "/dev/fd/", 8) || !strncmp(path, "/proc/self/fd/", 14) ||
+		     !strncmp(path, "/proc/thread-self/fd/", 21) || !strncmp(path, "/dev/std", 8)))
+		return;
 	if (path && lf_secret(s, path, root, sizeof root)) {
 		char who[32];
 		learn_comm(e->pid, who, sizeof who);
@@ -100,6 +105,9 @@ static void on_event(void *vctx, const LearnEvent *e)
 		lf_add(s, path, LR_WRITE, NULL);
 		break;
 	case LE_CREATE:
+		if (!e->existed)
+			lf_acc(s, path)->created = true;
+		/* fallthrough */
 	case LE_REMOVE:
 		parent_dir(path, dir, sizeof dir);
 		lf_add(s, dir, LR_WRITE, path);

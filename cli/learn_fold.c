@@ -244,7 +244,7 @@ static const struct {
 	const char *need; /* used only when some access lies under this (NULL: any) */
 } cands[] = {
 	{ "std/tmp", NULL }, { "std/child-process", NULL }, { "std/git", NULL }, { "std/python", NULL }, { "std/node", NULL },
-	{ "std/java", NULL }, { "std/rust-toolchain", NULL }, { "std/locale", NULL }, { "std/tls-ca", NULL },
+	{ "std/java", "/usr/lib/jvm" }, { "std/rust-toolchain", NULL }, { "std/locale", NULL }, { "std/tls-ca", NULL },
 	{ "std/dns", NULL }, { "std/xdg-cache", NULL }, { "std/xdg-config", NULL },
 	{ "std/c-toolchain", "/usr/lib/gcc" },
 };
@@ -394,7 +394,7 @@ static void fold_right(LearnSeen *s, int right)
 			int pk = find(s, dir);
 			bool parent_live = pk >= 0 && s->v[pk].live[right];
 			int total = parent_live ? 0 : count_entries(dir);
-			bool fold = parent_live || (used >= 2 && total > 0 && used * 2 > total && foldable(s, dir));
+			bool fold = parent_live || ((used >= 2 || used == total) && total > 0 && used * 2 > total && foldable(s, dir));
 			if (fold) {
 				LearnAcc *p = lf_acc(s, dir); /* may move s->v */
 				long sum = 0;
@@ -516,6 +516,38 @@ void lf_propose(LearnSeen *s, const char *name, const char *cmdline, Compile *fr
 				cover_ex[c] = xstrdup(s->net[i]);
 			s->netcount[i] = -s->netcount[i]; /* covered: no rule */
 		}
+	/* What the run made itself cannot be named in advance (cargo's hashed
+	 * directories, a compiler's outputs): a read or exec beneath a path the
+	 * run created goes to the topmost such path. */
+	for (int i = 0; i < s->n; i++) {
+		if (!s->v[i].live[LR_READ] && !s->v[i].live[LR_EXEC])
+			continue;
+		char *p = xstrdup(s->v[i].path);
+		int top = -1;
+		for (;;) {
+			int k = find(s, p);
+			if (k >= 0 && s->v[k].created && k != i)
+				top = k;
+			if (!strcmp(p, "/"))
+				break;
+			char *up = parent_of(p);
+			free(p);
+			p = up;
+		}
+		free(p);
+		if (top < 0)
+			continue;
+		for (int r = LR_READ; r < LR__N; r += LR_EXEC - LR_READ) {
+			LearnAcc *a = &s->v[i], *t = &s->v[top];
+			if (!a->live[r])
+				continue;
+			t->count[r] += a->count[r];
+			t->live[r] = true;
+			if (!t->example[r])
+				t->example[r] = xstrdup(a->example[r] ? a->example[r] : a->path);
+			a->live[r] = false;
+		}
+	}
 	/* Folding, then what an ancestor of the same right covers. */
 	for (int r = 0; r < LR__N; r++)
 		fold_right(s, r);

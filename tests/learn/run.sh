@@ -108,6 +108,26 @@ else
 	pass "pytest-absent (python3-pytest is not a dependency: scripts/install-deps.sh does not install it)"
 fi
 
+# cargo build --offline of a crate without dependencies: target/ and the
+# hashed paths inside it are folded to what the run created.
+if command -v cargo >/dev/null; then
+	K=$tmp/crate
+	mkdir -p "$K/src"
+	printf '[package]\nname = "hi"\nversion = "0.1.0"\nedition = "2021"\n' >"$K/Cargo.toml"
+	printf 'fn main() { println!("hi"); }\n' >"$K/src/main.rs"
+	cd "$K" || exit 1
+	expect_rc cargo-learn 0 "$SBXC" learn -o "$POL/cargo.sbx" -- cargo build --offline
+	learned cargo "$POL/cargo.sbx"
+	has cargo-std "$POL/cargo.sbx" '^use std/rust-toolchain'
+	hasnt cargo-no-hashes "$POL/cargo.sbx" '^allow.*target/debug/'
+	rm -rf target
+	expect_rc cargo-run 0 "$SBXC" run "$POL/cargo.sbx" -- cargo build --offline
+	expect_rc cargo-built 0 ./target/debug/hi
+	expect_rc cargo-outside-refused 1 "$SBXC" run "$POL/cargo.sbx" -- cat /etc/hostname
+else
+	skip cargo "no cargo (scripts/packages-examples.txt installs it)"
+fi
+
 # A loopback connect: learned as the address and port it reached.
 mkdir -p "$tmp/netp" && cd "$tmp/netp" || exit 1
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
