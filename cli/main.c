@@ -21,7 +21,7 @@ static const char usage_head[] =
 	"       sbxc run [-D NAME=VALUE]... POLICY.sbx -- COMMAND [ARGS...]\n"
 	"       sbxc run [--read PATH]... [--write PATH]... [--exec PATH]... [--connect tcp:HOST:PORT]...\n"
 	"                [--use std/NAME]... [--print-policy] -- COMMAND [ARGS...]\n"
-	"       sbxc learn [-o POLICY.sbx] -- COMMAND [ARGS...]\n"
+	"       sbxc learn [-o POLICY.sbx] [--from POLICY.sbx] -- COMMAND [ARGS...]\n"
 	"       sbxc import srt|oci FILE.json\n"
 	"       sbxc completions bash|zsh\n"
 	"\n"
