@@ -30,6 +30,9 @@ int select_targets(const char *list, Selection *s); /* 0, or EXIT_USAGE with the
 
 /* Which commands an option belongs to: a bit each. */
 enum { CMD_COMPILE = 1, CMD_CHECK = 2, CMD_EXPLAIN = 4, CMD_DIFF = 8, CMD_FMT = 16, CMD_ANY = 31 };
+/* Commands that parse their own arguments: their rows in the table are for
+ * the shell completions only (tests/quick checks them against --help). */
+enum { CMD_RUN = 32, CMD_LEARN = 64, CMD_IMPORT = 128 };
 
 typedef struct Opts {
 	const char **defines; /* -D NAME=VALUE, as written */
@@ -90,6 +93,33 @@ int cmd_fmt(const Opts *o);
 /* These two parse their own arguments: the runtime's options, the importers'. */
 int cmd_run(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_learn(int argc, char **argv);
+/* `sbxc completions bash|zsh`: the shell's completion script, from the option table. */
+int cmd_completions(int argc, char **argv);
+
+/* ---- policy text the command line writes (learn_text.c) ---- */
+
+/* path as one path word: bare, or a quoted string when it must be. */
+void lt_path(Buf *b, const char *path);
+/* s as a quoted string with the language's escapes. */
+void lt_string(Buf *b, const char *s);
+bool lt_param_name_ok(const char *s, size_t n); /* [A-Za-z_][A-Za-z0-9_]* */
+bool lt_builtin_param(const char *s, size_t n); /* HOME, PROJECT, TMPDIR, UID */
+
+/* ---- sbxc run's quick flags (run_quick.c) ---- */
+
+#define QUICK_NAME "<quick flags>" /* the in-memory policy's name in messages */
+typedef struct Quick {
+	Buf text;    /* the policy the flags make */
+	bool used;   /* any quick flag was given */
+	bool print;  /* --print-policy */
+	char **argv; /* the rest for the runtime's parser (QUICK_NAME in the policy's place) */
+	int argc;
+} Quick;
+/* -1 to go on (with q->argv), else the exit status after a message. */
+int quick_parse(int argc, char **argv, Quick *q);
+int quick_print(const Quick *q); /* --print-policy: compiled, then printed canonically */
+void quick_free(Quick *q);
 
 /* --check (stale.c): compares out with the files in dir byte for byte and
  * prints what is stale, with the semantic diff from the revision they were

@@ -50,7 +50,19 @@
 
 static const char usage[] =
 	"usage: sbxc run [-D NAME=VALUE]... [options] POLICY.sbx -- COMMAND [ARGS...]\n"
+	"       sbxc run [options] [--read PATH]... [--write PATH]... [--exec PATH]...\n"
+	"                [--connect tcp:HOST:PORT]... [--bind tcp:HOST:PORT]... [--use std/NAME]...\n"
+	"                [--print-policy] -- COMMAND [ARGS...]\n"
 	"Compile POLICY for this host (cached) and run COMMAND under it (Landlock + seccomp).\n"
+	"Quick flags write the policy instead of a file (std/base and the command's own\n"
+	"binary included; PATH: absolute, ~/..., ./... = ${PROJECT}/..., or ${PARAM}/...):\n"
+	"  --read PATH         allow read\n"
+	"  --write PATH        allow read write\n"
+	"  --exec PATH         allow read exec\n"
+	"  --connect PROTO:HOST:PORT  allow connect (tcp:, udp:; unix:PATH)\n"
+	"  --bind PROTO:HOST:PORT     allow bind\n"
+	"  --use std/NAME      use a standard fragment (std/tmp, std/python, ...)\n"
+	"  --print-policy      print the policy canonically (as sbxc fmt) instead of running\n"
 	"  -D NAME=VALUE       value of a policy param\n"
 	"  --report            print what is enforced, stricter and degraded (stderr)\n"
 	"  --format text|json  the report's format\n"
@@ -85,22 +97,34 @@ static unsigned long long self_id(void)
 int cmd_run(int argc, char **argv)
 {
 	static const RtCli cli = { "sbxc run", usage, true, NULL };
-	RtArgs ra;
-	int status = rt_args_parse(&cli, argc, argv, &ra);
-	if (status >= 0)
+	Quick q;
+	int status = quick_parse(argc, argv, &q);
+	if (status < 0 && q.print)
+		status = quick_print(&q);
+	if (status >= 0) {
+		quick_free(&q);
 		return status;
+	}
+	RtArgs ra;
+	status = rt_args_parse(&cli, q.argc, q.argv, &ra);
+	if (status >= 0) {
+		quick_free(&q);
+		return status;
+	}
 	const char *policy = ra.file;
 	SbxOpts o = ra.o;
 	char root[3072], dir[3200], artifact[4096];
 	if (!cache_root(root, sizeof root)) {
 		fprintf(stderr, "sbxc run: no cache directory (set XDG_CACHE_HOME or HOME)\n");
 		rt_args_free(&ra);
+		quick_free(&q);
 		return SBX_EXIT_CANNOT_ENFORCE;
 	}
 	Compile c;
 	compile_init(&c);
 	status = SBX_EXIT_CANNOT_ENFORCE;
-	if (!compile_load(&c, policy, NULL, 0))
+	if (q.used ? !compile_load_text(&c, QUICK_NAME, arena_strdup(&c.arena, buf_as_str(&q.text)), NULL, 0)
+		   : !compile_load(&c, policy, NULL, 0))
 		goto out;
 	char hex[33];
 	ir_digest_hex(c.policy->input_digest, hex);
@@ -140,7 +164,7 @@ int cmd_run(int argc, char **argv)
 	 * (the runtime adds the artifacts, their source and the cache). */
 	const char **prot = arena_alloc(&c.arena, sizeof *prot * (size_t)(c.policy->nfiles + 1));
 	int nprot = 0;
-	for (int k = 0; k < c.policy->nfiles; k++)
+	for (int k = 0; k < c.policy->nfiles && !q.used; k++)
 		if (!(c.policy->files[k].id.n > 4 && !memcmp(c.policy->files[k].id.p, "std/", 4)))
 			prot[nprot++] = arena_cstr(&c.arena, c.policy->files[k].name);
 	o.protect = prot;
@@ -154,10 +178,12 @@ int cmd_run(int argc, char **argv)
 	status = sbx_exec(artifact, &o, ra.cmd);
 	compile_free(&c);
 	rt_args_free(&ra);
+	quick_free(&q);
 	return status;
 out:
 	diag_print(stderr, &c.diags);
 	compile_free(&c);
 	rt_args_free(&ra);
+	quick_free(&q);
 	return status;
 }

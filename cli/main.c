@@ -19,7 +19,11 @@ static const char usage_head[] =
 	"       sbxc diff [--format text|json|markdown] OLD.sbx NEW.sbx | --git REV POLICY.sbx | --textconv POLICY.sbx\n"
 	"       sbxc fmt [-w] POLICY.sbx...\n"
 	"       sbxc run [-D NAME=VALUE]... POLICY.sbx -- COMMAND [ARGS...]\n"
+	"       sbxc run [--read PATH]... [--write PATH]... [--exec PATH]... [--connect tcp:HOST:PORT]...\n"
+	"                [--use std/NAME]... [--print-policy] -- COMMAND [ARGS...]\n"
+	"       sbxc learn [-o POLICY.sbx] [--from POLICY.sbx] -- COMMAND [ARGS...]\n"
 	"       sbxc import srt|oci FILE.json\n"
+	"       sbxc completions bash|zsh\n"
 	"\n"
 	"Compile a sandbox policy written in the sbx language into each OS's own\n"
 	"sandbox artifacts.\n"
@@ -151,7 +155,7 @@ static const Command commands[] = {
 static const struct {
 	const char *name;
 	int (*run)(int argc, char **argv);
-} own_args[] = { { "run", cmd_run }, { "import", cmd_import } };
+} own_args[] = { { "run", cmd_run }, { "import", cmd_import }, { "learn", cmd_learn }, { "completions", cmd_completions } };
 
 int main(int argc, char **argv)
 {

@@ -725,3 +725,7 @@ int sup_serve(const LlArtifact *a, int sock, pid_t child, const SupOpts *so)
 		fclose(s.log);
 	return exit_status(st);
 }
+
+/* For the learning observer (learn.c), which hands its listener over the same way. */
+int sup_recv_fd(int sock, int child_pidfd) { return recv_fd(sock, child_pidfd); }
+int sup_exit_status(int st) { return exit_status(st); }

@@ -21,6 +21,11 @@ typedef struct SupOpts {
  * until it has taken it (pidfd_getfd). */
 bool sup_send_fd(int sock, int fd);
 
+/* Parent: takes the listener the child sent (learn.c shares the handover). */
+int sup_recv_fd(int sock, int child_pidfd);
+/* A wait status as this process's exit status (dying of the same signal). */
+int sup_exit_status(int st);
+
 /* Parent: receives the listener on sock, answers notifications until the
  * child exits, and returns its exit status (or dies of its signal). */
 int sup_serve(const LlArtifact *a, int sock, pid_t child, const SupOpts *so);

@@ -184,7 +184,7 @@ else
 		else fail "man/$page/render" "$(echo "$err" | oneline)"; fi
 		groff -man -Tascii -rLL=2000n -rHY=0 -P-cbou "$src" >"$T/man-$page.txt" 2>/dev/null
 		if [ $page = sbxc ]; then
-			for c in "" check explain diff fmt run import; do "$SBXC" $c --help 2>&1; done >"$T/help-$page"
+			for c in "" check explain diff fmt run learn import; do "$SBXC" $c --help 2>&1; done >"$T/help-$page"
 		elif [ -x "$EXEC" ]; then "$EXEC" --help >"$T/help-$page" 2>&1
 		else skip "man/$page/options" "no $EXEC"; continue; fi
 		missing=

@@ -1,0 +1,2 @@
+" sbx policies (sbxc): *.sbx
+autocmd BufRead,BufNewFile *.sbx setfiletype sbx
