@@ -233,3 +233,47 @@ has missing-named-exec "$T/m.err" 'note: allowed but missing here, skipped: /non
 [ "$(grep -c 'missing here' "$T/m.err")" = 1 ] && pass missing-one-line || fail missing-one-line "$(oneline <"$T/m.err")"
 "$SBXC" run -D W="$T/w" --accept-wider "$T/pol/missing.sbx" -- true 2>"$T/m.err"
 has missing-named-run "$T/m.err" '^sbxc run: note: allowed but missing here, skipped: /nonexistent-allowed-path-a'
+
+# ---- 6: symlinks planted by root, and carving at a link's target ----
+# (as root: a sandboxed root program's links are root-owned, like the
+# system's own). R holds a secret directory; the policy denies it.
+if [ "$(id -u)" != 0 ]; then
+	skip 6/root "not root: the links a sandbox plants are not root's"
+else
+	R=$T/r6
+	mkdir -p "$R/w/vendor" "$R/secret" "$R/ro/deep"
+	echo s3cret >"$R/secret/key"
+	# polraw NAME BODY...: the policy exactly, compiled into $T/out-NAME
+	polraw() {
+		local name=$1
+		shift
+		{ printf 'sbx 1\npolicy %s "escape test"\nparam R\n' "$name"; printf '%s\n' "$@"; } >"$T/pol/$name.sbx"
+		"$SBXC" "$T/pol/$name.sbx" -t linux --arch x86_64 -o "$T/out-$name" --accept-wider >"$T/cc.err" 2>&1 ||
+			fail "compile/$name" "$(head -3 "$T/cc.err" | oneline)"
+	}
+	# cat6 NAME FILE: allow when the sandboxed cat read FILE
+	cat6() {
+		"$EXEC" --param R="$R" "$T/out-$1/$1.landlock" -- /bin/cat "$2" >/dev/null 2>"$T/run.err" && echo allow || echo deny
+	}
+	base='allow read exec /usr /lib /lib64 /bin /etc'
+	# a run planted vendor/docs -> secret in the writable tree; the next run
+	# must not grant the rule at the link's target
+	ln -sfn "$R/secret" "$R/w/vendor/docs"
+	polraw planted "$base" 'allow write ${R}/w' 'allow read ${R}/w/vendor/docs'
+	[ "$(cat6 planted "$R/secret/key")" = deny ] && pass 6/planted-link-target || fail 6/planted-link-target "the planted link granted its target: $(oneline <"$T/run.err")"
+	[ "$(cat6 planted "$R/w/vendor/docs/key")" = deny ] && pass 6/planted-link-name || fail 6/planted-link-name "read through the planted link"
+	"$EXEC" --param R="$R" --report "$T/out-planted/planted.landlock" -- /bin/true 2>"$T/rep"
+	has 6/planted-link-reported "$T/rep" 'symlink in a directory the sandbox may write'
+	# the same link outside anything the sandbox may write is root's own: followed
+	ln -sfn "$R/secret" "$R/ro/deep/link"
+	polraw rolink "$base" 'allow write ${R}/w' 'allow read ${R}/ro/deep/link'
+	[ "$(cat6 rolink "$R/secret/key")" = allow ] && pass 6/root-link-followed || fail 6/root-link-followed "$(oneline <"$T/run.err")"
+	# carving at the target: deny read ${R}/secret holds though the allow
+	# through the link is more specific as written
+	polraw carvelink "$base" 'allow read ${R}' 'deny read ${R}/secret' 'allow read ${R}/ro/deep/link'
+	[ "$(cat6 carvelink "$R/secret/key")" = deny ] && pass 6/carve-at-link-target || fail 6/carve-at-link-target "the deny at the link's target did not apply"
+	"$SBXC" explain -D R="$R" --format json "$T/pol/carvelink.sbx" read "$R/secret/key" 2>/dev/null | grep -q '"decision": *"deny"' &&
+		pass 6/explain-denies-target || fail 6/explain-denies-target "explain allows"
+	echo pub >"$R/ro/pub"
+	[ "$(cat6 carvelink "$R/ro/pub")" = allow ] && pass 6/carve-link-control || fail 6/carve-link-control "$(oneline <"$T/run.err")"
+fi
