@@ -34,6 +34,8 @@
  *     non-executable (MFD_NOEXEC_SEAL; MFD_EXEC refused): a memfd is on no
  *     path Landlock checks.
  *   - ptrace and its relatives unless some rule allows ptrace.
+ *   - fanotify_init unless reading is allowed everywhere (`allow read /`,
+ *     no deny read): fanotify reveals names beneath a mark.
  *   - scmp_always_denied: calls no sandboxed program needs, each with the
  *     reason it is refused (docs/seccomp.md repeats the table).
  *   - escapes: ioctl TIOCSTI and
@@ -155,6 +157,7 @@ static ScmpNeeds needs_of(const Policy *p)
 {
 	ScmpNeeds n = { 0 };
 	bool deny_net = false, deny_fork = false, exec_root = false, deny_exec = false;
+	bool read_root = false, deny_read = false;
 	for (int i = 0; i < p->nrules; i++) {
 		const Rule *r = &p->rules[i];
 		if (!(r->platforms & PLAT_LINUX))
@@ -198,6 +201,12 @@ static ScmpNeeds needs_of(const Policy *p)
 			if (allow)
 				n.ptrace = true;
 			break;
+		case R_READ:
+			if (allow && r->path.root == ROOT_ABS && r->path.ncomp == 0)
+				read_root = true;
+			else if (!allow)
+				deny_read = true;
+			break;
 		default:
 			break;
 		}
@@ -208,6 +217,7 @@ static ScmpNeeds needs_of(const Policy *p)
 	if (deny_fork)
 		n.fork = false;
 	n.exec_all = exec_root && !deny_exec;
+	n.read_all = read_root && !deny_read;
 	if (n.net_all || p->has_syscall_rules)
 		return n;
 	for (int i = 0; i < p->nrules; i++) {
@@ -378,6 +388,13 @@ static void derive(Gen *g, const Policy *p, const ScmpArch *arch)
 	if (!n.ptrace)
 		for (size_t i = 0; i < ARRAY_LEN(ptrace_calls); i++)
 			deny(g, ptrace_calls[i]);
+	/* fanotify (unprivileged since Linux 5.13, with FAN_REPORT_FID) reports
+	 * the names of files opened and created beneath a mark, which read
+	 * rules cannot stop (no Landlock hook): refused unless reading is
+	 * allowed everywhere. inotify does the same and is left open: file
+	 * watchers need it (README, "What's missing"). */
+	if (!n.read_all)
+		deny(g, "fanotify_init");
 	for (int i = 0; i < scmp_nalways_denied; i++)
 		deny(g, scmp_always_denied[i].name);
 	deny_escapes(g);

@@ -71,6 +71,7 @@ typedef struct ScmpNeeds {
 	bool fork;             /* allow fork */
 	bool exec;             /* some allow exec */
 	bool exec_all;         /* allow exec / and no deny exec: exec is not restricted */
+	bool read_all;         /* allow read / and no deny read */
 	bool ptrace;           /* some allow ptrace */
 	/* The runtime's supervisor decides these endpoints per address (user
 	 * notification; runtime/sup*.c): TCP connect or bind when a rule of

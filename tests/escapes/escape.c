@@ -31,6 +31,8 @@
  *   memfd-sealed          memfd_create(MFD_NOEXEC_SEAL)
  *   memfd-sealed-proc FILE  FILE in a sealed memfd, run as /proc/self/fd/N
  *   ldso FILE             the dynamic loader runs FILE (ld.so FILE)
+ *   fanotify              fanotify_init(FAN_CLASS_NOTIF | FAN_REPORT_FID), unprivileged
+ *   inotify DIR           inotify_add_watch(DIR)
  *
  * Static (tests/escapes/run.sh runs it under filters that deny close and
  * more): the dynamic loader's own calls must not decide the verdict.
@@ -341,6 +343,17 @@ int main(int argc, char **argv)
 		return run_child(do_memfd_proc, x);
 	if (!strcmp(op, "ldso"))
 		return run_child(do_ldso, x);
+	if (!strcmp(op, "fanotify")) {
+		int fd = (int)syscall(SYS_fanotify_init, 0x0u | 0x200u /* FAN_CLASS_NOTIF | FAN_REPORT_FID */, O_RDONLY);
+		return verdict(fd >= 0, errno);
+	}
+	if (!strcmp(op, "inotify")) {
+		int fd = (int)syscall(SYS_inotify_init1, 0);
+		if (fd < 0)
+			return verdict(0, errno);
+		int w = (int)syscall(SYS_inotify_add_watch, fd, x, 0x100u /* IN_CREATE */);
+		return verdict(w >= 0, errno);
+	}
 	if (!strcmp(op, "memfd-sealed-proc"))
 		return run_child(do_memfd_sealed_proc, x);
 	if (!strcmp(op, "memfd-sealed")) {
