@@ -443,6 +443,16 @@ static void carve_child(Walk *w, int fd, int isdir, void *arg)
 		else if (r == REL_PARTIAL)
 			ca.ds[ca.nds++] = pa->ds[i];
 	}
+	/* A file granted on its own while carving carries the rule on its
+	 * inode (Landlock), so every other name of that inode gets it too: a
+	 * hard link beside a carve must not open the denied original. */
+	struct stat sb;
+	if (ca.access && !isdir && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_nlink > 1) {
+		char *t = comps_text(&w->path);
+		rt_note(w->g->rep, RT_STRICTER, "%s has other hard links: not granted while carving (its rule would reach every name of the file)", t);
+		free(t);
+		ca.access = 0;
+	}
 	if (ca.access)
 		carve(w, fd, isdir, &ca);
 	free(ca.ds);

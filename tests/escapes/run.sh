@@ -290,3 +290,14 @@ want 14/fanotify-deny-read deny denyread -- fanotify
 want 14/fanotify-read-everywhere allow nonet -- fanotify
 got=$(run denyread -- inotify "$T/w/denied")
 [ "$got" = allow ] && pass "14/inotify-denied-dir (gap: still open)" || fail 14/inotify-denied-dir "got '$got': the gap closed, make this a deny test"
+
+# ---- 7: a hard link beside a carve (Landlock's rules are on inodes) ----
+mkdir -p "$T/h7/pub" "$T/h7/secret"
+echo s3cret >"$T/h7/secret/key"
+ln -f "$T/h7/secret/key" "$T/h7/pub/link"
+echo pub >"$T/h7/pub/other"
+printf 'sbx 1\npolicy hl "escape test"\nparam H\nallow read exec /usr /lib /lib64 /bin /etc\nallow read ${H}\ndeny read ${H}/secret ${H}/pub/x\n' >"$T/pol/hl.sbx"
+"$SBXC" "$T/pol/hl.sbx" -t linux --arch x86_64 -o "$T/out-hl" --accept-wider >"$T/cc.err" 2>&1 || fail compile/hl "$(oneline <"$T/cc.err")"
+hl() { "$EXEC" --param H="$T/h7" "$T/out-hl/hl.landlock" -- /bin/cat "$1" >/dev/null 2>&1 && echo allow || echo deny; }
+[ "$(hl "$T/h7/secret/key")" = deny ] && pass 7/hardlink-denied-original || fail 7/hardlink-denied-original "the carved file's other name opened the denied original"
+[ "$(hl "$T/h7/pub/other")" = allow ] && pass 7/hardlink-control || fail 7/hardlink-control "a carved sibling lost its grant"
