@@ -27,7 +27,7 @@ static void text_rule(FILE *f, const Policy *p, const Rule *r)
 		buf_puts(&b, " notify (the runtime's supervisor decides the address by the connect and bind rules)");
 	if (r->loc.line == 0)
 		fprintf(f, "%s: %.*s",
-			p->has_syscall_rules ? "the escape denials every filter adds to the syscall rules"
+			p->has_syscall_rules ? "the derived filter, which the syscall rules cannot widen (LANGUAGE.md 5.4)"
 					     : "the derived filter (the policy has no syscall rules; LANGUAGE.md 5.4)",
 			(int)b.n, b.p);
 	else

@@ -463,7 +463,15 @@ bool imp_oci(json_t *root, const ImportOpts *o, Buf *out, Report *r)
 		buf_puts(out, "errno EPERM");
 	else
 		put_deny_action(out, dflt);
-	buf_puts(out, "\n\n");
+	/* Syscall rules narrow what the other rules allow, never widen it
+	 * (LANGUAGE.md 5.4): a profile speaks for sockets, processes, programs
+	 * and tracing only through these. What sbx denies in every filter
+	 * (namespaces, mount, the always-denied calls) stays denied. */
+	buf_puts(out, "\n\n# sockets, processes, programs and tracing as the profile allows them (its syscall\n"
+		      "# rules narrow these; sbx's own denials, such as namespaces and mount, stay)\n"
+		      "allow net\nallow fork\nallow exec /\nallow ptrace children\n"
+		      "accept wider exec because \"an OCI profile does not look at paths\"\n"
+		      "accept wider ptrace because \"an OCI profile does not tell children from other processes\"\n\n");
 
 	/* unconditional rules, grouped by action */
 	const char **group = calloc((size_t)rs.n + 1, sizeof(char *));

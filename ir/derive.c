@@ -1,11 +1,11 @@
 /*
  * seccomp_derive.c: the syscall rules a filter is built from.
  *
- * A policy with `syscall` rules gets exactly those. A policy without them
- * gets a filter derived from its other rules (LANGUAGE.md 5.4), written
- * here as ordinary syscall rules so that one code generator, and one
- * interpreter in the tests, serve both. The derived filter allows every
- * call except:
+ * Every policy gets a filter derived from its other rules (LANGUAGE.md
+ * 5.4), written here as ordinary syscall rules so that one code generator,
+ * and one interpreter in the tests, serve both; a policy with `syscall`
+ * rules gets them intersected with it (see merge below: syscall rules
+ * narrow, never widen). The derived filter allows every call except:
  *
  *   - sockets: only the families and types the network rules need (unix
  *     for unix rules; inet/inet6 stream for tcp, dgram for udp, each with
@@ -28,12 +28,17 @@
  *     with or without it, clone may not create namespaces; fork/vfork are
  *     denied; clone3 fails with ENOSYS (its flags sit behind a pointer) so
  *     libc falls back to clone, which can be checked.
- *   - execve/execveat when no rule grants exec anywhere.
+ *   - execve/execveat when no rule grants exec anywhere; when exec is
+ *     granted but not everywhere (no `allow exec /`, or a deny exec),
+ *     execveat with AT_EMPTY_PATH and memfd_create unless sealed
+ *     non-executable (MFD_NOEXEC_SEAL; MFD_EXEC refused): a memfd is on no
+ *     path Landlock checks.
  *   - ptrace and its relatives unless some rule allows ptrace.
+ *   - fanotify_init unless reading is allowed everywhere (`allow read /`,
+ *     no deny read): fanotify reveals names beneath a mark.
  *   - scmp_always_denied: calls no sandboxed program needs, each with the
  *     reason it is refused (docs/seccomp.md repeats the table).
- *   - escapes (also added to a policy's own syscall rules, as conditional
- *     denies, which beat every allow: LANGUAGE.md 6): ioctl TIOCSTI and
+ *   - escapes: ioctl TIOCSTI and
  *     TIOCLINUX, which push input into the terminal the sandbox inherited
  *     (a new session does not stop root), and mknod/mknodat of character
  *     and block devices, which would reopen a device under a path the
@@ -120,6 +125,7 @@ enum {
 	S_IFDEV_MASK_ = 0xb000, S_IFCHR_ = 0x2000,
 	IPPROTO_TCP_ = 6, IPPROTO_UDP_ = 17,
 	ENOSYS_ = 38,
+	MFD_NOEXEC_SEAL_ = 0x8, MFD_EXEC_ = 0x10, AT_EMPTY_PATH_ = 0x1000,
 };
 #define MSG_FASTOPEN_ 0x20000000u
 #define CLONE_THREAD_ 0x00010000u
@@ -150,7 +156,8 @@ ScmpNeeds scmp_needs(const Policy *p)
 static ScmpNeeds needs_of(const Policy *p)
 {
 	ScmpNeeds n = { 0 };
-	bool deny_net = false, deny_fork = false;
+	bool deny_net = false, deny_fork = false, exec_root = false, deny_exec = false;
+	bool read_root = false, deny_read = false;
 	for (int i = 0; i < p->nrules; i++) {
 		const Rule *r = &p->rules[i];
 		if (!(r->platforms & PLAT_LINUX))
@@ -185,10 +192,20 @@ static ScmpNeeds needs_of(const Policy *p)
 		case R_EXEC:
 			if (allow)
 				n.exec = true;
+			if (allow && r->path.root == ROOT_ABS && r->path.ncomp == 0)
+				exec_root = true;
+			else if (!allow)
+				deny_exec = true;
 			break;
 		case R_PTRACE:
 			if (allow)
 				n.ptrace = true;
+			break;
+		case R_READ:
+			if (allow && r->path.root == ROOT_ABS && r->path.ncomp == 0)
+				read_root = true;
+			else if (!allow)
+				deny_read = true;
 			break;
 		default:
 			break;
@@ -199,6 +216,8 @@ static ScmpNeeds needs_of(const Policy *p)
 		n.net_all = false;
 	if (deny_fork)
 		n.fork = false;
+	n.exec_all = exec_root && !deny_exec;
+	n.read_all = read_root && !deny_read;
 	if (n.net_all || p->has_syscall_rules)
 		return n;
 	for (int i = 0; i < p->nrules; i++) {
@@ -353,13 +372,194 @@ static void derive(Gen *g, const Policy *p, const ScmpArch *arch)
 	if (!n.exec) {
 		deny(g, "execve");
 		deny(g, "execveat");
+	} else if (!n.exec_all) {
+		/* A memfd lives on no path Landlock sees: executable, it runs
+		 * whatever the program wrote into it (execveat on the fd, or
+		 * execve of /proc/self/fd/N). Only memfds sealed non-executable
+		 * (MFD_NOEXEC_SEAL, Linux 6.3) may be made; execveat of an empty
+		 * path is refused too, whatever the fd. */
+		ArgCmp seal[1] = { MASKED32(1, MFD_NOEXEC_SEAL_, 0) };
+		ArgCmp mexec[1] = { MASKED32(1, MFD_EXEC_, MFD_EXEC_) };
+		ArgCmp empty[1] = { MASKED32(4, AT_EMPTY_PATH_, AT_EMPTY_PATH_) };
+		add(g, "memfd_create", EFF_DENY, act_deny, 1, seal);
+		add(g, "memfd_create", EFF_DENY, act_deny, 1, mexec);
+		add(g, "execveat", EFF_DENY, act_deny, 1, empty);
 	}
 	if (!n.ptrace)
 		for (size_t i = 0; i < ARRAY_LEN(ptrace_calls); i++)
 			deny(g, ptrace_calls[i]);
+	/* fanotify (unprivileged since Linux 5.13, with FAN_REPORT_FID) reports
+	 * the names of files opened and created beneath a mark, which read
+	 * rules cannot stop (no Landlock hook): refused unless reading is
+	 * allowed everywhere. inotify does the same and is left open: file
+	 * watchers need it (README, "What's missing"). */
+	if (!n.read_all)
+		deny(g, "fanotify_init");
 	for (int i = 0; i < scmp_nalways_denied; i++)
 		deny(g, scmp_always_denied[i].name);
 	deny_escapes(g);
+}
+
+/* ---- explicit syscall rules under the derived constraints ----
+ *
+ * Syscall rules may narrow what the other rules allow, never widen what
+ * they deny (LANGUAGE.md 5.4). A policy with syscall rules therefore gets
+ * its own rules intersected with the derived filter: a call passes when
+ * the derived filter (fallback allow) passes it and the policy's rules
+ * (fallback: the default action) allow it. The intersection is written as
+ * ordinary rules, so the code generator, the OCI backend, the evaluator
+ * and the tests' oracle read one list with the usual meaning (conditions
+ * beat none, deny wins between equals). Per call name, G the derived
+ * rules, O the policy's:
+ *   - G only conditional denies: they come first (a conditional deny is
+ *     tested before any allow), then O unchanged.
+ *   - G an unconditional deny and no conditional allow: O's denies, then
+ *     G's deny unless O has an unconditional one (O's allows are dropped:
+ *     they can allow nothing).
+ *   - G an unconditional deny and conditional allows A1..An: G's
+ *     conditional denies, O's conditional denies, each conditional allow
+ *     B of O as B && Ai for every i (dropped when the two contradict), O's
+ *     unconditional allow as Ai for every i, then O's unconditional deny,
+ *     or G's.
+ * A deny then fails with its own action (O's or the default action). */
+
+typedef struct Merge {
+	Arena *a;
+	Rule *v; /* one array: pointer order is list order (the generator's tie-break) */
+	int n, cap;
+} Merge;
+
+static Rule *put(Merge *m, const Rule *r)
+{
+	Rule *x = VEC_PUSH(m->a, m->v, m->n, m->cap);
+	*x = *r;
+	return x;
+}
+
+static uint64_t cmp_mask(const ArgCmp *c) { return c->width == 32 ? c->mask & 0xffffffffull : c->mask; }
+
+/* (x & m1) == v1 and (x & m2) == v2 cannot both hold. */
+static bool cmp_clash(const ArgCmp *x, const ArgCmp *y)
+{
+	if (x->arg != y->arg || x->op != CMP_EQ || y->op != CMP_EQ)
+		return false;
+	return ((x->value ^ y->value) & cmp_mask(x) & cmp_mask(y)) != 0;
+}
+
+/* x == ... implies y (y tests a subset of x's bits, with x's values). */
+static bool cmp_implies(const ArgCmp *x, const ArgCmp *y)
+{
+	if (x->arg != y->arg || x->op != CMP_EQ || y->op != CMP_EQ || (cmp_mask(y) & ~cmp_mask(x)))
+		return false;
+	return ((x->value ^ y->value) & cmp_mask(y)) == 0;
+}
+
+/* b with a's conditions added; false when they contradict (the rule could
+ * match nothing). */
+static bool put_both(Merge *m, const Rule *b, const Rule *a)
+{
+	ArgCmp *c = arena_alloc(m->a, sizeof(ArgCmp) * (size_t)(b->sys.ncmp + a->sys.ncmp));
+	int n = 0;
+	for (int i = 0; i < b->sys.ncmp; i++)
+		c[n++] = b->sys.cmp[i];
+	for (int j = 0; j < a->sys.ncmp; j++) {
+		bool implied = false;
+		for (int i = 0; i < b->sys.ncmp; i++) {
+			if (cmp_clash(&b->sys.cmp[i], &a->sys.cmp[j]))
+				return false;
+			implied |= cmp_implies(&b->sys.cmp[i], &a->sys.cmp[j]);
+		}
+		if (!implied)
+			c[n++] = a->sys.cmp[j];
+	}
+	Rule *x = put(m, b);
+	x->sys.cmp = c;
+	x->sys.ncmp = n;
+	return true;
+}
+
+static void merge_name(Merge *m, const Rule *const *o, int no, const Rule *const *g, int ng)
+{
+	const Rule *gu = NULL;
+	int nga = 0;
+	for (int i = 0; i < ng; i++) {
+		if (g[i]->sys.ncmp && g[i]->effect == EFF_DENY)
+			put(m, g[i]);
+		else if (g[i]->sys.ncmp)
+			nga++;
+		else if (g[i]->effect == EFF_DENY && !gu)
+			gu = g[i];
+	}
+	if (!gu) {
+		for (int i = 0; i < no; i++)
+			put(m, o[i]);
+		return;
+	}
+	const Rule *ou_allow = NULL, *ou_deny = NULL;
+	for (int i = 0; i < no; i++) {
+		if (o[i]->sys.ncmp && o[i]->effect == EFF_DENY)
+			put(m, o[i]);
+		else if (!o[i]->sys.ncmp && o[i]->effect == EFF_DENY && !ou_deny)
+			ou_deny = o[i];
+		else if (!o[i]->sys.ncmp && o[i]->effect == EFF_ALLOW && !ou_allow)
+			ou_allow = o[i];
+	}
+	if (!nga) {
+		put(m, ou_deny ? ou_deny : gu); /* the policy's own way to fail, if it has one */
+		return;
+	}
+	for (int i = 0; i < no; i++)
+		if (o[i]->sys.ncmp && o[i]->effect == EFF_ALLOW)
+			for (int j = 0; j < ng; j++)
+				if (g[j]->sys.ncmp && g[j]->effect == EFF_ALLOW)
+					put_both(m, o[i], g[j]);
+	if (ou_allow && !ou_deny)
+		for (int j = 0; j < ng; j++)
+			if (g[j]->sys.ncmp && g[j]->effect == EFF_ALLOW) {
+				Rule *x = put(m, ou_allow);
+				x->sys.cmp = g[j]->sys.cmp;
+				x->sys.ncmp = g[j]->sys.ncmp;
+			}
+	put(m, ou_deny ? ou_deny : gu);
+}
+
+/* Sorts v by name, keeping the order within a name. */
+static void sort_by_name(const Rule **v, int n)
+{
+	/* insertion sort: stable, and the policy's own rules arrive sorted
+	 * (canonical order), the derived ones nearly so */
+	for (int i = 1; i < n; i++) {
+		const Rule *r = v[i];
+		int j = i;
+		while (j > 0 && str_cmp(v[j - 1]->sys.name, r->sys.name) > 0) {
+			v[j] = v[j - 1];
+			j--;
+		}
+		v[j] = r;
+	}
+}
+
+static void merge(Gen *out, const Rule **own, int nown, const Rule **guard, int nguard)
+{
+	sort_by_name(own, nown);
+	sort_by_name(guard, nguard);
+	Merge m = { .a = out->a };
+	int i = 0, j = 0;
+	while (i < nown || j < nguard) {
+		Str name = j == nguard || (i < nown && str_cmp(own[i]->sys.name, guard[j]->sys.name) < 0)
+				   ? own[i]->sys.name
+				   : guard[j]->sys.name;
+		int i2 = i, j2 = j;
+		while (i2 < nown && str_eq(own[i2]->sys.name, name))
+			i2++;
+		while (j2 < nguard && str_eq(guard[j2]->sys.name, name))
+			j2++;
+		merge_name(&m, own + i, i2 - i, guard + j, j2 - j);
+		i = i2;
+		j = j2;
+	}
+	for (int k = 0; k < m.n; k++)
+		*VEC_PUSH(out->a, out->v, out->n, out->cap) = &m.v[k];
 }
 
 void scmp_rules(Arena *a, const Policy *p, const ScmpArch *arch, ScmpRules *out)
@@ -367,23 +567,22 @@ void scmp_rules(Arena *a, const Policy *p, const ScmpArch *arch, ScmpRules *out)
 	Gen g = { .a = a };
 	memset(out, 0, sizeof *out);
 	if (p->has_syscall_rules) {
+		Gen own = { .a = a }, guard = { .a = a };
 		for (int i = 0; i < p->nrules; i++) {
 			const Rule *r = &p->rules[i];
 			if (r->right == R_SYSCALL && (r->platforms & PLAT_LINUX))
-				*VEC_PUSH(a, g.v, g.n, g.cap) = r;
+				*VEC_PUSH(a, own.v, own.n, own.cap) = r;
 		}
-		int own = g.n;
-		deny_escapes(&g);
-		out->added = g.v + own;
-		out->nadded = g.n - own;
+		derive(&guard, p, arch);
+		merge(&g, own.v, own.n, guard.v, guard.n);
 		out->fallback = p->default_action;
 	} else {
 		derive(&g, p, arch);
-		out->added = g.v;
-		out->nadded = g.n;
 		out->fallback = act_allow;
 		out->derived = true;
 	}
 	out->v = g.v;
 	out->n = g.n;
+	out->added = g.v;
+	out->nadded = g.n;
 }

@@ -351,8 +351,12 @@ static void consider(const Rule *r, const Rule **best, Spec *bs)
 	}
 }
 
-/* A policy without syscall rules: its derived filter decides, and a call
- * no derived rule names is allowed (the filter's fallthrough). */
+/* The filter's rules decide (scmp_rules): without syscall rules the derived
+ * filter, where a call no rule names is allowed (the filter's fallthrough);
+ * with them, the policy's rules under the derived constraints, where it
+ * gets the default action. */
+static Decision decided(const Policy *p, const Rule *best);
+
 static Decision eval_derived(const Policy *p, const Op *op)
 {
 	const Rule *best = NULL;
@@ -363,6 +367,8 @@ static Decision eval_derived(const Policy *p, const Op *op)
 			continue;
 		consider(r, &best, &bs);
 	}
+	if (p->has_syscall_rules)
+		return decided(p, best);
 	Decision d = { EFF_ALLOW, best, { ACT_ALLOW, 0, { 0, 0 } }, true, NULL, NULL, false };
 	if (best && best->effect == EFF_ALLOW && best->act.kind == ACT_NOTIFY)
 		d.act = best->act; /* allowed as a call; the supervisor decides the endpoint */
@@ -462,7 +468,7 @@ Decision eval_op(const Policy *p, const Op *op, unsigned platform)
 {
 	if ((op->right == R_CONNECT || op->right == R_BIND) && op->net.proto != PROTO_UNIX)
 		return eval_endpoint(p, op, platform);
-	if (op->right == R_SYSCALL && !p->has_syscall_rules && p->derived)
+	if (op->right == R_SYSCALL && (platform & PLAT_LINUX) && p->derived)
 		return eval_derived(p, op);
 	const Rule *best = NULL;
 	Spec bs = { 0, 0 };
@@ -476,10 +482,6 @@ Decision eval_op(const Policy *p, const Op *op, unsigned platform)
 			continue;
 		consider(r, &best, &bs);
 	}
-	if (op->right == R_SYSCALL && (platform & PLAT_LINUX))
-		for (int i = 0; i < p->nderived; i++)
-			if (eval_rule_matches(p->derived[i], op))
-				consider(p->derived[i], &best, &bs);
 	if (op->right == R_CONNECT || op->right == R_BIND) {
 		/* `net` ranks below every endpoint rule. */
 		ir_right_range(p, R_NET, &lo, &hi);

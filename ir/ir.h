@@ -251,10 +251,11 @@ typedef struct Policy {
 	SrcFile *files;  /* files[0] is the main policy, then every `use`d file in load order */
 	int nfiles;
 	bool has_syscall_rules; /* the policy wrote syscall rules (else Linux derives a filter) */
-	const Rule *const *derived; /* no syscall rules: the derived filter's rules (spec 5.4), as */
-	int nderived;               /* the seccomp backend builds them for x86_64; the evaluator */
-	                            /* decides syscalls with them, unmatched calls allowed. With */
-	                            /* syscall rules: the escape denials added to them */
+	const Rule *const *derived; /* the filter's rules as the seccomp backend builds them for */
+	int nderived;               /* x86_64 (scmp_rules): the derived filter (spec 5.4; calls no */
+	                            /* rule names are allowed), or the policy's syscall rules under */
+	                            /* the derived constraints (no rule: the default action); the */
+	                            /* evaluator decides syscalls with them alone */
 	uint64_t digest[2];     /* XXH3-128 of the canonical IR (semantic; no locations) */
 	uint64_t input_digest[2]; /* XXH3-128 of the canonical IR plus locations, reasons and the include closure */
 	bool fragment;            /* no `policy` statement (check, explain): not compiled alone */

@@ -70,6 +70,8 @@ typedef struct ScmpNeeds {
 	bool bind;             /* some allow bind (of any protocol) */
 	bool fork;             /* allow fork */
 	bool exec;             /* some allow exec */
+	bool exec_all;         /* allow exec / and no deny exec: exec is not restricted */
+	bool read_all;         /* allow read / and no deny read */
 	bool ptrace;           /* some allow ptrace */
 	/* The runtime's supervisor decides these endpoints per address (user
 	 * notification; runtime/sup*.c): TCP connect or bind when a rule of
@@ -79,11 +81,11 @@ typedef struct ScmpNeeds {
 } ScmpNeeds;
 ScmpNeeds scmp_needs(const Policy *p);
 
-/* The syscall rules the filter is made of: the policy's own, or the
- * derived ones (for one arch: clone's flags move to arg1 on s390), with
- * the escape denials every filter has. Names without a rule get `fallback`
- * (the default action, or allow when derived). `added` is the tail of v
- * that no one wrote: all of it when derived, else the escape denials. */
+/* The syscall rules the filter is made of (for one arch: clone's flags move
+ * to arg1 on s390): the derived ones, or the policy's own intersected with
+ * them (derive.c: syscall rules never widen what the other rules deny).
+ * Names without a rule get `fallback` (allow when derived, else the
+ * default action). `added` is all of v (what the evaluator decides by). */
 typedef struct ScmpRules {
 	const Rule **v;
 	int n;

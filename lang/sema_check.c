@@ -102,7 +102,8 @@ static const char *plat_one(unsigned p) { return p == PLAT_LINUX ? "linux" : p =
 
 static void show_rule(Sema *sm, const Rule *r, const char *what)
 {
-	NOTE(sm, r->loc, "%s: %s %s %.*s", what, r->effect == EFF_ALLOW ? "allow" : "deny", ir_right_name[r->right], STRF(r->obj));
+	NOTE(sm, r->loc, "%s: %s %s %.*s%s", what, r->effect == EFF_ALLOW ? "allow" : "deny", ir_right_name[r->right],
+	     STRF(r->obj), r->loc.line ? "" : " (the filter derived from the policy's other rules, LANGUAGE.md 5.4)");
 }
 
 bool check_expects(Sema *sm)

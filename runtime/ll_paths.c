@@ -26,7 +26,9 @@
  * the whole tree beneath: stricter) so carving never walks a whole tree.
  *
  * Paths are opened component by component with O_PATH|O_NOFOLLOW; see
- * ll_open_safe for which symlinks are followed. Entries met while
+ * ll_open_safe for which symlinks are followed (root's, and running as
+ * root, none in a directory the sandbox may write). An allow whose path
+ * resolves elsewhere is carved there by every matching deny. Entries met while
  * enumerating are never followed when they are symlinks: the kernel
  * checks the link's target by its own location, which the policy decides.
  */
@@ -112,6 +114,35 @@ static void comps_split(Comps *c, const char *path)
 
 /* ---- opening paths ---- */
 
+/* Directories the sandbox may create symlinks in (ll_grant_fs sets them,
+ * as written and resolved, for the walk). Running as root, the links a
+ * sandboxed program plants are root-owned like the system's own, so owner
+ * alone cannot tell them apart: a link whose directory lies beneath one
+ * of these could have been planted by an earlier run, and is not followed
+ * (LLO_ANY_OWNER, for carving, still follows it: that only denies more). */
+static char **wr_roots;
+static int nwr_roots, capwr_roots;
+
+static bool beneath(const char *path, const char *root)
+{
+	size_t n = strlen(root);
+	if (n == 1 && root[0] == '/')
+		return true;
+	return strncmp(path, root, n) == 0 && (path[n] == 0 || path[n] == '/');
+}
+
+static bool sandbox_writable(const Comps *dir)
+{
+	if (!nwr_roots || geteuid() != 0)
+		return false;
+	char *t = comps_text(dir);
+	bool w = false;
+	for (int i = 0; i < nwr_roots && !w; i++)
+		w = beneath(t, wr_roots[i]);
+	free(t);
+	return w;
+}
+
 int ll_open_safe(const char *path, unsigned flags, char **real, const char **why)
 {
 	*real = NULL;
@@ -178,6 +209,13 @@ int ll_open_safe(const char *path, unsigned flags, char **real, const char **why
 		if (S_ISLNK(sb.st_mode)) {
 			if (!(flags & LLO_ANY_OWNER) && sb.st_uid != 0) {
 				*why = "it passes through a symlink not owned by root";
+				err = -ELOOP;
+				close(nfd);
+				goto out;
+			}
+			if (!(flags & LLO_ANY_OWNER) && sandbox_writable(&st)) {
+				*why = "it passes through a symlink in a directory the sandbox may write (an earlier run "
+				       "could have planted it): not followed";
 				err = -ELOOP;
 				close(nfd);
 				goto out;
@@ -404,6 +442,16 @@ static void carve_child(Walk *w, int fd, int isdir, void *arg)
 			ca.access &= ~c->access;
 		else if (r == REL_PARTIAL)
 			ca.ds[ca.nds++] = pa->ds[i];
+	}
+	/* A file granted on its own while carving carries the rule on its
+	 * inode (Landlock), so every other name of that inode gets it too: a
+	 * hard link beside a carve must not open the denied original. */
+	struct stat sb;
+	if (ca.access && !isdir && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_nlink > 1) {
+		char *t = comps_text(&w->path);
+		rt_note(w->g->rep, RT_STRICTER, "%s has other hard links: not granted while carving (its rule would reach every name of the file)", t);
+		free(t);
+		ca.access = 0;
 	}
 	if (ca.access)
 		carve(w, fd, isdir, &ca);
@@ -750,6 +798,25 @@ int ll_grant_fs(LlGrantCtx *g, const LlArtifact *a, LlParamVal *vals, int nvals)
 	}
 	self_protect(&w);
 
+	/* Where the sandbox may plant symlinks (see sandbox_writable). */
+	for (int i = 0; i < a->nfs; i++) {
+		const LlFsRule *r = &a->fs[i];
+		LlPat p;
+		err.n = 0;
+		if (r->kind != LLR_ALLOW || !(r->access & LL_FS_MAKE_SYM) ||
+		    !ll_pattern(r->pattern, (r->flags & LLF_ESCAPED) != 0, vals, nvals, &p, &err))
+			continue;
+		char *pre = pat_prefix_text(&p, p.lit), *real = NULL;
+		const char *why;
+		int fd = ll_open_safe(pre, LLO_ANY_OWNER, &real, &why);
+		if (fd >= 0)
+			close(fd);
+		*RT_PUSH(wr_roots, nwr_roots, capwr_roots) = pre;
+		if (real)
+			*RT_PUSH(wr_roots, nwr_roots, capwr_roots) = real;
+		ll_pat_free(&p);
+	}
+
 	/* Everything that can refuse the policy is checked before `create`
 	 * changes anything: a run refused (126) leaves no directory behind. */
 	for (int i = 0; i < a->nfs; i++) {
@@ -830,6 +897,15 @@ int ll_grant_fs(LlGrantCtx *g, const LlArtifact *a, LlParamVal *vals, int nvals)
 				isdir = fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode);
 			}
 			comps_split(&w.path, real);
+			/* Granted at another name than written (a root-owned link on
+			 * the way): the inode is also reached by that name, where the
+			 * language decides without this rule. Every carve that matches
+			 * there applies, whatever its specificity as written. */
+			if (strcmp(pre, real) != 0) {
+				p.rank = INT64_MIN;
+				if (g->rep->detail)
+					rt_note(g->rep, RT_ENFORCED, "%s resolves to %s: carved there by every deny", pre, real);
+			}
 			AllowArg aa = { .pat = &p, .access = r->access, .i = p.lit };
 			expand(&w, fd, isdir, &aa);
 			comps_free(&w.path);
@@ -847,6 +923,11 @@ int ll_grant_fs(LlGrantCtx *g, const LlArtifact *a, LlParamVal *vals, int nvals)
 		rt_note(g->rep, RT_STRICTER, "%ld symlinks met while expanding or carving were not granted (their targets are decided where they are)",
 			w.symlinks_skipped);
 out:
+	for (int i = 0; i < nwr_roots; i++)
+		free(wr_roots[i]);
+	free(wr_roots);
+	wr_roots = NULL;
+	nwr_roots = capwr_roots = 0;
 	for (int i = 0; i < w.ncv; i++)
 		ll_pat_free(&w.cv[i].pat);
 	free(w.cv);

@@ -60,9 +60,11 @@ Fidelity seccomp_fidelity(const Policy *p, const Rule *r, Arena *a, Str *note)
 		return FID_STRICTER;
 	case R_CONNECT:
 	case R_BIND: {
-		bool sockets = derived ? (n.net_all || (r->net.proto == PROTO_TCP && n.tcp) ||
-					  (r->net.proto == PROTO_UDP && n.udp) || (r->net.proto == PROTO_UNIX && n.unix_))
-				       : explicit_allows(p, "socket");
+		/* the derived constraints hold with syscall rules too (derive.c's
+		 * merge): sockets exist only where both allow them */
+		bool sockets = (n.net_all || (r->net.proto == PROTO_TCP && n.tcp) ||
+				(r->net.proto == PROTO_UDP && n.udp) || (r->net.proto == PROTO_UNIX && n.unix_)) &&
+			       (derived || explicit_allows(p, "socket"));
 		if (!sockets) {
 			if (allow) {
 				*note = STR("the filter refuses these sockets");
@@ -77,16 +79,13 @@ Fidelity seccomp_fidelity(const Policy *p, const Rule *r, Arena *a, Str *note)
 		return FID_WIDER;
 	}
 	case R_FORK:
-		if (derived) {
-			if (allow && n.fork)
-				*note = STR("clone3 fails with ENOSYS (libc falls back to clone); clone may not create namespaces");
-			return FID_EXACT;
-		}
-		if (allow)
-			return explicit_allows(p, "clone") ? FID_EXACT : FID_STRICTER;
-		return explicit_allows(p, "clone") || explicit_allows(p, "fork") ? FID_WIDER : FID_EXACT;
+		if (allow && n.fork)
+			*note = STR("clone3 fails with ENOSYS (libc falls back to clone); clone may not create namespaces");
+		if (allow && !derived && !explicit_allows(p, "clone"))
+			return FID_STRICTER;
+		return FID_EXACT;
 	case R_EXEC: {
-		bool execve = derived ? n.exec : explicit_allows(p, "execve") || explicit_allows(p, "execveat");
+		bool execve = n.exec && (derived || explicit_allows(p, "execve") || explicit_allows(p, "execveat"));
 		if (!execve) {
 			if (allow) {
 				*note = STR("the syscall rules do not allow execve");
@@ -98,7 +97,7 @@ Fidelity seccomp_fidelity(const Policy *p, const Rule *r, Arena *a, Str *note)
 		return FID_WIDER;
 	}
 	case R_PTRACE: {
-		bool pt = derived ? n.ptrace : explicit_allows(p, "ptrace");
+		bool pt = n.ptrace && (derived || explicit_allows(p, "ptrace"));
 		if (!pt)
 			return allow ? FID_STRICTER : FID_EXACT;
 		if (allow && r->target == TGT_ANY)

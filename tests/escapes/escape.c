@@ -15,8 +15,24 @@
  *   caps                  does the process keep any capability (effective,
  *                         permitted, inheritable, ambient, bounding)?
  *   udp                   socket(AF_INET, SOCK_DGRAM)
+ *   tcp                   socket(AF_INET, SOCK_STREAM)
+ *   raw | packet          socket(AF_INET, SOCK_RAW, ICMP), socket(AF_PACKET, SOCK_RAW)
+ *   mptcp | sctp          socket(AF_INET, SOCK_STREAM, IPPROTO_MPTCP / IPPROTO_SCTP)
+ *   unix                  socket(AF_UNIX, SOCK_STREAM)
  *   unshare-user          clone(CLONE_NEWUSER) in a child
+ *   unshare-call          unshare(CLONE_NEWUSER) in a child
  *   fork                  fork()
+ *   true                  exits 0 (what the exec operations run: FILE true)
+ *   exec FILE             execve(FILE true): "allow" once it ran and exited 0
+ *   execveat-empty FILE   open(FILE) then execveat(fd, "", AT_EMPTY_PATH)
+ *   memfd-execveat FILE   FILE copied into a memfd, execveat(fd, "", AT_EMPTY_PATH)
+ *   memfd-proc FILE       the same memfd run as /proc/self/fd/N
+ *   memfd-exec-flag       memfd_create(MFD_EXEC)
+ *   memfd-sealed          memfd_create(MFD_NOEXEC_SEAL)
+ *   memfd-sealed-proc FILE  FILE in a sealed memfd, run as /proc/self/fd/N
+ *   ldso FILE             the dynamic loader runs FILE (ld.so FILE)
+ *   fanotify              fanotify_init(FAN_CLASS_NOTIF | FAN_REPORT_FID), unprivileged
+ *   inotify DIR           inotify_add_watch(DIR)
  *
  * Static (tests/escapes/run.sh runs it under filters that deny close and
  * more): the dynamic loader's own calls must not decide the verdict.
@@ -157,6 +173,114 @@ static int unshare_user(void)
 	return verdict(1, 0);
 }
 
+/* Runs the exec in a child: "allow" when the program ran and exited 0. */
+static int run_child(int (*fn)(const char *), const char *file)
+{
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid < 0)
+		return verdict(0, errno);
+	if (pid == 0) {
+		int e = fn(file);
+		_exit(e > 0 && e < 100 ? 100 + e : 99); /* the exec failed: 100 + errno */
+	}
+	int st;
+	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st))
+		return 2;
+	int rc = WEXITSTATUS(st);
+	return rc == 0 ? verdict(1, 0) : verdict(0, rc > 100 ? rc - 100 : EPERM);
+}
+
+static char *const child_env[] = { NULL };
+
+static int do_exec(const char *file)
+{
+	char *const av[] = { (char *)file, "true", NULL };
+	execve(file, av, child_env);
+	return errno;
+}
+
+static int do_execveat_empty(const char *file)
+{
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	char *const av[] = { (char *)file, "true", NULL };
+	syscall(SYS_execveat, fd, "", av, child_env, AT_EMPTY_PATH);
+	return errno;
+}
+
+/* FILE's bytes in a memfd (0 on failure, errno set) */
+static int memfd_copy_flags(const char *file, unsigned flags)
+{
+	int in = open(file, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return -1;
+	int fd = (int)syscall(SYS_memfd_create, "x", flags);
+	if (fd < 0)
+		return -1;
+	char buf[65536];
+	ssize_t n;
+	while ((n = read(in, buf, sizeof buf)) > 0)
+		if (write(fd, buf, (size_t)n) != n)
+			return -1;
+	close(in);
+	return fd;
+}
+
+static int memfd_copy(const char *file) { return memfd_copy_flags(file, 0); }
+
+/* MFD_NOEXEC_SEAL: the memfd can be made, and never executed */
+static int do_memfd_sealed_proc(const char *file)
+{
+	int fd = memfd_copy_flags(file, 0x0008u);
+	if (fd < 0)
+		return errno;
+	char path[64];
+	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+	char *const av[] = { (char *)file, "true", NULL };
+	execve(path, av, child_env);
+	return errno;
+}
+
+static int do_memfd_execveat(const char *file)
+{
+	int fd = memfd_copy(file);
+	if (fd < 0)
+		return errno;
+	char *const av[] = { (char *)file, "true", NULL };
+	syscall(SYS_execveat, fd, "", av, child_env, AT_EMPTY_PATH);
+	return errno;
+}
+
+static int do_memfd_proc(const char *file)
+{
+	int fd = memfd_copy(file);
+	if (fd < 0)
+		return errno;
+	char path[64];
+	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+	char *const av[] = { (char *)file, "true", NULL };
+	execve(path, av, child_env);
+	return errno;
+}
+
+static int do_ldso(const char *file)
+{
+	static const char ld[] = "/lib64/ld-linux-x86-64.so.2";
+	char *const av[] = { (char *)ld, (char *)file, "true", NULL };
+	execve(ld, av, child_env);
+	return errno;
+}
+
+static int unshare_call(void) { return unshare(CLONE_NEWUSER) == 0 ? 0 : errno; }
+
+static int sock(int fam, int type, int proto)
+{
+	int s = socket(fam, type, proto);
+	return verdict(s >= 0, errno);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -191,8 +315,55 @@ int main(int argc, char **argv)
 		int s = socket(AF_INET, SOCK_DGRAM, 0);
 		return verdict(s >= 0, errno);
 	}
+	if (!strcmp(op, "true"))
+		return 0;
+	if (!strcmp(op, "tcp"))
+		return sock(AF_INET, SOCK_STREAM, 0);
+	if (!strcmp(op, "raw"))
+		return sock(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+	if (!strcmp(op, "packet"))
+		return sock(17 /* AF_PACKET */, SOCK_RAW, 0);
+	if (!strcmp(op, "mptcp"))
+		return sock(AF_INET, SOCK_STREAM, 262);
+	if (!strcmp(op, "sctp"))
+		return sock(AF_INET, SOCK_STREAM, IPPROTO_SCTP);
+	if (!strcmp(op, "unix"))
+		return sock(AF_UNIX, SOCK_STREAM, 0);
 	if (!strcmp(op, "unshare-user"))
 		return unshare_user();
+	if (!strcmp(op, "unshare-call"))
+		return in_child(unshare_call);
+	if (!strcmp(op, "exec"))
+		return run_child(do_exec, x);
+	if (!strcmp(op, "execveat-empty"))
+		return run_child(do_execveat_empty, x);
+	if (!strcmp(op, "memfd-execveat"))
+		return run_child(do_memfd_execveat, x);
+	if (!strcmp(op, "memfd-proc"))
+		return run_child(do_memfd_proc, x);
+	if (!strcmp(op, "ldso"))
+		return run_child(do_ldso, x);
+	if (!strcmp(op, "fanotify")) {
+		int fd = (int)syscall(SYS_fanotify_init, 0x0u | 0x200u /* FAN_CLASS_NOTIF | FAN_REPORT_FID */, O_RDONLY);
+		return verdict(fd >= 0, errno);
+	}
+	if (!strcmp(op, "inotify")) {
+		int fd = (int)syscall(SYS_inotify_init1, 0);
+		if (fd < 0)
+			return verdict(0, errno);
+		int w = (int)syscall(SYS_inotify_add_watch, fd, x, 0x100u /* IN_CREATE */);
+		return verdict(w >= 0, errno);
+	}
+	if (!strcmp(op, "memfd-sealed-proc"))
+		return run_child(do_memfd_sealed_proc, x);
+	if (!strcmp(op, "memfd-sealed")) {
+		int fd = (int)syscall(SYS_memfd_create, "x", 0x0008u | 0x0001u /* MFD_NOEXEC_SEAL | MFD_CLOEXEC */);
+		return verdict(fd >= 0, errno);
+	}
+	if (!strcmp(op, "memfd-exec-flag")) {
+		int fd = (int)syscall(SYS_memfd_create, "x", 0x0010u /* MFD_EXEC */);
+		return verdict(fd >= 0, errno);
+	}
 	if (!strcmp(op, "fork"))
 		return in_child(child_ok);
 	return 2;

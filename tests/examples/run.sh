@@ -287,13 +287,21 @@ EOF
 	printf 'include!(concat!(env!("OUT_DIR"), "/gen.rs"));\nfn main() { println!("{}", GREETING); }\n' >"$P/src/main.rs"
 	# rustup's toolchains live in the real home: the temporary one links
 	# to them (Landlock resolves the link when the policy is applied), and
-	# cargo's home is a fresh directory whose bin/ is the real proxies.
+	# cargo's home is a fresh directory whose bin/ holds the real proxies.
 	cargo=$(command -v cargo)
 	case $cargo in
 	*/.cargo/bin/cargo)
 		ln -sfn "${RUSTUP_HOME:-$HOME/.rustup}" "$H/.rustup"
-		mkdir -p "$H/.cargo"
-		ln -sfn "$(dirname "$cargo")" "$H/.cargo/bin"
+		# bin/ a real directory: running as root, the runtime does not
+		# follow a link inside CARGO_HOME (writable: a run could plant it)
+		mkdir -p "$H/.cargo/bin"
+		for f in "$(dirname "$cargo")"/*; do
+			if [ -L "$f" ]; then
+				ln -sfn "$(readlink "$f")" "$H/.cargo/bin/$(basename "$f")"
+			else
+				ln -f "$f" "$H/.cargo/bin/" 2>/dev/null || cp "$f" "$H/.cargo/bin/"
+			fi
+		done
 		cvars=(CARGO_HOME="$H/.cargo" RUSTUP_HOME="$H/.rustup" PATH="$H/.cargo/bin:$BASEPATH")
 		;;
 	*) cvars=(PATH="$(dirname "$cargo"):$BASEPATH") ;;

@@ -32,6 +32,12 @@ static int compare_eval(const char *name, const Policy *p, const ScmpArch *arch,
 	arena_init(&a);
 	ScmpRules rs;
 	scmp_rules(&a, p, arch, &rs);
+	/* the evaluator reads the rules built for x86_64; this arch's own
+	 * (clone's flags sit in arg1 on s390) */
+	Policy q = *p;
+	q.derived = rs.added;
+	q.nderived = rs.nadded;
+	p = &q;
 	for (int i = 0; i < arch->nsys; i++) {
 		Str sys = str_c(arch->names[i]);
 		if (str_eqc(sys, "socketcall") || str_eqc(sys, "ipc"))
@@ -98,8 +104,7 @@ int check_main(int argc, char **argv)
 			Buf b = { 0 };
 			scmp_serialize(&prog, arch, &b);
 			check_blob(name, p, arch, (const uint8_t *)b.p, b.n, NULL);
-			if (p->has_syscall_rules)
-				compare_eval(name, p, arch, (const uint8_t *)b.p, b.n);
+			compare_eval(name, p, arch, (const uint8_t *)b.p, b.n);
 			buf_free(&b);
 		}
 		arena_free(&a);

@@ -329,6 +329,11 @@ int main(int argc, char **argv)
 		printf("\n");
 		return 0;
 	}
+	if (!strcmp(argv[1], "always-denied")) {
+		for (int i = 0; i < scmp_nalways_denied; i++)
+			printf("%s\n", scmp_always_denied[i].name);
+		return 0;
+	}
 	if (!strcmp(argv[1], "names") && argc == 3) {
 		const ScmpArch *arch = scmp_arch_find(str_c(argv[2]));
 		if (!arch)

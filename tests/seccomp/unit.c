@@ -127,8 +127,11 @@ bool unit_main(void)
 	arena_init(&a);
 	PB b;
 
-	/* explicit rules: every comparison kind, 32- and 64-bit arguments */
+	/* explicit rules: every comparison kind, 32- and 64-bit arguments
+	 * (allow net and fork: the derived constraints stay out of the way) */
 	pb_init(&b, &a, "explicit");
+	rule(&b, EFF_ALLOW, R_NET);
+	rule(&b, EFF_ALLOW, R_FORK);
 	const char *plain[] = { "read", "write", "close", "exit_group", "futex", "openat", "brk", "rt_sigreturn" };
 	for (size_t i = 0; i < ARRAY_LEN(plain); i++)
 		sys(&b, EFF_ALLOW, plain[i], 0, NULL);
@@ -160,6 +163,7 @@ bool unit_main(void)
 	sys(&b, EFF_ALLOW, "shmget", 0, NULL); /* through ipc on i386 */
 	run_all("unit-explicit-all-arches", &b.p);
 	const char *t = "unit-explicit-decisions";
+	Rule *c0;
 	int before = failures;
 	expect(t, &b.p, "x86_64", "socket", 1, 1, 0, 0, ALLOW);
 	expect(t, &b.p, "x86_64", "socket", 40, 1, 0, 0, 0x0005000d);
@@ -176,6 +180,61 @@ bool unit_main(void)
 	expect(t, &b.p, "x86_64", "setsockopt", 0x100000028ull, 0, 0, 0, EPERM_);
 	expect(t, &b.p, "aarch64", "socket", 0x100000028ull, 1, 0, 0, 0x0005000d);
 	expect(t, &b.p, "s390x", "socket", 0x100000028ull, 1, 0, 0, 0x0005000d);
+	if (failures == before)
+		printf("PASS %s\n", t);
+
+	/* explicit rules under the derived constraints (issue 13 item 3): a
+	 * tcp rule, no fork, no exec; the syscall rules allow more */
+	pb_init(&b, &a, "guarded");
+	c0 = rule(&b, EFF_ALLOW, R_CONNECT);
+	c0->net.proto = PROTO_TCP;
+	for (size_t i = 0; i < ARRAY_LEN(plain); i++)
+		sys(&b, EFF_ALLOW, plain[i], 0, NULL);
+	const char *wide[] = { "socket", "socketpair", "fork", "vfork", "execve", "execveat", "listen",
+			       "ioctl", "unshare", "mount", "ptrace", "sendto" };
+	for (size_t i = 0; i < ARRAY_LEN(wide); i++)
+		sys(&b, EFF_ALLOW, wide[i], 0, NULL);
+	ArgCmp inet[] = { C(0, CMP_EQ, ALL, 2) }, inet6dg[] = { C(0, CMP_EQ, ALL, 10), C(1, CMP_EQ, 0xf, 2) };
+	sys(&b, EFF_ALLOW, "clone", 0, NULL);
+	r = sys(&b, EFF_DENY, "socket", 1, vsock);
+	r->act = (Action){ .kind = ACT_ERRNO, .errno_val = 13, .errno_name = STR("EACCES") };
+	sys(&b, EFF_ALLOW, "accept", 1, inet); /* names no derived rule: unchanged */
+	sys(&b, EFF_ALLOW, "socketpair", 1, inet6dg); /* contradicts every derived allow: dropped */
+	run_all("unit-guarded-all-arches", &b.p);
+	t = "unit-guarded-decisions";
+	before = failures;
+	expect(t, &b.p, "x86_64", "socket", 2, 1, 0, 0, ALLOW);
+	expect(t, &b.p, "x86_64", "socket", 10, 1 | 0x800, 6, 0, ALLOW);
+	expect(t, &b.p, "x86_64", "socket", 2, 2, 0, 0, EPERM_);   /* UDP */
+	expect(t, &b.p, "x86_64", "socket", 2, 3, 255, 0, EPERM_); /* raw */
+	expect(t, &b.p, "x86_64", "socket", 17, 3, 0, 0, EPERM_);  /* packet */
+	expect(t, &b.p, "x86_64", "socket", 2, 1, 262, 0, EPERM_); /* MPTCP */
+	expect(t, &b.p, "x86_64", "socket", 2, 1, 132, 0, EPERM_); /* SCTP */
+	expect(t, &b.p, "x86_64", "socket", 1, 1, 0, 0, EPERM_);   /* unix */
+	expect(t, &b.p, "x86_64", "socket", 40, 1, 0, 0, 0x0005000d); /* the policy's own deny */
+	expect(t, &b.p, "x86_64", "socketpair", 1, 2, 0, 0, EPERM_);
+	expect(t, &b.p, "x86_64", "socketpair", 1, 1, 0, 0, ALLOW);
+	expect(t, &b.p, "x86_64", "socketpair", 10, 2, 0, 0, EPERM_);
+	expect(t, &b.p, "x86_64", "listen", 3, 1, 0, 0, EPERM_);
+	expect(t, &b.p, "x86_64", "sendto", 3, 0, 0, 0x20000000, EPERM_);
+	expect(t, &b.p, "x86_64", "sendto", 3, 0, 0, 0, ALLOW);
+	expect(t, &b.p, "x86_64", "fork", 0, 0, 0, 0, EPERM_);
+	expect(t, &b.p, "x86_64", "vfork", 0, 0, 0, 0, EPERM_);
+	expect(t, &b.p, "x86_64", "clone", 0x1200011, 0, 0, 0, EPERM_);
+	expect(t, &b.p, "x86_64", "clone", 0x3d0f00, 0, 0, 0, ALLOW);
+	expect(t, &b.p, "x86_64", "clone", 0x3d0f00 | 0x10000000, 0, 0, 0, EPERM_);
+	expect(t, &b.p, "s390x", "clone", 0, 0x3d0f00, 0, 0, ALLOW);
+	expect(t, &b.p, "x86_64", "clone3", 0, 0, 0, 0, ENOSYS_);
+	expect(t, &b.p, "x86_64", "execve", 0, 0, 0, 0, EPERM_);
+	expect(t, &b.p, "x86_64", "unshare", 0x10000000, 0, 0, 0, EPERM_);
+	expect(t, &b.p, "x86_64", "mount", 0, 0, 0, 0, EPERM_);
+	expect(t, &b.p, "x86_64", "ptrace", 0, 0, 0, 0, EPERM_);
+	expect(t, &b.p, "x86_64", "ioctl", 0, 0x5412, 0, 0, EPERM_);
+	expect(t, &b.p, "x86_64", "ioctl", 0, 0x5401, 0, 0, ALLOW);
+	expect(t, &b.p, "x86_64", "accept", 2, 0, 0, 0, ALLOW);
+	expect(t, &b.p, "x86_64", "accept", 1, 0, 0, 0, EPERM_);
+	expect(t, &b.p, "x86_64", "read", 0, 0, 0, 0, ALLOW);
+	expect(t, &b.p, "x86_64", "getpid", 0, 0, 0, 0, EPERM_); /* no rule: the default action */
 	if (failures == before)
 		printf("PASS %s\n", t);
 
