@@ -76,8 +76,16 @@ typedef struct ScmpNeeds {
 	 * that right names an address, a CIDR or localhost; UDP whenever a UDP
 	 * rule exists. Only for derived filters without `allow net`. */
 	bool sup_tcp_connect, sup_tcp_bind, sup_udp;
+	/* A write deny lies inside a write allow it outranks (the shape
+	 * target/landlock.c would carve): the supervisor decides the calls that
+	 * create, remove, rename, link or open for writing there, so new names
+	 * are decided one by one instead of refused with the directory. Also
+	 * with `allow net`; never with `syscall` rules (the filter is theirs). */
+	bool sup_fs;
 } ScmpNeeds;
 ScmpNeeds scmp_needs(const Policy *p);
+/* ScmpNeeds.sup_fs's shape, for target/landlock.c's `sup write` lines. */
+bool scmp_write_carved(const Policy *p);
 
 /* The syscall rules the filter is made of: the policy's own, or the
  * derived ones (for one arch: clone's flags move to arg1 on s390), with

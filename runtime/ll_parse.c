@@ -195,7 +195,28 @@ static bool parse_sup(Cursor *c, LlArtifact *a)
 	char w[128];
 	unsigned which;
 	if (!word(c, w, sizeof w))
-		return fail(c, "sup: connect or bind expected");
+		return fail(c, "sup: connect, bind or write expected");
+	if (strcmp(w, "write") == 0) {
+		/* sup write                            writes in carved trees are the supervisor's
+		 * sup write allow|deny "PATTERN" "WHERE"  a rule's source, for --log */
+		if (at_end(c)) {
+			a->sup |= SUP_WRITE;
+			return true;
+		}
+		if (!(a->sup & SUP_WRITE))
+			return fail(c, "sup: a rule before its 'sup write' line");
+		if (!word(c, w, sizeof w) || (strcmp(w, "allow") != 0 && strcmp(w, "deny") != 0))
+			return fail(c, "sup: allow or deny expected");
+		char *pat = quoted(c), *where = pat ? quoted(c) : NULL;
+		if (!where) {
+			free(pat);
+			return fail(c, "sup write: quoted pattern and source location expected");
+		}
+		*RT_PUSH(a->supw_pat, a->nsupw, a->capsupw) = pat;
+		a->nsupw--;
+		*RT_PUSH(a->supw_where, a->nsupw, a->capsupw2) = where;
+		return true;
+	}
 	bool conn = strcmp(w, "connect") == 0;
 	if (!conn && strcmp(w, "bind") != 0)
 		return fail(c, "sup: connect or bind expected");
@@ -389,6 +410,12 @@ void ll_free(LlArtifact *a)
 	free(a->fb);
 	free(a->seccomp_manifest);
 	free(a->seccomp_none_why);
+	for (int i = 0; i < a->nsupw; i++) {
+		free(a->supw_pat[i]);
+		free(a->supw_where[i]);
+	}
+	free(a->supw_pat);
+	free(a->supw_where);
 	for (int i = 0; i < a->nsup; i++)
 		free(a->suprules[i].where);
 	free(a->suprules);

@@ -241,7 +241,7 @@ static int open_fast(const char *path, char **real)
 
 /* ---- matching a carve pattern against a real path ---- */
 
-enum { REL_NONE, REL_PARTIAL, REL_MATCH };
+enum { REL_NONE = LL_REL_NONE, REL_PARTIAL = LL_REL_PARTIAL, REL_MATCH = LL_REL_MATCH };
 
 /* MATCH: the pattern matches p or one of its ancestors (p is denied).
  * PARTIAL: the pattern may match something strictly beneath p.
@@ -269,6 +269,8 @@ static int pat_rel(const LlComp *d, int nd, char *const *p, int np)
 		return REL_NONE;
 	return pat_rel(d + 1, nd - 1, p + 1, np - 1);
 }
+
+int ll_pat_rel(const LlComp *d, int nd, char *const *p, int np) { return pat_rel(d, nd, p, np); }
 
 /* ---- the walk ---- */
 
@@ -456,6 +458,22 @@ static void allow_item(Walk *w, int fd, int isdir, const LlPat *pat, uint64_t ac
 			a.access &= ~c->access;
 		else if (r == REL_PARTIAL)
 			a.ds[a.nds++] = i;
+	}
+	if (w->g->sup) {
+		/* Supervised: a write deny inside takes write from the whole tree,
+		 * and the supervisor performs every write there (sup_fs.c). */
+		uint64_t sw = 0;
+		for (int i = 0; i < a.nds; i++)
+			sw |= w->cv[a.ds[i]].access & a.access & LL_LANG_WRITE;
+		if (sw) {
+			a.access &= ~sw;
+			*RT_PUSH(w->g->sup->roots, w->g->sup->nroots, w->g->sup->caproots) = comps_text(&w->path);
+			if (w->g->rep->detail) {
+				char *t = comps_text(&w->path);
+				rt_note(w->g->rep, RT_ENFORCED, "supervised %s: writes decided per name by the supervisor", t);
+				free(t);
+			}
+		}
 	}
 	if (a.access)
 		carve(w, fd, isdir, &a);
@@ -720,6 +738,46 @@ bool ll_verify_digest(const char *artifact, const char *text, size_t n, const Sb
 	return false;
 }
 
+static LlPat pat_copy(const LlPat *p, int from, const Comps *prefix)
+{
+	LlPat q = *p;
+	q.c = rt_alloc(sizeof(LlComp) * (size_t)((prefix ? prefix->n : 0) + p->n - from + 1));
+	q.n = 0;
+	for (int i = 0; prefix && i < prefix->n; i++)
+		q.c[q.n++] = (LlComp){ rt_strdup(prefix->v[i]), 0 };
+	for (int i = from; i < p->n; i++)
+		q.c[q.n++] = (LlComp){ rt_strdup(p->c[i].s), p->c[i].glob };
+	return q;
+}
+
+/* An allow for the supervisor: as written and, when its literal prefix
+ * lies elsewhere, where it really is. */
+static void sup_export_allow(LlSupFs *s, const LlPat *p, const char *real, const LlFsRule *r)
+{
+	*RT_PUSH(s->v, s->n, s->cap) = (LlSupPat){ pat_copy(p, 0, NULL), r->access, true, r->line };
+	char *pre = pat_prefix_text(p, p->lit);
+	if (strcmp(pre, real) != 0) {
+		Comps rc = { 0 };
+		comps_split(&rc, real);
+		LlPat q = pat_copy(p, p->lit, &rc);
+		q.lit = rc.n;
+		*RT_PUSH(s->v, s->n, s->cap) = (LlSupPat){ q, r->access, true, r->line };
+		comps_free(&rc);
+	}
+	free(pre);
+}
+
+void ll_supfs_free(LlSupFs *s)
+{
+	for (int i = 0; i < s->n; i++)
+		ll_pat_free(&s->v[i].pat);
+	free(s->v);
+	for (int i = 0; i < s->nroots; i++)
+		free(s->roots[i]);
+	free(s->roots);
+	memset(s, 0, sizeof *s);
+}
+
 int ll_grant_fs(LlGrantCtx *g, const LlArtifact *a, LlParamVal *vals, int nvals)
 {
 	Walk w = { .g = g };
@@ -736,7 +794,7 @@ int ll_grant_fs(LlGrantCtx *g, const LlArtifact *a, LlParamVal *vals, int nvals)
 			status = SBX_EXIT_CANNOT_ENFORCE;
 			goto out;
 		}
-		for (int k = 0; k + 1 < p.n; k++)
+		for (int k = 0; k + 1 < p.n && !(g->sup && !(r->access & ~(uint64_t)LL_LANG_WRITE)); k++)
 			if (p.c[k].glob == 2) {
 				char *t = ll_pat_text(&p);
 				rt_note(g->rep, RT_STRICTER, "carve %s: cut at '**' (the whole tree beneath is denied)", t);
@@ -829,6 +887,8 @@ int ll_grant_fs(LlGrantCtx *g, const LlArtifact *a, LlParamVal *vals, int nvals)
 				struct stat sb;
 				isdir = fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode);
 			}
+			if (g->sup)
+				sup_export_allow(g->sup, &p, real, r);
 			comps_split(&w.path, real);
 			AllowArg aa = { .pat = &p, .access = r->access, .i = p.lit };
 			expand(&w, fd, isdir, &aa);
@@ -847,8 +907,15 @@ int ll_grant_fs(LlGrantCtx *g, const LlArtifact *a, LlParamVal *vals, int nvals)
 		rt_note(g->rep, RT_STRICTER, "%ld symlinks met while expanding or carving were not granted (their targets are decided where they are)",
 			w.symlinks_skipped);
 out:
-	for (int i = 0; i < w.ncv; i++)
+	for (int i = 0; i < w.ncv; i++) {
+		if (g->sup && !status) {
+			/* The carves (implicit ones included) go to the supervisor. */
+			*RT_PUSH(g->sup->v, g->sup->n, g->sup->cap) =
+				(LlSupPat){ w.cv[i].pat, w.cv[i].access, false, w.cv[i].line };
+			continue;
+		}
 		ll_pat_free(&w.cv[i].pat);
+	}
 	free(w.cv);
 	comps_free(&w.path);
 	free(err.p);
