@@ -223,7 +223,7 @@ static int resolve(Sup *s, const struct seccomp_notif *n, int dirfd, uint64_t pt
 	const char *last = sl ? sl + 1 : path;
 	if (!*last || strcmp(last, ".") == 0 || strcmp(last, "..") == 0 || strlen(last) > NAME_MAX)
 		return N_CONTINUE;
-	snprintf(nm->last, sizeof nm->last, "%s", last);
+	memcpy(nm->last, last, strlen(last) + 1); /* <= NAME_MAX, checked above */
 	char dirpart[PATH_MAX];
 	if (!sl)
 		snprintf(dirpart, sizeof dirpart, ".");
