@@ -345,3 +345,53 @@ for kind in dir last; do
 		fail "fs/race-$kind" "$(echo "$out" | oneline); entries in .env: $n_in; t: $(cat "$R/.env/t")"
 	fi
 done
+
+# ---- real programs under the srt-shaped policy ----
+# A C build with make: new directories and objects everywhere in the
+# project, and a recipe that writes .env (refused, the build goes on).
+M=$T/cproj
+mkdir -p "$M/src"
+for i in $(seq 40); do printf 'int f%d(void) { return %d; }\n' "$i" "$i" >"$M/src/f$i.c"; done
+printf 'int main(void) { return 0; }\n' >"$M/src/main.c"
+cat >"$M/Makefile" <<'MK'
+SRCS := $(wildcard src/*.c)
+OBJS := $(SRCS:src/%.c=build/obj/%.o)
+build/app: $(OBJS)
+	$(CC) -o $@ $^
+	-echo SECRET=1 > .env
+	-echo SECRET=1 > build/.env
+build/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) -c -o $@ $<
+MK
+mkdir -p "$M/tmp"
+out=$(cd "$M" && TMPDIR=$M/tmp timeout 300 "$EXEC" "$SRT" -- make -s CC=cc 2>&1)
+if [ -x "$M/build/app" ] && [ "$(ls "$M/build/obj" | wc -l)" = 41 ] && [ ! -e "$M/.env" ] && [ ! -e "$M/build/.env" ]; then
+	pass "real/make (41 objects, .env refused)"
+else
+	fail real/make "$(echo "$out" | tail -5 | oneline); .env: $(ls -a "$M" | oneline)"
+fi
+# Without the supervisor the same build fails (carving: no new entries in the project).
+rm -rf "$M/build"
+if (cd "$M" && TMPDIR=$M/tmp timeout 120 "$EXEC" --no-seccomp "$SRT" -- make -s CC=cc >/dev/null 2>&1); then
+	fail real/make-carved "the build succeeded with carving alone"
+else pass real/make-carved; fi
+
+# npm install of a local package tree (a tarball dependency, no network).
+if command -v npm >/dev/null; then
+	N=$T/npm
+	mkdir -p "$N/pkgs/a/lib" "$N/app"
+	printf '{"name":"a","version":"1.0.0","main":"lib/index.js","bin":{"a-cli":"lib/index.js"}}\n' >"$N/pkgs/a/package.json"
+	printf '#!/usr/bin/env node\nmodule.exports = 1;\n' >"$N/pkgs/a/lib/index.js"
+	for i in $(seq 30); do echo "module.exports = $i;" >"$N/pkgs/a/lib/f$i.js"; done
+	(cd "$N/pkgs/a" && npm pack --silent >/dev/null 2>&1)
+	printf '{"name":"app","version":"1.0.0","dependencies":{"a":"file:../pkgs/a/a-1.0.0.tgz"},"scripts":{"postinstall":"echo SECRET=1 > .env || echo env-refused"}}\n' >"$N/app/package.json"
+	out=$(cd "$N/app" && timeout 300 "$EXEC" "$SRT" -- env npm_config_cache="$N/app/.npm-cache" HOME="$N/app" npm install --offline --no-audit --no-fund --no-update-notifier 2>&1)
+	if [ -f "$N/app/node_modules/a/lib/f30.js" ] && [ -L "$N/app/node_modules/.bin/a-cli" ] && [ ! -e "$N/app/.env" ] && echo "$out" | grep -q env-refused; then
+		pass "real/npm-install (31 files, .bin link, .env refused)"
+	else
+		fail real/npm-install "$(echo "$out" | tail -5 | oneline)"
+	fi
+else
+	skip real/npm-install "npm not installed (scripts/install-deps.sh installs it)"
+fi
