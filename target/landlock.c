@@ -399,7 +399,8 @@ Fidelity landlock_fidelity(const Policy *p, const Rule *r, Arena *a, Str *note)
 			if (d && r->right == R_WRITE && write_supervised(p)) {
 				*note = arena_printf(a,
 						     "%.*s inside: Landlock gets no write right on this tree; the runtime's supervisor "
-						     "decides each write here by its full name and performs it",
+						     "decides each write here by its full name and performs it (left to Landlock, so refused "
+						     "here: a symlink the call follows, O_TMPFILE, writing FIFOs or devices)",
 						     STRF(d->path.text));
 				return FID_EXACT;
 			}
