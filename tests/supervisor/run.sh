@@ -395,3 +395,11 @@ if command -v npm >/dev/null; then
 else
 	skip real/npm-install "npm not installed (scripts/install-deps.sh installs it)"
 fi
+
+# What decides the next run stays unwritable inside a supervised root.
+"$SBXC" "$T/pol/srt.sbx" -t linux -o "$W/out" >/dev/null 2>&1
+out=$(cd "$W" && "$EXEC" "$W/out/srt.landlock" -- "$FSP" write "$W/out/srt.landlock" 2>&1)
+out2=$(cd "$W" && "$EXEC" "$W/out/srt.landlock" -- "$FSP" rename "$W/out" "$W/out2" 2>&1)
+out3=$(cd "$W" && "$EXEC" "$W/out/srt.landlock" -- "$FSP" create "$W/out/other" 2>&1)
+if [ "$out" = "err EACCES" ] && [ "$out2" = "err EACCES" ] && [ "$out3" = ok ]; then pass fs/self-protect
+else fail fs/self-protect "write artifact: $out; rename its directory: $out2; create beside: $out3"; fi
