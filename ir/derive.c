@@ -47,6 +47,7 @@
  * Every derived deny fails with the policy's default action.
  */
 #include "syscalls.h"
+#include "eval.h"
 
 #include <string.h>
 
@@ -153,6 +154,50 @@ ScmpNeeds scmp_needs(const Policy *p)
 	return memo;
 }
 
+/* May pattern `outer` contain `inner`? target/landlock.c's test (its
+ * may_contain and other_params): the literal prefix up to the first glob
+ * component, `/` containing all, `${HOME}` containing `${PROJECT}` and
+ * `${TMPDIR}` (their usual placement, LANGUAGE.md 4). Both must agree, or
+ * the filter would notify calls no `sup write` line answers. */
+static bool path_may_contain(const PathObj *outer, const PathObj *inner)
+{
+	if (outer->root == ROOT_WIN || inner->root == ROOT_WIN)
+		return false;
+	if (outer->root == ROOT_PARAM && inner->root == ROOT_PARAM && str_eqc(outer->param, "HOME") &&
+	    outer->ncomp == 1 && (str_eqc(inner->param, "PROJECT") || str_eqc(inner->param, "TMPDIR")))
+		return true;
+	if (outer->root == ROOT_ABS && outer->ncomp == 0)
+		return true;
+	if (outer->root != inner->root)
+		return false;
+	Str o = outer->text, in = inner->text;
+	const char *star = memchr(o.p, '*', o.n);
+	if (star) {
+		size_t n = (size_t)(star - o.p);
+		while (n > 0 && o.p[n - 1] != '/')
+			n--;
+		return in.n >= n && memcmp(in.p, o.p, n) == 0;
+	}
+	return in.n >= o.n && memcmp(in.p, o.p, o.n) == 0 && (in.n == o.n || in.p[o.n] == '/');
+}
+
+bool scmp_write_carved(const Policy *p)
+{
+	for (int i = 0; i < p->nrules; i++) {
+		const Rule *d = &p->rules[i];
+		if (!(d->platforms & PLAT_LINUX) || d->right != R_WRITE || d->effect != EFF_DENY || d->path.root == ROOT_WIN)
+			continue;
+		for (int j = 0; j < p->nrules; j++) {
+			const Rule *a = &p->rules[j];
+			if ((a->platforms & PLAT_LINUX) && a->right == R_WRITE && a->effect == EFF_ALLOW &&
+			    !str_eq(a->path.text, d->path.text) && eval_path_rank(&d->path) >= eval_path_rank(&a->path) &&
+			    path_may_contain(&a->path, &d->path))
+				return true;
+		}
+	}
+	return false;
+}
+
 static ScmpNeeds needs_of(const Policy *p)
 {
 	ScmpNeeds n = { 0 };
@@ -218,6 +263,7 @@ static ScmpNeeds needs_of(const Policy *p)
 		n.fork = false;
 	n.exec_all = exec_root && !deny_exec;
 	n.read_all = read_root && !deny_read;
+	n.sup_fs = !p->has_syscall_rules && scmp_write_carved(p);
 	if (n.net_all || p->has_syscall_rules)
 		return n;
 	for (int i = 0; i < p->nrules; i++) {
@@ -299,6 +345,28 @@ static void allow_socket(Gen *g, uint64_t family, uint64_t type, uint64_t proto)
 	add(g, "socket", EFF_ALLOW, act_allow, 3, c);
 }
 
+/* What the supervisor decides for deny-inside-allow writes (sup_fs):
+ * every call that creates, removes, renames or links a name, truncates by
+ * path, and open/openat when the flags ask to write, create or truncate.
+ * One mask serves every arch: the union of O_ACCMODE, O_CREAT and O_TRUNC
+ * where they differ (generic 0x40, 0x200; mips and parisc 0x100, 0x200;
+ * sparc and alpha 0x200, 0x400); a read-only open caught by it (O_NOCTTY,
+ * O_APPEND, O_EXCL elsewhere) the supervisor lets continue. openat2's
+ * flags sit behind a pointer: always. Device nodes stay denied (the
+ * escape denials beat these allows). */
+static void notify_fs(Gen *g)
+{
+	static const char *const always[] = {
+		"creat", "mkdir", "mkdirat", "mknod", "mknodat", "symlink", "symlinkat", "link", "linkat", "unlink",
+		"unlinkat", "rmdir", "rename", "renameat", "renameat2", "truncate", "openat2",
+	};
+	for (size_t i = 0; i < ARRAY_LEN(always); i++)
+		add(g, always[i], EFF_ALLOW, act_notify, 0, NULL);
+	ArgCmp o1[1] = { { 1, CMP_NE, 0x743, 0, 32 } }, o2[1] = { { 2, CMP_NE, 0x743, 0, 32 } };
+	add(g, "open", EFF_ALLOW, act_notify, 1, o1);
+	add(g, "openat", EFF_ALLOW, act_notify, 1, o2);
+}
+
 static void derive(Gen *g, const Policy *p, const ScmpArch *arch)
 {
 	ScmpNeeds n = scmp_needs(p);
@@ -354,6 +422,8 @@ static void derive(Gen *g, const Policy *p, const ScmpArch *arch)
 			add(g, "sendmmsg", EFF_ALLOW, act_notify, 0, NULL);
 		}
 	}
+	if (n.sup_fs)
+		notify_fs(g);
 	/* s390 passes clone's stack first (CLONE_BACKWARDS2). */
 	uint8_t flags_arg = !strncmp(arch->name, "s390", 4) ? 1 : 0;
 	deny(g, "clone");

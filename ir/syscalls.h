@@ -78,8 +78,16 @@ typedef struct ScmpNeeds {
 	 * that right names an address, a CIDR or localhost; UDP whenever a UDP
 	 * rule exists. Only for derived filters without `allow net`. */
 	bool sup_tcp_connect, sup_tcp_bind, sup_udp;
+	/* A write deny lies inside a write allow it outranks (the shape
+	 * target/landlock.c would carve): the supervisor decides the calls that
+	 * create, remove, rename, link or open for writing there, so new names
+	 * are decided one by one instead of refused with the directory. Also
+	 * with `allow net`; never with `syscall` rules (the filter is theirs). */
+	bool sup_fs;
 } ScmpNeeds;
 ScmpNeeds scmp_needs(const Policy *p);
+/* ScmpNeeds.sup_fs's shape, for target/landlock.c's `sup write` lines. */
+bool scmp_write_carved(const Policy *p);
 
 /* The syscall rules the filter is made of (for one arch: clone's flags move
  * to arg1 on s390): the derived ones, or the policy's own intersected with

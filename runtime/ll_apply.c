@@ -442,8 +442,8 @@ static int commit(const SbxOpts *o, const char *prog, int rfd, const Filter *fil
 /* The artifact has `sup` lines: fork; the child confines itself and execs,
  * this process supervises it (sup.c) and returns its exit status. Closes
  * rfd. */
-static int supervise(const LlArtifact *a, const SbxOpts *o, const char *prog, int rfd, const Filter *filter,
-		     char *const argv[])
+static int supervise(const LlArtifact *a, const LlSupFs *fs, const SbxOpts *o, const char *prog, int rfd,
+		     const Filter *filter, char *const argv[])
 {
 	int sv[2];
 	SupOpts so = { .prog = prog };
@@ -477,7 +477,7 @@ static int supervise(const LlArtifact *a, const SbxOpts *o, const char *prog, in
 	}
 	close(sv[1]);
 	close(rfd);
-	return sup_serve(a, sv[0], pid, &so);
+	return sup_serve(a, fs, sv[0], pid, &so);
 }
 
 static void print_notes(const RtReport *rep, const SbxOpts *o, bool all)
@@ -515,6 +515,7 @@ int sbx_exec(const char *artifact, const SbxOpts *o, char *const argv[])
 	int rfd = -1, status = SBX_EXIT_CANNOT_ENFORCE, e = 0;
 	const char *prog = o->prog ? o->prog : "sbx-exec";
 	Filter filter = { 0 };
+	LlSupFs supfs = { 0 };
 
 	RtBuf shown = { 0 };
 	bool got = fetch(artifact, NULL, o, 64u << 20, &text, &shown, &e);
@@ -591,8 +592,11 @@ int sbx_exec(const char *artifact, const SbxOpts *o, char *const argv[])
 			goto report;
 		}
 	}
+	/* Deny-inside-allow writes: without the filter (--no-seccomp) no
+	 * supervisor answers, and the runtime carves as before. */
 	LlGrantCtx g = { .ruleset_fd = rfd, .handled_fs = attr.handled_access_fs, .rep = &rep, .budget = 1000000,
-			 .artifact = artifact, .artifact_text = text.p, .o = o };
+			 .artifact = artifact, .artifact_text = text.p, .o = o,
+			 .sup = (a.sup & SUP_WRITE) && seccomp_ok ? &supfs : NULL };
 	int st = ll_grant_fs(&g, &a, vals, a.nparams);
 	if (st)
 		goto report;
@@ -619,7 +623,7 @@ int sbx_exec(const char *artifact, const SbxOpts *o, char *const argv[])
 			if (attr.scoped & scope_rights[i].bit)
 				rt_note(&rep, RT_ENFORCED, "scope %s", scope_rights[i].name);
 	}
-	if (a.sup && seccomp_ok) {
+	if ((a.sup & ~SUP_WRITE) && seccomp_ok) {
 		static const char *const names[] = { "connect tcp", "bind tcp", "connect udp", "bind udp" };
 		RtBuf sb = { 0 };
 		for (int i = 0; i < 4; i++)
@@ -628,9 +632,14 @@ int sbx_exec(const char *artifact, const SbxOpts *o, char *const argv[])
 		rt_note(&rep, RT_ENFORCED, "supervisor: %s decided per address (%d rules; seccomp user notification)", sb.p,
 			a.nsup);
 		free(sb.p);
-	} else if (a.sup) {
+	} else if (a.sup & ~SUP_WRITE) {
 		rt_note(&rep, RT_DEGRADED, "address rules not enforced without the seccomp filter (no supervisor): TCP by port only, UDP open");
 	}
+	if ((a.sup & SUP_WRITE) && seccomp_ok)
+		rt_note(&rep, RT_ENFORCED, "supervisor: writes in %d tree%s with a deny inside decided per name (seccomp user notification)",
+			supfs.nroots, supfs.nroots == 1 ? "" : "s");
+	else if (a.sup & SUP_WRITE)
+		rt_note(&rep, RT_STRICTER, "without the seccomp filter, write denies inside allowed trees are carved (no supervisor)");
 	status = 0;
 
 report:
@@ -643,7 +652,7 @@ report:
 		rfd = -1; /* closed there, or the process ends now */
 		goto done;
 	}
-	status = supervise(&a, o, prog, rfd, &filter, argv);
+	status = supervise(&a, &supfs, o, prog, rfd, &filter, argv);
 	rfd = -1; /* closed there */
 	goto done;
 done:
@@ -653,6 +662,7 @@ done:
 		free(vals[i].value);
 	free(vals);
 	ll_free(&a);
+	ll_supfs_free(&supfs);
 	rt_report_free(&rep);
 	free(filter.insns);
 	free(text.p);

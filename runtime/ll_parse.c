@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 typedef struct Cursor {
 	const char *s; /* current position in the line */
@@ -195,7 +196,28 @@ static bool parse_sup(Cursor *c, LlArtifact *a)
 	char w[128];
 	unsigned which;
 	if (!word(c, w, sizeof w))
-		return fail(c, "sup: connect or bind expected");
+		return fail(c, "sup: connect, bind or write expected");
+	if (strcmp(w, "write") == 0) {
+		/* sup write                            writes in carved trees are the supervisor's
+		 * sup write allow|deny "PATTERN" "WHERE"  a rule's source, for --log */
+		if (at_end(c)) {
+			a->sup |= SUP_WRITE;
+			return true;
+		}
+		if (!(a->sup & SUP_WRITE))
+			return fail(c, "sup: a rule before its 'sup write' line");
+		if (!word(c, w, sizeof w) || (strcmp(w, "allow") != 0 && strcmp(w, "deny") != 0))
+			return fail(c, "sup: allow or deny expected");
+		char *pat = quoted(c), *where = pat ? quoted(c) : NULL;
+		if (!where) {
+			free(pat);
+			return fail(c, "sup write: quoted pattern and source location expected");
+		}
+		*RT_PUSH(a->supw_pat, a->nsupw, a->capsupw) = pat;
+		a->nsupw--;
+		*RT_PUSH(a->supw_where, a->nsupw, a->capsupw2) = where;
+		return true;
+	}
 	bool conn = strcmp(w, "connect") == 0;
 	if (!conn && strcmp(w, "bind") != 0)
 		return fail(c, "sup: connect or bind expected");
@@ -389,6 +411,12 @@ void ll_free(LlArtifact *a)
 	free(a->fb);
 	free(a->seccomp_manifest);
 	free(a->seccomp_none_why);
+	for (int i = 0; i < a->nsupw; i++) {
+		free(a->supw_pat[i]);
+		free(a->supw_where[i]);
+	}
+	free(a->supw_pat);
+	free(a->supw_where);
 	for (int i = 0; i < a->nsup; i++)
 		free(a->suprules[i].where);
 	free(a->suprules);
@@ -501,4 +529,21 @@ bool scmp_manifest_parse(const char *text, ScmpManifest *m, RtBuf *err)
 	if (!header)
 		return fail(&c, "seccomp manifest: empty");
 	return true;
+}
+
+/* The anchor a sandboxed program cannot rewrite: a digest given on the
+ * command line (--digest, from `sbx-exec --report` or `sbxc check` run
+ * outside any sandbox, or kept in a launcher). */
+bool ll_verify_digest(const char *artifact, const char *text, size_t n, const SbxOpts *o, RtReport *rep)
+{
+	char got[32];
+	snprintf(got, sizeof got, "xxh3:%016llx", (unsigned long long)XXH3_64bits(text, n));
+	if (rep->detail)
+		rt_note(rep, RT_ENFORCED, "artifact %s digest %s%s", artifact, got,
+			o->expect_digest ? " (checked against --digest)" : " (pin it with --digest)");
+	if (!o->expect_digest || strcmp(got, o->expect_digest) == 0)
+		return true;
+	fprintf(stderr, "%s: %s: digest %s is not %s given by --digest: the artifact was changed since it was pinned; refusing to apply it\n",
+		o->prog ? o->prog : "sbx-exec", artifact, got, o->expect_digest);
+	return false;
 }

@@ -49,7 +49,6 @@
 #include <unistd.h>
 
 #define XXH_INLINE_ALL
-#include <xxhash.h>
 
 void ll_fs_names(uint64_t access, RtBuf *out)
 {
@@ -279,7 +278,7 @@ static int open_fast(const char *path, char **real)
 
 /* ---- matching a carve pattern against a real path ---- */
 
-enum { REL_NONE, REL_PARTIAL, REL_MATCH };
+enum { REL_NONE = LL_REL_NONE, REL_PARTIAL = LL_REL_PARTIAL, REL_MATCH = LL_REL_MATCH };
 
 /* MATCH: the pattern matches p or one of its ancestors (p is denied).
  * PARTIAL: the pattern may match something strictly beneath p.
@@ -307,6 +306,8 @@ static int pat_rel(const LlComp *d, int nd, char *const *p, int np)
 		return REL_NONE;
 	return pat_rel(d + 1, nd - 1, p + 1, np - 1);
 }
+
+int ll_pat_rel(const LlComp *d, int nd, char *const *p, int np) { return pat_rel(d, nd, p, np); }
 
 /* ---- the walk ---- */
 
@@ -504,6 +505,22 @@ static void allow_item(Walk *w, int fd, int isdir, const LlPat *pat, uint64_t ac
 			a.access &= ~c->access;
 		else if (r == REL_PARTIAL)
 			a.ds[a.nds++] = i;
+	}
+	if (w->g->sup) {
+		/* Supervised: a write deny inside takes write from the whole tree,
+		 * and the supervisor performs every write there (sup_fs.c). */
+		uint64_t sw = 0;
+		for (int i = 0; i < a.nds; i++)
+			sw |= w->cv[a.ds[i]].access & a.access & LL_LANG_WRITE;
+		if (sw) {
+			a.access &= ~sw;
+			*RT_PUSH(w->g->sup->roots, w->g->sup->nroots, w->g->sup->caproots) = comps_text(&w->path);
+			if (w->g->rep->detail) {
+				char *t = comps_text(&w->path);
+				rt_note(w->g->rep, RT_ENFORCED, "supervised %s: writes decided per name by the supervisor", t);
+				free(t);
+			}
+		}
 	}
 	if (a.access)
 		carve(w, fd, isdir, &a);
@@ -751,21 +768,44 @@ static void self_protect(Walk *w)
 	}
 }
 
-/* The anchor a sandboxed program cannot rewrite: a digest given on the
- * command line (--digest, from `sbx-exec --report` or `sbxc check` run
- * outside any sandbox, or kept in a launcher). */
-bool ll_verify_digest(const char *artifact, const char *text, size_t n, const SbxOpts *o, RtReport *rep)
+static LlPat pat_copy(const LlPat *p, int from, const Comps *prefix)
 {
-	char got[32];
-	snprintf(got, sizeof got, "xxh3:%016llx", (unsigned long long)XXH3_64bits(text, n));
-	if (rep->detail)
-		rt_note(rep, RT_ENFORCED, "artifact %s digest %s%s", artifact, got,
-			o->expect_digest ? " (checked against --digest)" : " (pin it with --digest)");
-	if (!o->expect_digest || strcmp(got, o->expect_digest) == 0)
-		return true;
-	fprintf(stderr, "%s: %s: digest %s is not %s given by --digest: the artifact was changed since it was pinned; refusing to apply it\n",
-		o->prog ? o->prog : "sbx-exec", artifact, got, o->expect_digest);
-	return false;
+	LlPat q = *p;
+	q.c = rt_alloc(sizeof(LlComp) * (size_t)((prefix ? prefix->n : 0) + p->n - from + 1));
+	q.n = 0;
+	for (int i = 0; prefix && i < prefix->n; i++)
+		q.c[q.n++] = (LlComp){ rt_strdup(prefix->v[i]), 0 };
+	for (int i = from; i < p->n; i++)
+		q.c[q.n++] = (LlComp){ rt_strdup(p->c[i].s), p->c[i].glob };
+	return q;
+}
+
+/* An allow for the supervisor: as written and, when its literal prefix
+ * lies elsewhere, where it really is. */
+static void sup_export_allow(LlSupFs *s, const LlPat *p, const char *real, const LlFsRule *r)
+{
+	*RT_PUSH(s->v, s->n, s->cap) = (LlSupPat){ pat_copy(p, 0, NULL), r->access, true, r->line };
+	char *pre = pat_prefix_text(p, p->lit);
+	if (strcmp(pre, real) != 0) {
+		Comps rc = { 0 };
+		comps_split(&rc, real);
+		LlPat q = pat_copy(p, p->lit, &rc);
+		q.lit = rc.n;
+		*RT_PUSH(s->v, s->n, s->cap) = (LlSupPat){ q, r->access, true, r->line };
+		comps_free(&rc);
+	}
+	free(pre);
+}
+
+void ll_supfs_free(LlSupFs *s)
+{
+	for (int i = 0; i < s->n; i++)
+		ll_pat_free(&s->v[i].pat);
+	free(s->v);
+	for (int i = 0; i < s->nroots; i++)
+		free(s->roots[i]);
+	free(s->roots);
+	memset(s, 0, sizeof *s);
 }
 
 int ll_grant_fs(LlGrantCtx *g, const LlArtifact *a, LlParamVal *vals, int nvals)
@@ -784,7 +824,7 @@ int ll_grant_fs(LlGrantCtx *g, const LlArtifact *a, LlParamVal *vals, int nvals)
 			status = SBX_EXIT_CANNOT_ENFORCE;
 			goto out;
 		}
-		for (int k = 0; k + 1 < p.n; k++)
+		for (int k = 0; k + 1 < p.n && !(g->sup && !(r->access & ~(uint64_t)LL_LANG_WRITE)); k++)
 			if (p.c[k].glob == 2) {
 				char *t = ll_pat_text(&p);
 				rt_note(g->rep, RT_STRICTER, "carve %s: cut at '**' (the whole tree beneath is denied)", t);
@@ -896,6 +936,8 @@ int ll_grant_fs(LlGrantCtx *g, const LlArtifact *a, LlParamVal *vals, int nvals)
 				struct stat sb;
 				isdir = fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode);
 			}
+			if (g->sup)
+				sup_export_allow(g->sup, &p, real, r);
 			comps_split(&w.path, real);
 			/* Granted at another name than written (a root-owned link on
 			 * the way): the inode is also reached by that name, where the
@@ -928,8 +970,15 @@ out:
 	free(wr_roots);
 	wr_roots = NULL;
 	nwr_roots = capwr_roots = 0;
-	for (int i = 0; i < w.ncv; i++)
+	for (int i = 0; i < w.ncv; i++) {
+		if (g->sup && !status) {
+			/* The carves (implicit ones included) go to the supervisor. */
+			*RT_PUSH(g->sup->v, g->sup->n, g->sup->cap) =
+				(LlSupPat){ w.cv[i].pat, w.cv[i].access, false, w.cv[i].line };
+			continue;
+		}
 		ll_pat_free(&w.cv[i].pat);
+	}
 	free(w.cv);
 	comps_free(&w.path);
 	free(err.p);

@@ -133,7 +133,7 @@ typedef struct LlNet {
 } LlNet;
 
 /* A supervised endpoint rule (`sup` lines; runtime/sup.c decides with them). */
-enum { SUP_CONNECT_TCP = 1, SUP_BIND_TCP = 2, SUP_CONNECT_UDP = 4, SUP_BIND_UDP = 8 };
+enum { SUP_CONNECT_TCP = 1, SUP_BIND_TCP = 2, SUP_CONNECT_UDP = 4, SUP_BIND_UDP = 8, SUP_WRITE = 16 };
 enum { SUPH_ANY, SUPH_IP4, SUPH_IP6, SUPH_LOCALHOST };
 typedef struct LlSupRule {
 	uint8_t which;   /* one SUP_* bit */
@@ -172,6 +172,9 @@ typedef struct LlArtifact {
 	LlSupRule *suprules;
 	int nsup, capsup;
 	struct PxPolicy *proxy; /* `proxy` lines (proxy.h); NULL: the policy names no host */
+	char **supw_pat;  /* `sup write allow|deny PATTERN WHERE`: the source of each write rule, for --log */
+	char **supw_where;
+	int nsupw, capsupw, capsupw2;
 } LlArtifact;
 
 /* Parses text (NUL-terminated); on error returns false with a message in err. */
@@ -222,6 +225,26 @@ char *ll_pat_text(const LlPat *p); /* "/a/b" */
 
 /* ---- paths (ll_paths.c) ---- */
 
+/* The file rules as the supervisor decides them (sup_fs.c), filled by
+ * ll_grant_fs when LlGrantCtx.sup is set: every fs rule with its params
+ * resolved (and again with the symlinks of its literal prefix resolved,
+ * as carving does), the implicit self-protection denies, and the roots:
+ * the allowed trees whose write rights Landlock was not given because a
+ * deny lies inside (the supervisor performs the writes there). */
+typedef struct LlSupPat {
+	LlPat pat;
+	uint64_t access; /* Landlock rights of the rule */
+	bool allow;
+	int line;        /* the artifact's line; 0: implicit */
+} LlSupPat;
+typedef struct LlSupFs {
+	LlSupPat *v;
+	int n, cap;
+	char **roots;    /* real paths */
+	int nroots, caproots;
+} LlSupFs;
+void ll_supfs_free(LlSupFs *s);
+
 typedef struct LlGrantCtx {
 	int ruleset_fd;       /* -1: dry run (count, do not add) */
 	uint64_t handled_fs;
@@ -232,6 +255,7 @@ typedef struct LlGrantCtx {
 	const char *artifact;      /* the .landlock as given (its set lies beside it) */
 	const char *artifact_text; /* its bytes, for the source named in its header */
 	const SbxOpts *o;          /* o->protect: more paths (sbxc run: the policy's files) */
+	LlSupFs *sup;              /* non-NULL: write denies inside allows are the supervisor's, not carved */
 } LlGrantCtx;
 
 /* Walks every allow rule (expanding globs, carving denies) and adds the
@@ -249,6 +273,11 @@ bool ll_verify_digest(const char *artifact, const char *text, size_t n, const Sb
  * refused symlink. */
 enum { LLO_CREATE = 1, LLO_ANY_OWNER = 2 };
 int ll_open_safe(const char *path, unsigned flags, char **real, const char **why);
+
+/* MATCH: pattern d matches path p (components) or one of its ancestors;
+ * PARTIAL: it may match something strictly beneath p. */
+enum { LL_REL_NONE, LL_REL_PARTIAL, LL_REL_MATCH };
+int ll_pat_rel(const LlComp *d, int nd, char *const *p, int np);
 
 /* "read_file,read_dir" */
 void ll_fs_names(uint64_t access, RtBuf *out);

@@ -25,6 +25,7 @@
  */
 #include "sbx.h"
 #include "sup.h"
+#include "sup_int.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -101,15 +102,6 @@ static int recv_fd(int sock, int child_pidfd)
 }
 
 /* ---- decisions ---- */
-
-typedef struct Sup {
-	const LlArtifact *a;
-	int lfd;
-	FILE *log;
-	unsigned long unpriv_port; /* below it, bind needs a capability the program does not hold */
-	struct seccomp_notif_sizes sz;
-	long nallowed, ndenied;
-} Sup;
 
 typedef struct Addr {
 	bool v6;
@@ -227,7 +219,7 @@ static void log_decision(Sup *s, pid_t pid, const char *call, unsigned which, co
 
 /* ---- the target's memory ---- */
 
-static bool peek(pid_t pid, uint64_t addr, void *out, size_t n)
+bool sup_peek(pid_t pid, uint64_t addr, void *out, size_t n)
 {
 	if (n == 0)
 		return true;
@@ -241,7 +233,7 @@ static bool poke(pid_t pid, uint64_t addr, const void *in, size_t n)
 	return process_vm_writev(pid, &l, 1, &r, 1, 0) == (ssize_t)n;
 }
 
-static bool still_valid(Sup *s, uint64_t id)
+bool sup_still_valid(Sup *s, uint64_t id)
 {
 	return ioctl(s->lfd, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
 }
@@ -249,7 +241,7 @@ static bool still_valid(Sup *s, uint64_t id)
 /* The program's descriptor, duplicated into the supervisor. pid is the
  * thread that made the call; checking the notification after opening the
  * pidfd proves the pid still names that thread. */
-static int grab_fd(Sup *s, const struct seccomp_notif *n, int fd, int *err)
+int sup_grab_fd(Sup *s, const struct seccomp_notif *n, int fd, int *err)
 {
 	/* A thread other than the leader needs PIDFD_THREAD (6.9); older
 	 * kernels refuse it (EINVAL) and answer for the leader's pid only. */
@@ -257,7 +249,7 @@ static int grab_fd(Sup *s, const struct seccomp_notif *n, int fd, int *err)
 	if (pfd < 0 && errno == EINVAL)
 		pfd = (int)syscall(SYS_pidfd_open, n->pid, 0);
 	int e = errno;
-	if (!still_valid(s, n->id)) {
+	if (!sup_still_valid(s, n->id)) {
 		if (pfd >= 0)
 			close(pfd);
 		*err = ESRCH; /* gone: dropped */
@@ -275,13 +267,6 @@ static int grab_fd(Sup *s, const struct seccomp_notif *n, int fd, int *err)
 }
 
 /* ---- the calls ---- */
-
-typedef struct Resp {
-	int64_t val;
-	int error;     /* positive errno, 0 for success */
-	bool cont;     /* let the kernel perform the call as made */
-	bool drop;     /* the thread is gone: send nothing */
-} Resp;
 
 /* Which supervised right this socket's call falls under, or 0 when the
  * supervisor does not decide it (the kernel continues it unchanged). */
@@ -347,7 +332,7 @@ static bool copy_addr(const struct seccomp_notif *n, uint64_t ptr, uint64_t len,
 		*err = EINVAL;
 		return false;
 	}
-	if (!peek(n->pid, ptr, ss, (size_t)len)) {
+	if (!sup_peek(n->pid, ptr, ss, (size_t)len)) {
 		*err = EFAULT;
 		return false;
 	}
@@ -389,7 +374,7 @@ static Resp sys_connect_bind(Sup *s, const struct seccomp_notif *n, int dfd, uns
 	bool bind_ = which == SUP_BIND_TCP || which == SUP_BIND_UDP;
 	if (!copy_addr(n, n->data.args[1], n->data.args[2], &ss, &len, &r.error))
 		return r;
-	if (!still_valid(s, n->id)) {
+	if (!sup_still_valid(s, n->id)) {
 		r.drop = true;
 		return r;
 	}
@@ -434,7 +419,7 @@ static bool copy_msg(const struct seccomp_notif *n, uint64_t ptr, MsgCopy *c, in
 {
 	struct msghdr m;
 	memset(c, 0, sizeof *c);
-	if (!peek(n->pid, ptr, &m, sizeof m)) {
+	if (!sup_peek(n->pid, ptr, &m, sizeof m)) {
 		*err = EFAULT;
 		return false;
 	}
@@ -456,7 +441,7 @@ static bool copy_msg(const struct seccomp_notif *n, uint64_t ptr, MsgCopy *c, in
 		return false;
 	}
 	struct iovec *v = rt_alloc(sizeof *v * (m.msg_iovlen ? m.msg_iovlen : 1));
-	bool ok = peek(n->pid, (uintptr_t)m.msg_iov, v, sizeof *v * m.msg_iovlen);
+	bool ok = sup_peek(n->pid, (uintptr_t)m.msg_iov, v, sizeof *v * m.msg_iovlen);
 	size_t total = 0;
 	for (size_t i = 0; ok && i < m.msg_iovlen; i++) {
 		if (v[i].iov_len > SUP_MAX_DATA || total + v[i].iov_len > SUP_MAX_DATA) {
@@ -469,7 +454,7 @@ static bool copy_msg(const struct seccomp_notif *n, uint64_t ptr, MsgCopy *c, in
 	c->data = rt_alloc(total + 1);
 	size_t at = 0;
 	for (size_t i = 0; ok && i < m.msg_iovlen; i++) {
-		ok = peek(n->pid, (uintptr_t)v[i].iov_base, c->data + at, v[i].iov_len);
+		ok = sup_peek(n->pid, (uintptr_t)v[i].iov_base, c->data + at, v[i].iov_len);
 		at += v[i].iov_len;
 	}
 	free(v);
@@ -502,9 +487,9 @@ static Resp sys_send(Sup *s, const struct seccomp_notif *n, int dfd, unsigned wh
 		if (!copy_addr(n, a[4], a[5], &c.ss, &l, &r.error))
 			return r;
 		c.data = rt_alloc((size_t)a[2] + 1);
-		if (!peek(n->pid, a[1], c.data, (size_t)a[2]))
+		if (!sup_peek(n->pid, a[1], c.data, (size_t)a[2]))
 			r.error = EFAULT;
-		else if (!still_valid(s, n->id))
+		else if (!sup_still_valid(s, n->id))
 			r.drop = true;
 		else if (allowed(s, n, "sendto", which, &c.ss, l, &r.error)) {
 			ssize_t k = sendto(dfd, c.data, (size_t)a[2], (int)a[3] | MSG_NOSIGNAL, (struct sockaddr *)&c.ss, l);
@@ -526,7 +511,7 @@ static Resp sys_send(Sup *s, const struct seccomp_notif *n, int dfd, unsigned wh
 		int err = 0;
 		uint64_t at = mm ? a[1] + (uint64_t)i * sizeof(struct mmsghdr) : a[1];
 		bool ok = copy_msg(n, at, &c, &err);
-		if (ok && !still_valid(s, n->id)) {
+		if (ok && !sup_still_valid(s, n->id)) {
 			free(c.data);
 			r.drop = true;
 			return r;
@@ -558,10 +543,12 @@ static Resp handle(Sup *s, const struct seccomp_notif *n)
 	Resp r = { .error = ENOSYS };
 	long nr = (long)n->data.nr;
 	bool bind_ = nr == SYS_bind;
+	if (s->fs && sup_fs_call(nr))
+		return sup_fs_handle(s, n);
 	if (nr != SYS_connect && nr != SYS_bind && nr != SYS_sendto && nr != SYS_sendmsg && nr != SYS_sendmmsg)
 		return r;
 	int err = 0;
-	int dfd = grab_fd(s, n, (int)(uint32_t)n->data.args[0], &err);
+	int dfd = sup_grab_fd(s, n, (int)(uint32_t)n->data.args[0], &err);
 	if (dfd < 0) {
 		r.error = err == ESRCH ? 0 : err;
 		r.drop = err == ESRCH;
@@ -639,9 +626,24 @@ static int exit_status(int st)
 	return SBX_EXIT_CANNOT_ENFORCE;
 }
 
-int sup_serve(const LlArtifact *a, int sock, pid_t child, const SupOpts *so)
+/* Acting on the program's behalf must not lend it our capabilities (run
+ * as root, CAP_DAC_OVERRIDE would open what the file's mode forbids it,
+ * CAP_FOWNER chmod what it does not own): the supervisor keeps none in
+ * effect. It needs none: pidfd_getfd and process_vm_readv on our own
+ * child of the same user, whose capabilities are already dropped. */
+static bool drop_effective_caps(void)
 {
-	Sup s = { .a = a, .lfd = -1, .log = so->log, .unpriv_port = read_unpriv_port() };
+	struct { uint32_t version; int pid; } h = { 0x20080522, 0 }; /* _LINUX_CAPABILITY_VERSION_3 */
+	struct { uint32_t eff, perm, inh; } d[2];
+	if (syscall(SYS_capget, &h, d) < 0)
+		return false;
+	d[0].eff = d[1].eff = 0;
+	return syscall(SYS_capset, &h, d) == 0;
+}
+
+int sup_serve(const LlArtifact *a, const LlSupFs *fs, int sock, pid_t child, const SupOpts *so)
+{
+	Sup s = { .a = a, .fs = fs, .lfd = -1, .log = so->log, .unpriv_port = read_unpriv_port() };
 	int st = 0;
 	/* Signals a terminal sends go to the whole group, the child included;
 	 * the ones sent to us alone are passed on. */
@@ -658,7 +660,7 @@ int sup_serve(const LlArtifact *a, int sock, pid_t child, const SupOpts *so)
 	int pfd = (int)syscall(SYS_pidfd_open, child, 0);
 	s.lfd = pfd >= 0 ? recv_fd(sock, pfd) : -1;
 	close(sock);
-	if (s.lfd < 0 || pfd < 0 || syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &s.sz) < 0) {
+	if (s.lfd < 0 || pfd < 0 || !drop_effective_caps() || syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &s.sz) < 0) {
 		/* The child failed before its filter (it reported why) or we
 		 * cannot serve: it must not run without us. */
 		if (s.lfd >= 0)

@@ -27,7 +27,8 @@ int sup_recv_fd(int sock, int child_pidfd);
 int sup_exit_status(int st);
 
 /* Parent: receives the listener on sock, answers notifications until the
- * child exits, and returns its exit status (or dies of its signal). */
-int sup_serve(const LlArtifact *a, int sock, pid_t child, const SupOpts *so);
+ * child exits, and returns its exit status (or dies of its signal). fs:
+ * the file rules when writes in carved trees are supervised, else NULL. */
+int sup_serve(const LlArtifact *a, const LlSupFs *fs, int sock, pid_t child, const SupOpts *so);
 
 #endif

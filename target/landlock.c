@@ -554,6 +554,33 @@ static void emit_sup(Buf *b, const Policy *p, Arena *ar)
 		}
 }
 
+/* Deny-inside-allow for write (ScmpNeeds.sup_fs, the same test as the
+ * filter's): the runtime gives Landlock no write right on an allowed tree
+ * with a write deny inside, and its supervisor decides and performs each
+ * write there by the full name (runtime/sup_fs.c). The rules themselves
+ * come from the fs lines; these lines say where each was written. */
+static bool write_supervised(const Policy *p) { return scmp_needs(p).sup_fs; }
+
+static void emit_sup_write(Buf *b, const Policy *p, Arena *ar)
+{
+	if (!write_supervised(p))
+		return;
+	buf_puts(b, "sup write\n");
+	int lo, hi;
+	ir_right_range(p, R_WRITE, &lo, &hi);
+	for (int i = lo; i < hi; i++) {
+		const Rule *r = &p->rules[i];
+		if (!on_linux(r) || r->path.root == ROOT_WIN)
+			continue;
+		buf_printf(b, "sup write %s ", r->effect == EFF_ALLOW ? "allow" : "deny");
+		esc_put(b, r->path.text, ESC_LANDLOCK);
+		buf_putc(b, ' ');
+		const SrcFile *f = r->loc.file < p->nfiles ? &p->files[r->loc.file] : NULL;
+		esc_put(b, f ? arena_printf(ar, "%.*s:%u", STRF(f->id), (unsigned)r->loc.line) : STR("?"), ESC_LANDLOCK);
+		buf_putc(b, '\n');
+	}
+}
+
 /* ---- fidelity ---- */
 
 Fidelity landlock_fidelity(const Policy *p, const Rule *r, Arena *a, Str *note)
@@ -573,6 +600,14 @@ Fidelity landlock_fidelity(const Policy *p, const Rule *r, Arena *a, Str *note)
 			if (r->path.glob) {
 				*note = STR("Landlock has no globs: expanded when the policy is applied; matches created later are denied");
 				return FID_STRICTER;
+			}
+			if (d && r->right == R_WRITE && write_supervised(p)) {
+				*note = arena_printf(a,
+						     "%.*s inside: Landlock gets no write right on this tree; the runtime's supervisor "
+						     "decides each write here by its full name and performs it (left to Landlock, so refused "
+						     "here: a symlink the call follows, O_TMPFILE, writing FIFOs or devices)",
+						     STRF(d->path.text));
+				return FID_EXACT;
 			}
 			if (d && ss_inside(&d->path)) {
 				*note = arena_printf(a,
@@ -601,6 +636,12 @@ Fidelity landlock_fidelity(const Policy *p, const Rule *r, Arena *a, Str *note)
 			return FID_EXACT;
 		}
 		const Rule *outer = allow_around(p, r);
+		if (outer && r->right == R_WRITE && write_supervised(p)) {
+			*note = arena_printf(a, "decided inside %.*s by the runtime's supervisor, per name%s",
+					     STRF(outer->path.text),
+					     r->path.glob ? " (the glob matched against each full name)" : "");
+			return FID_EXACT;
+		}
 		if (outer) {
 			*note = arena_printf(a,
 					     "carved out of %.*s at apply time%s (Landlock only allows): entries created later "
@@ -877,6 +918,7 @@ bool landlock_emit(EmitCtx *cx)
 	bool h_bind = emit_ports(&body, cx->arena, p, R_BIND, "bind_tcp");
 	bool h_connect = emit_ports(&body, cx->arena, p, R_CONNECT, "connect_tcp");
 	emit_sup(&body, p, cx->arena);
+	emit_sup_write(&body, p, cx->arena);
 	tgt_proxy_rules(&body, cx->arena, p, PLAT_LINUX);
 	if (scope_signal || scope_abstract)
 		buf_printf(&body, "scope%s%s\n", scope_abstract ? " abstract_unix_socket@6" : "",

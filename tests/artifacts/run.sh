@@ -469,10 +469,10 @@ has explain/target-macos-proxy "$tmp/out" "on macos: stricter.*"
 t explain/target-proxy 0 "$S" explain new.sbx -t linux connect tcp example.com:443
 has explain/target-proxy-stricter "$tmp/out" "on linux: stricter.*"
 has explain/target-proxy-note "$tmp/out" "egress proxy"
-t explain/target-stricter 0 "$S" explain -t landlock "$HERE/explain/carve.sbx" write '${HOME}/new'
+t explain/target-stricter 0 "$S" explain -t landlock "$HERE/explain/carve.sbx" read '${HOME}/new'
 has explain/target-stricter-why "$tmp/out" "on landlock: stricter; the kernel may deny it"
 has explain/target-stricter-note "$tmp/out" "^    stricter: .*carved out"
-t explain/target-stricter-json 0 "$S" explain --format json -t linux "$HERE/explain/carve.sbx" write '${HOME}/new'
+t explain/target-stricter-json 0 "$S" explain --format json -t linux "$HERE/explain/carve.sbx" read '${HOME}/new'
 has explain/target-stricter-json-kernel "$tmp/out" '"class": "stricter", "kernel": "may-deny"'
 t explain/target-json 0 "$S" explain --format json -t macos new.sbx read /etc/hosts
 json_ok explain/target-json-valid "$tmp/out"

@@ -247,3 +247,159 @@ if [ -n "$sup_us" ] && [ -n "$ll_us" ]; then
 else
 	fail latency "loops failed: supervised '$sup_us', Landlock alone '$ll_us'"
 fi
+
+# ---- deny-inside-allow writes, decided per name (runtime/sup_fs.c) ----
+FSP=$ROOT/$BUILD/tests/supervisor/fsprobe
+W=$T/proj
+mkdir -p "$W/sub/deep" "$W/.env.d"
+echo old >"$W/.env"
+echo old >"$W/sub/.env"
+echo keep >"$W/keep"
+cat >"$T/pol/srt.sbx" <<EOF
+sbx 1
+policy srt
+allow read /
+allow exec /
+allow fork
+allow write /dev/null
+allow write \${PROJECT}
+deny write \${PROJECT}/**/.env
+EOF
+if ! err=$("$SBXC" "$T/pol/srt.sbx" -t linux -o "$T/out-srt" 2>&1); then
+	fail compile/srt "$(echo "$err" | oneline)"
+	exit 0
+fi
+SRT=$T/out-srt/srt.landlock
+if grep -q '^sup write$' "$SRT"; then pass fs/artifact-sup-write; else fail fs/artifact-sup-write "no 'sup write' line"; fi
+# No write deny inside an allow: no supervisor for files.
+if grep -q '^sup write' "$T/out-ports/ports.landlock"; then fail fs/no-sup-write "ports.landlock has sup write"; else pass fs/no-sup-write; fi
+if "$SBXC" check -t linux "$T/pol/srt.sbx" 2>&1 | grep -E '^(allow|deny) write \$\{PROJECT\}' | awk '{print $4}' | grep -qv exact; then
+	fail fs/fidelity-exact "$("$SBXC" check -t linux "$T/pol/srt.sbx" 2>&1 | grep 'write \${PROJECT}' | oneline)"
+else pass fs/fidelity-exact; fi
+
+# fcase NAME EXPLAIN-PATH FSPROBE-ARGS...: the kernel's answer against explain's.
+fcase() {
+	local name=$1 path=$2 want got out
+	shift 2
+	want=$("$SBXC" explain -D PROJECT="$W" "$T/pol/srt.sbx" "write $path" 2>&1 | head -1 | cut -d: -f1)
+	out=$(cd "$W" && timeout 10 "$EXEC" "$SRT" -- "$FSP" "$@" 2>&1)
+	case $out in
+	"err EACCES"* | "err EPERM"*) got=deny ;;
+	ok) got=allow ;;
+	*) got="unexpected: $out" ;;
+	esac
+	if [ "$want" = "$got" ]; then pass "fs/$name ($want)"
+	else fail "fs/$name" "explain says '$want' for 'write $path', the kernel: $got ($out)"; fi
+}
+fcase create-new "$W/new.txt" create "$W/new.txt"
+fcase create-relative "$W/rel.txt" create rel.txt
+fcase create-env "$W/.env" create "$W/.env"
+fcase create-env-deep "$W/sub/deep/.env" create sub/deep/.env
+fcase write-existing-env "$W/sub/.env" write "$W/sub/.env"
+fcase write-existing "$W/keep" write "$W/keep"
+fcase truncate-env "$W/.env" truncate "$W/.env"
+fcase mkdir-new "$W/newdir" mkdir "$W/newdir"
+fcase mkdir-env "$W/sub/deep/.env" mkdir "$W/sub/deep/.env"
+fcase create-in-newdir "$W/newdir/a.o" create "$W/newdir/a.o"
+fcase mkfifo "$W/fifo" mkfifo "$W/fifo"
+fcase mkfifo-env "$W/sub/deep/.env" mkfifo "$W/sub/deep/.env"
+fcase symlink "$W/lnk" symlink keep "$W/lnk"
+fcase symlink-env "$W/sub/deep/.env" symlink keep "$W/sub/deep/.env"
+fcase rename "$W/renamed" rename "$W/new.txt" "$W/renamed"
+fcase rename-onto-env "$W/.env" rename "$W/renamed" "$W/.env"
+fcase rename-env-away "$W/sub/.env" rename "$W/sub/.env" "$W/sub/stolen"
+# Moving a directory moves the denied file inside it.
+fcase rename-dir-with-env "$W/sub/.env" rename "$W/sub" "$W/sub2"
+fcase link "$W/keep2" link "$W/keep" "$W/keep2"
+fcase link-env "$W/sub/deep/.env" link "$W/keep" "$W/sub/deep/.env"
+# A second name for a denied file would make it writable.
+fcase link-of-env "$W/.env" link "$W/.env" "$W/envcopy"
+fcase unlink "$W/keep2" unlink "$W/keep2"
+fcase unlink-env "$W/.env" unlink "$W/.env"
+fcase unlink-in-newdir "$W/newdir/a.o" unlink "$W/newdir/a.o"
+fcase rmdir "$W/newdir" rmdir "$W/newdir"
+# A symlink in the last component pointing at a denied file: the kernel
+# follows it, and Landlock gives the tree no write right.
+ln -sf .env "$W/toenv"
+fcase create-through-symlink "$W/.env" create "$W/toenv"
+if [ "$(cat "$W/.env")" = old ] && [ "$(cat "$W/sub/.env")" = old ]; then pass fs/env-untouched; else fail fs/env-untouched "a .env changed"; fi
+# The same policy without the filter: carved, no supervisor (stricter).
+out=$(cd "$W" && "$EXEC" --no-seccomp "$SRT" -- "$FSP" create "$W/nosup.txt" 2>&1)
+case $out in *"err EACCES"*) pass fs/no-seccomp-carves ;; *) fail fs/no-seccomp-carves "$(echo "$out" | oneline)" ;; esac
+# --log names the deciding rule.
+(cd "$W" && "$EXEC" --log "$T/fslog" "$SRT" -- "$FSP" create "$W/sub/deep/.env") >/dev/null 2>&1
+has fs/log-deny "$T/fslog" "deny pid [0-9]* openat: write $W/sub/deep/.env (.*srt.sbx:8)"
+
+# Races: a path component, then the last component, swapped to reach a
+# denied name while creates are in flight.
+N=${SUP_FS_RACE_N:-5000}
+for kind in dir last; do
+	R=$T/race-$kind
+	mkdir -p "$R/.env"
+	echo secret >"$R/.env/t"
+	out=$(cd "$R" && timeout 120 "$EXEC" "$SRT" -- "$FSP" race-$kind "$R" "$N" 2>&1)
+	n_in=$(find "$R/.env" -mindepth 1 | wc -l)
+	if [ "$n_in" = 1 ] && [ "$(cat "$R/.env/t")" = secret ] && echo "$out" | grep -q "^tries $N created [1-9]"; then
+		pass "fs/race-$kind ($out, zero wider)"
+	else
+		fail "fs/race-$kind" "$(echo "$out" | oneline); entries in .env: $n_in; t: $(cat "$R/.env/t")"
+	fi
+done
+
+# ---- real programs under the srt-shaped policy ----
+# A C build with make: new directories and objects everywhere in the
+# project, and a recipe that writes .env (refused, the build goes on).
+M=$T/cproj
+mkdir -p "$M/src"
+for i in $(seq 40); do printf 'int f%d(void) { return %d; }\n' "$i" "$i" >"$M/src/f$i.c"; done
+printf 'int main(void) { return 0; }\n' >"$M/src/main.c"
+cat >"$M/Makefile" <<'MK'
+SRCS := $(wildcard src/*.c)
+OBJS := $(SRCS:src/%.c=build/obj/%.o)
+build/app: $(OBJS)
+	$(CC) -o $@ $^
+	-echo SECRET=1 > .env
+	-echo SECRET=1 > build/.env
+build/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) -c -o $@ $<
+MK
+mkdir -p "$M/tmp"
+out=$(cd "$M" && TMPDIR=$M/tmp timeout 300 "$EXEC" "$SRT" -- make -s CC=cc 2>&1)
+if [ -x "$M/build/app" ] && [ "$(ls "$M/build/obj" | wc -l)" = 41 ] && [ ! -e "$M/.env" ] && [ ! -e "$M/build/.env" ]; then
+	pass "real/make (41 objects, .env refused)"
+else
+	fail real/make "$(echo "$out" | tail -5 | oneline); .env: $(ls -a "$M" | oneline)"
+fi
+# Without the supervisor the same build fails (carving: no new entries in the project).
+rm -rf "$M/build"
+if (cd "$M" && TMPDIR=$M/tmp timeout 120 "$EXEC" --no-seccomp "$SRT" -- make -s CC=cc >/dev/null 2>&1); then
+	fail real/make-carved "the build succeeded with carving alone"
+else pass real/make-carved; fi
+
+# npm install of a local package tree (a tarball dependency, no network).
+if command -v npm >/dev/null; then
+	N=$T/npm
+	mkdir -p "$N/pkgs/a/lib" "$N/app"
+	printf '{"name":"a","version":"1.0.0","main":"lib/index.js","bin":{"a-cli":"lib/index.js"}}\n' >"$N/pkgs/a/package.json"
+	printf '#!/usr/bin/env node\nmodule.exports = 1;\n' >"$N/pkgs/a/lib/index.js"
+	for i in $(seq 30); do echo "module.exports = $i;" >"$N/pkgs/a/lib/f$i.js"; done
+	(cd "$N/pkgs/a" && npm pack --silent >/dev/null 2>&1)
+	printf '{"name":"app","version":"1.0.0","dependencies":{"a":"file:../pkgs/a/a-1.0.0.tgz"},"scripts":{"postinstall":"echo SECRET=1 > .env || echo env-refused"}}\n' >"$N/app/package.json"
+	out=$(cd "$N/app" && timeout 300 "$EXEC" "$SRT" -- env npm_config_cache="$N/app/.npm-cache" HOME="$N/app" npm install --offline --no-audit --no-fund --no-update-notifier 2>&1)
+	if [ -f "$N/app/node_modules/a/lib/f30.js" ] && [ -L "$N/app/node_modules/.bin/a-cli" ] && [ ! -e "$N/app/.env" ] && echo "$out" | grep -q env-refused; then
+		pass "real/npm-install (31 files, .bin link, .env refused)"
+	else
+		fail real/npm-install "$(echo "$out" | tail -5 | oneline)"
+	fi
+else
+	skip real/npm-install "npm not installed (scripts/install-deps.sh installs it)"
+fi
+
+# What decides the next run stays unwritable inside a supervised root.
+"$SBXC" "$T/pol/srt.sbx" -t linux -o "$W/out" >/dev/null 2>&1
+out=$(cd "$W" && "$EXEC" "$W/out/srt.landlock" -- "$FSP" write "$W/out/srt.landlock" 2>&1)
+out2=$(cd "$W" && "$EXEC" "$W/out/srt.landlock" -- "$FSP" rename "$W/out" "$W/out2" 2>&1)
+out3=$(cd "$W" && "$EXEC" "$W/out/srt.landlock" -- "$FSP" create "$W/out/other" 2>&1)
+if [ "$out" = "err EACCES" ] && [ "$out2" = "err EACCES" ] && [ "$out3" = ok ]; then pass fs/self-protect
+else fail fs/self-protect "write artifact: $out; rename its directory: $out2; create beside: $out3"; fi
