@@ -19,6 +19,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The runtime links no library: XXH3 is compiled in. */
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 typedef struct Cursor {

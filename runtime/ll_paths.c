@@ -48,8 +48,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#define XXH_INLINE_ALL
-
 void ll_fs_names(uint64_t access, RtBuf *out)
 {
 	bool first = true;
