@@ -1,0 +1,222 @@
+/*
+ * explain_target.c: `sbxc explain -t TARGET` answers for the artifact.
+ *
+ * The language decides an operation on the paths and endpoints as written;
+ * an artifact is applied by a kernel that resolves paths to files (Linux
+ * follows symlinks, so `allow exec /usr/bin/npm` lets the link's target
+ * run under any name; macOS reports /tmp, /var and /etc under /private) and
+ * that some rules reach only in a wider form the policy accepted (a TCP
+ * port opened to every host, every program allowed to run). This file
+ * re-decides the operation that way so explain can say where the artifact
+ * and the policy part: "wider (accepted by FILE:LINE)" or "stricter".
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "explain_target.h"
+#include "../target/seatbelt.h"
+
+static bool has_part(const TargetName *t, const Backend *b)
+{
+	for (int i = 0; t->parts[i]; i++)
+		if (t->parts[i] == b)
+			return true;
+	return false;
+}
+
+/* The first `keep` components of an absolute path (all when keep < 0) as
+ * the kernel reaches them: the longest existing prefix through its
+ * symlinks, the rest as written. *foreign: a symlink on the way is not
+ * owned by root (the runtime refuses to follow those for a rule's path). */
+static Str resolve_linux(Arena *a, Str text, int keep, bool *foreign)
+{
+	char head[PATH_MAX];
+	size_t cut = text.n;
+	if (keep >= 0) {
+		int seen = 0;
+		for (size_t i = 1; i <= text.n; i++)
+			if (i == text.n || text.p[i] == '/') {
+				if (++seen > keep) {
+					cut = i;
+					break;
+				}
+			}
+		if (keep == 0)
+			cut = 0;
+	}
+	if (cut == 0 || cut >= sizeof head)
+		return text;
+	memcpy(head, text.p, cut);
+	head[cut] = 0;
+	/* Symlinks not owned by root along the written prefix. */
+	for (size_t i = 1; i <= cut; i++)
+		if (i == cut || head[i] == '/') {
+			char c = head[i];
+			head[i] = 0;
+			struct stat st;
+			if (lstat(head, &st) == 0 && S_ISLNK(st.st_mode) && st.st_uid != 0)
+				*foreign = true;
+			head[i] = c;
+		}
+	/* The longest prefix that exists, resolved; the rest appended. */
+	size_t end = cut;
+	for (;;) {
+		char save = head[end];
+		head[end] = 0;
+		char real[PATH_MAX];
+		if (end > 0 && realpath(head, real)) {
+			head[end] = save;
+			Str rest = { text.p + end, text.n - end };
+			if (!strcmp(real, "/") && rest.n)
+				return arena_printf(a, "%.*s", STRF(rest));
+			return arena_printf(a, "%s%.*s", real, STRF(rest));
+		}
+		head[end] = save;
+		while (end > 0 && head[end - 1] != '/')
+			end--;
+		if (end <= 1)
+			return text;
+		end--; /* drop the slash too */
+	}
+}
+
+/* Seatbelt sees /tmp, /var and /etc as /private/...: the same rewrite on
+ * both sides (the seatbelt target rewrites literal rules at compile time). */
+static Str resolve_macos(Arena *a, Str text)
+{
+	if (sb_needs_private(text))
+		return arena_printf(a, "/private%.*s", STRF(text));
+	return text;
+}
+
+/* A copy of p whose path rules name what the kernel will resolve them to;
+ * a rule the runtime cannot apply (a foreign symlink) loses its object. */
+static Policy resolved_policy(const Policy *p, bool linux, Arena *a)
+{
+	Policy q = *p;
+	q.rules = arena_alloc(a, sizeof *q.rules * (size_t)(p->nrules ? p->nrules : 1));
+	memcpy(q.rules, p->rules, sizeof *q.rules * (size_t)p->nrules);
+	for (int i = 0; i < q.nrules; i++) {
+		Rule *r = &q.rules[i];
+		if (ir_right_obj[r->right] != OBJ_PATH || r->path.root != ROOT_ABS || r->path.esc)
+			continue;
+		/* The rank fields stay the rule's own: the artifact orders its
+		 * rules by the policy's precedence, and the kernel applies them to
+		 * what each resolves to. */
+		if (linux) {
+			bool foreign = false;
+			Str t = resolve_linux(a, r->path.text, r->path.literal_prefix, &foreign);
+			if (!foreign || r->effect == EFF_DENY)
+				r->path.text = t;
+		} else
+			r->path.text = resolve_macos(a, r->path.text);
+	}
+	return q;
+}
+
+static const Accept *accept_for(const Policy *p, int right, const TargetName *t, const Backend **be)
+{
+	for (int k = 0; t->parts[k]; k++)
+		for (int i = 0; i < p->naccepts; i++) {
+			const Accept *ac = &p->accepts[i];
+			bool right_ok = ac->right == right || (ac->right == R_NET && (right == R_CONNECT || right == R_BIND));
+			if (right_ok && target_covers(ac->target, t->parts[k])) {
+				*be = t->parts[k];
+				return ac;
+			}
+		}
+	return NULL;
+}
+
+/* Does the accepted wider lowering of allow rule r on backend be take op?
+ * Landlock and Seatbelt keep the protocol and port and drop the host;
+ * seccomp and AppContainer reach every endpoint; an exec allowlist no
+ * target keeps lets every program run. */
+static bool widened_takes(const Rule *r, const Backend *be, const Op *op)
+{
+	if (r->right == R_EXEC)
+		return op->right == R_EXEC;
+	if (r->right != R_CONNECT && r->right != R_BIND && r->right != R_NET)
+		return false;
+	if (op->right != R_CONNECT && op->right != R_BIND)
+		return false;
+	if (r->right != R_NET && r->right != op->right)
+		return false;
+	if (r->right == R_NET)
+		return be != &backend_landlock && be != &backend_seatbelt;
+	if (r->net.proto != op->net.proto || op->net.proto == PROTO_UNIX)
+		return false;
+	if (be != &backend_landlock && be != &backend_seatbelt)
+		return true;
+	return r->net.port_any ||
+	       (op->net.port_lo >= r->net.port_lo && op->net.port_hi <= r->net.port_hi && !op->net.port_any);
+}
+
+bool explain_target_view(const TargetName *t, const Policy *p, const Op *op, unsigned plat, const Decision *lang,
+			 Arena *a, KernelView *out)
+{
+	memset(out, 0, sizeof *out);
+	bool linux = has_part(t, &backend_landlock), macos = has_part(t, &backend_seatbelt);
+	Op o = *op;
+	Decision d = *lang;
+	Str from = { 0 }, to = { 0 };
+	if ((linux || macos) && ir_right_obj[op->right] == OBJ_PATH && op->path.root == ROOT_ABS && !op->path.esc) {
+		bool foreign = false;
+		o.path.text = linux ? resolve_linux(a, op->path.text, -1, &foreign) : resolve_macos(a, op->path.text);
+		Policy q = resolved_policy(p, linux, a);
+		d = eval_op(&q, &o, plat);
+		/* Name the rule in the caller's policy (q's copies share their locations). */
+		if (d.rule >= q.rules && d.rule < q.rules + q.nrules)
+			d.rule = &p->rules[d.rule - q.rules];
+		if (!str_eq(o.path.text, op->path.text)) {
+			from = op->path.text;
+			to = o.path.text;
+		}
+	}
+	out->effect = d.effect;
+	out->rule = d.rule;
+	if (d.effect == EFF_DENY && op->right != R_SYSCALL) {
+		/* Default deny or a deny rule: does an accepted wider lowering of
+		 * some allow rule take the operation anyway? */
+		for (int i = 0; i < p->nrules; i++) {
+			const Rule *r = &p->rules[i];
+			if (r->effect != EFF_ALLOW || !(r->platforms & plat))
+				continue;
+			Str note;
+			if (target_fidelity(t, p, r, a, &note) != FID_WIDER)
+				continue;
+			const Backend *be = NULL;
+			const Accept *ac = accept_for(p, r->right, t, &be);
+			if (!ac || !widened_takes(r, be, op))
+				continue;
+			out->effect = EFF_ALLOW;
+			out->rule = r;
+			out->by = ac;
+			out->note = note;
+			break;
+		}
+	}
+	out->differs = out->effect != lang->effect;
+	if (!out->note.n && !from.n && out->differs && out->rule && ir_right_obj[out->rule->right] == OBJ_PATH &&
+	    out->rule->path.root == ROOT_ABS) {
+		bool foreign = false;
+		from = out->rule->path.text;
+		to = linux ? resolve_linux(a, from, out->rule->path.literal_prefix, &foreign) : resolve_macos(a, from);
+	}
+	if (!out->note.n && from.n && out->differs)
+		out->note = arena_printf(a, "%.*s resolves to %.*s, and the kernel decides by the file it reaches%s",
+					 STRF(from), STRF(to),
+					 linux ? " (Landlock rules follow symlinks when applied)" : "");
+	if (out->differs)
+		return true;
+	/* Agreeing answers: exact only when the deciding rule is. */
+	if (!out->rule)
+		return true;
+	Str note;
+	Fidelity f = target_fidelity(t, p, out->rule, a, &note);
+	return f == FID_EXACT;
+}
