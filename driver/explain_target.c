@@ -12,12 +12,14 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "explain_target.h"
+#include "../ir/syscalls.h"
 #include "../target/seatbelt.h"
 
 static bool has_part(const TargetName *t, const Backend *b)
@@ -84,6 +86,35 @@ static Str resolve_linux(Arena *a, Str text, int keep, bool *foreign)
 	}
 }
 
+/* The length of a leading /proc/self or /proc/thread-self, else 0. */
+static size_t is_proc_self(Str t)
+{
+	static const char *const names[] = { "/proc/self", "/proc/thread-self" };
+	for (size_t i = 0; i < ARRAY_LEN(names); i++) {
+		size_t n = strlen(names[i]);
+		if (t.n >= n && !memcmp(t.p, names[i], n) && (t.n == n || t.p[n] == '/'))
+			return n;
+	}
+	return 0;
+}
+
+/* Does sbx-exec run the program as a child (a supervisor or the egress
+ * proxy stays behind)? Then a rule's /proc/self, opened by the runtime,
+ * names the runtime's process and not the program's. */
+static bool runtime_forks(const Policy *p)
+{
+	ScmpNeeds n = scmp_needs(p);
+	if (n.sup_tcp_connect || n.sup_tcp_bind || n.sup_udp)
+		return true;
+	for (int i = 0; i < p->nrules; i++) {
+		const Rule *r = &p->rules[i];
+		if (r->effect == EFF_ALLOW && (r->platforms & PLAT_LINUX) && (r->right == R_CONNECT || r->right == R_BIND) &&
+		    r->net.proto != PROTO_UNIX && eval_host_is_name(&r->net))
+			return true;
+	}
+	return false;
+}
+
 /* Seatbelt sees /tmp, /var and /etc as /private/...: the same rewrite on
  * both sides (the seatbelt target rewrites literal rules at compile time). */
 static Str resolve_macos(Arena *a, Str text)
@@ -107,7 +138,13 @@ static Policy resolved_policy(const Policy *p, bool linux, Arena *a)
 		/* The rank fields stay the rule's own: the artifact orders its
 		 * rules by the policy's precedence, and the kernel applies them to
 		 * what each resolves to. */
-		if (linux) {
+		size_t self = is_proc_self(r->path.text);
+		if (linux && self) {
+			/* Resolved by the runtime in its own process. */
+			if (runtime_forks(p))
+				r->path.text = arena_printf(a, "/proc/(the runtime's pid)%.*s", (int)(r->path.text.n - self),
+							    r->path.text.p + self);
+		} else if (linux) {
 			bool foreign = false;
 			Str t = resolve_linux(a, r->path.text, r->path.literal_prefix, &foreign);
 			if (!foreign || r->effect == EFF_DENY)
@@ -116,6 +153,47 @@ static Policy resolved_policy(const Policy *p, bool linux, Arena *a)
 			r->path.text = resolve_macos(a, r->path.text);
 	}
 	return q;
+}
+
+/* A script runs only if the kernel may also execute its interpreter
+ * (`#!`), and that one's, as execve(2) loads them. */
+static void interpreter_check(const Policy *p, Str path, unsigned plat, Arena *a, KernelView *out, int depth)
+{
+	char name[PATH_MAX], line[PATH_MAX];
+	if (depth > 4 || path.n >= sizeof name)
+		return;
+	memcpy(name, path.p, path.n);
+	name[path.n] = 0;
+	FILE *f = fopen(name, "re");
+	if (!f)
+		return;
+	size_t n = fread(line, 1, sizeof line - 1, f);
+	fclose(f);
+	line[n] = 0;
+	if (n < 3 || line[0] != '#' || line[1] != '!')
+		return;
+	char *s = line + 2;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	size_t len = strcspn(s, " \t\n");
+	if (len == 0 || s[0] != '/')
+		return;
+	s[len] = 0;
+	Op io = { 0 };
+	io.right = R_EXEC;
+	io.path.root = ROOT_ABS;
+	bool foreign = false;
+	io.path.text = resolve_linux(a, arena_strdup(a, str_c(s)), -1, &foreign);
+	Policy q = resolved_policy(p, true, a);
+	Decision d = eval_op(&q, &io, plat);
+	if (d.effect != EFF_ALLOW) {
+		out->effect = EFF_DENY;
+		out->rule = NULL;
+		out->note = arena_printf(a, "%s: its interpreter %s is not allowed to run, and execve(2) fails with EACCES",
+					 name, s);
+		return;
+	}
+	interpreter_check(p, io.path.text, plat, a, out, depth + 1);
 }
 
 static const Accept *accept_for(const Policy *p, int right, const TargetName *t, const Backend **be)
@@ -166,7 +244,10 @@ bool explain_target_view(const TargetName *t, const Policy *p, const Op *op, uns
 	Str from = { 0 }, to = { 0 };
 	if ((linux || macos) && ir_right_obj[op->right] == OBJ_PATH && op->path.root == ROOT_ABS && !op->path.esc) {
 		bool foreign = false;
-		o.path.text = linux ? resolve_linux(a, op->path.text, -1, &foreign) : resolve_macos(a, op->path.text);
+		if (!linux)
+			o.path.text = resolve_macos(a, op->path.text);
+		else if (!is_proc_self(op->path.text)) /* the program's own, as the rules' when it is the same process */
+			o.path.text = resolve_linux(a, op->path.text, -1, &foreign);
 		Policy q = resolved_policy(p, linux, a);
 		d = eval_op(&q, &o, plat);
 		/* Name the rule in the caller's policy (q's copies share their locations). */
@@ -179,6 +260,8 @@ bool explain_target_view(const TargetName *t, const Policy *p, const Op *op, uns
 	}
 	out->effect = d.effect;
 	out->rule = d.rule;
+	if (linux && op->right == R_EXEC && d.effect == EFF_ALLOW && o.path.root == ROOT_ABS)
+		interpreter_check(p, o.path.text, plat, a, out, 0);
 	if (d.effect == EFF_DENY && op->right != R_SYSCALL) {
 		/* Default deny or a deny rule: does an accepted wider lowering of
 		 * some allow rule take the operation anyway? */
