@@ -234,6 +234,38 @@ static bool widened_takes(const Rule *r, const Backend *be, const Op *op)
 	       (op->net.port_lo >= r->net.port_lo && op->net.port_hi <= r->net.port_hi && !op->net.port_any);
 }
 
+/* Default deny or a deny rule: does an accepted wider lowering of some
+ * allow rule take op anyway? any_rule: --accept-wider, which accepts them
+ * all (out->by stays NULL for those). */
+static bool accepted_lowering(const TargetName *t, const Policy *p, const Op *op, unsigned plat, Arena *a,
+			      bool any_rule, KernelView *out)
+{
+	if (op->right == R_SYSCALL)
+		return false;
+	for (int i = 0; i < p->nrules; i++) {
+		const Rule *r = &p->rules[i];
+		if (r->effect != EFF_ALLOW || !(r->platforms & plat))
+			continue;
+		Str note;
+		if (target_fidelity(t, p, r, a, &note) != FID_WIDER)
+			continue;
+		const Backend *be = NULL;
+		const Accept *ac = accept_for(p, r->right, t, &be);
+		if (!ac && any_rule)
+			for (int k = 0; t->parts[k] && !be; k++)
+				if (fidelity_of(t->parts[k], p, r, a, &note) == FID_WIDER)
+					be = t->parts[k];
+		if ((!ac && !any_rule) || !be || !widened_takes(r, be, op))
+			continue;
+		out->effect = EFF_ALLOW;
+		out->rule = r;
+		out->by = ac;
+		out->note = note;
+		return true;
+	}
+	return false;
+}
+
 bool explain_target_view(const TargetName *t, const Policy *p, const Op *op, unsigned plat, const Decision *lang,
 			 Arena *a, KernelView *out)
 {
@@ -262,27 +294,8 @@ bool explain_target_view(const TargetName *t, const Policy *p, const Op *op, uns
 	out->rule = d.rule;
 	if (linux && op->right == R_EXEC && d.effect == EFF_ALLOW && o.path.root == ROOT_ABS)
 		interpreter_check(p, o.path.text, plat, a, out, 0);
-	if (d.effect == EFF_DENY && op->right != R_SYSCALL) {
-		/* Default deny or a deny rule: does an accepted wider lowering of
-		 * some allow rule take the operation anyway? */
-		for (int i = 0; i < p->nrules; i++) {
-			const Rule *r = &p->rules[i];
-			if (r->effect != EFF_ALLOW || !(r->platforms & plat))
-				continue;
-			Str note;
-			if (target_fidelity(t, p, r, a, &note) != FID_WIDER)
-				continue;
-			const Backend *be = NULL;
-			const Accept *ac = accept_for(p, r->right, t, &be);
-			if (!ac || !widened_takes(r, be, op))
-				continue;
-			out->effect = EFF_ALLOW;
-			out->rule = r;
-			out->by = ac;
-			out->note = note;
-			break;
-		}
-	}
+	if (d.effect == EFF_DENY)
+		accepted_lowering(t, p, op, plat, a, false, out);
 	out->differs = out->effect != lang->effect;
 	if (!out->note.n && !from.n && out->differs && out->rule && ir_right_obj[out->rule->right] == OBJ_PATH &&
 	    out->rule->path.root == ROOT_ABS) {
@@ -302,4 +315,52 @@ bool explain_target_view(const TargetName *t, const Policy *p, const Op *op, uns
 	Str note;
 	Fidelity f = target_fidelity(t, p, out->rule, a, &note);
 	return f == FID_EXACT;
+}
+
+/* LANGUAGE.md 6.1: an expectation holds against each target's fidelity. An
+ * `expect deny` that a lowering the policy accepts makes false on a
+ * selected target is an error there, naming the accept. */
+bool expect_target_gate(Compile *c, const Backend *const *sel, int nsel, bool accept_wider)
+{
+	const Policy *p = c->policy;
+	bool ok = true, ll = false, sc = false;
+	for (int i = 0; i < nsel; i++) {
+		ll |= sel[i] == &backend_landlock;
+		sc |= sel[i] == &backend_seccomp;
+	}
+	for (int i = 0; i < nsel; i++) {
+		const TargetName *t = target_name_find(str_c(sel[i]->name));
+		if (sel[i] == &backend_seccomp && ll)
+			continue; /* answered with landlock, as the `linux` view */
+		if (sel[i] == &backend_landlock && sc)
+			t = target_name_find(STR("linux"));
+		if (!t)
+			continue;
+		for (int k = 0; k < p->nexpects; k++) {
+			const Expect *e = &p->expects[k];
+			if (e->effect != EFF_DENY || !(e->platforms & t->platform))
+				continue;
+			unsigned plat = e->platforms & t->platform;
+			plat &= -plat; /* one platform: the target's */
+			Decision d = eval_op(p, &e->op, plat);
+			KernelView v;
+			memset(&v, 0, sizeof v);
+			if (d.effect != EFF_DENY || !accepted_lowering(t, p, &e->op, plat, &c->arena, accept_wider, &v))
+				continue;
+			Buf b = { 0 };
+			buf_printf(&b, "allow %s ", ir_right_name[v.rule->right]);
+			ir_put_object(&b, v.rule);
+			/* --accept-wider demotes, as it does the gate's errors. */
+			diag_at(&c->diags, v.by ? DIAG_ERROR : DIAG_WARNING, e->loc,
+				"expect failed on %s: '%.*s' is denied by the policy, but the artifact allows it: '%.*s' is lowered wider there (%.*s)",
+				t->name, STRF(e->op.text), (int)b.n, b.p, STRF(v.note));
+			if (v.by)
+				diag_at(&c->diags, DIAG_NOTE, v.by->loc, "the lowering is accepted here");
+			else
+				diag_at(&c->diags, DIAG_NOTE, v.rule->loc, "the lowering is accepted by --accept-wider");
+			buf_free(&b);
+			ok &= !v.by;
+		}
+	}
+	return ok;
 }

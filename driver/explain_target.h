@@ -4,6 +4,7 @@
 #define SBX_EXPLAIN_TARGET_H
 #include "../ir/eval.h"
 #include "../target/target.h"
+#include "compile.h"
 
 typedef struct KernelView {
 	uint8_t effect;     /* EFF_ALLOW or EFF_DENY: the artifact's answer */
@@ -21,4 +22,9 @@ typedef struct KernelView {
  * falls back to it). */
 bool explain_target_view(const TargetName *t, const Policy *p, const Op *op, unsigned plat, const Decision *lang,
 			 Arena *a, KernelView *out);
+/* LANGUAGE.md 6.1 against each selected target: an `expect deny` that an
+ * accepted wider lowering makes false there is an error at the expect, with
+ * a note at the accept (accept_wider: --accept-wider accepts them all, and
+ * those are warnings). */
+bool expect_target_gate(Compile *c, const Backend *const *sel, int nsel, bool accept_wider);
 #endif

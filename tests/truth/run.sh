@@ -87,3 +87,34 @@ expect_rc text/private-rc 0 "$SBXC" explain -t macos "$tmp/l.sbx" read /private/
 has text/private-wider "$tmp/out" "on macos: wider; the kernel allows it"
 expect_rc text/plain-exact 0 "$SBXC" explain -t linux "$tmp/l.sbx" read /tmp/x
 has text/plain-exact-says "$tmp/out" "on linux: exact; the kernel allows it"
+
+# ---- expect against each target's fidelity (LANGUAGE.md 6.1) ----
+cat >"$tmp/e.sbx" <<'EOF2'
+sbx 1
+policy e "an accepted lowering falsifies an expectation"
+allow connect tcp 10.0.0.1:443
+accept wider connect on macos because "Seatbelt matches only * or localhost"
+expect deny connect tcp 127.0.0.5:443
+EOF2
+expect_rc expect/macos-fails 1 "$SBXC" "$tmp/e.sbx" -t macos -o "$tmp/eo"
+has expect/macos-names "$tmp/err" "e.sbx:5:1: error: expect failed on macos: 'connect tcp 127.0.0.5:443'"
+has expect/macos-caret "$tmp/err" "^      | \^"
+has expect/macos-accept "$tmp/err" "e.sbx:4:1: note: the lowering is accepted here"
+expect_rc expect/check-fails 1 "$SBXC" check -t macos "$tmp/e.sbx"
+has expect/check-names "$tmp/err" "expect failed on macos"
+expect_rc expect/json 1 "$SBXC" check -t macos --format json "$tmp/e.sbx"
+has expect/json-diag "$tmp/err" '"line": 5, "col": 1, "severity": "error", "message": "expect failed on macos'
+# Linux decides the address in its supervisor: the expectation holds there.
+expect_rc expect/linux-holds 0 "$SBXC" "$tmp/e.sbx" -t linux -o "$tmp/eo"
+sed 's/^expect deny connect tcp 127.0.0.5:443/expect deny connect tcp 127.0.0.5:22/' "$tmp/e.sbx" >"$tmp/e2.sbx"
+expect_rc expect/other-port-holds 0 "$SBXC" "$tmp/e2.sbx" -t macos -o "$tmp/eo"
+# --accept-wider accepts every lowering: the expectation is false as well,
+# a warning as the flag makes the gate's errors.
+grep -v '^accept' "$tmp/e.sbx" >"$tmp/e3.sbx"
+expect_rc expect/flag-warns 0 "$SBXC" "$tmp/e3.sbx" -t macos --accept-wider -o "$tmp/eo"
+has expect/flag-names "$tmp/err" "warning: expect failed on macos.*"
+has expect/flag-note "$tmp/err" "accepted by --accept-wider"
+# Every shipped example holds its expectations on every target.
+for src in examples/*.sbx; do
+	expect_rc "expect/example-$(basename "$src" .sbx)" 0 "$SBXC" check "$src"
+done
