@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "../driver/explain_target.h"
 #include "../driver/fidelity.h"
 #include "../ir/eval.h"
 #include "../lang/lang.h"
@@ -77,26 +78,45 @@ static int env_defines(const Policy *p, const Opts *o, const char ***out)
 	return n;
 }
 
-/* What a target's artifact makes the kernel do with an operation the
- * language decides as d: the deciding rule's fidelity on that target. */
+/* What a target's artifact makes the kernel do with op, which the
+ * language decides as d: the artifact's own answer where
+ * driver/explain_target.c can give it (accepted lowerings, paths as the
+ * kernel resolves them), else the deciding rule's fidelity. */
 typedef struct TargetView {
 	const char *name;
-	Fidelity fid;
+	const char *cls;    /* "exact", "stricter", "wider" */
 	Str note;
 	const char *kernel; /* "allow", "deny", "may-deny", "may-allow", "not-enforced" */
+	const Accept *by;   /* the accept that makes it wider */
+	const Rule *rule;   /* the rule whose lowering decides, when not the language's */
 } TargetView;
 
-static TargetView target_view(const char *target, const Policy *p, const Decision *d, Arena *a)
+static TargetView target_view(const char *target, const Policy *p, const Op *op, unsigned plat, const Decision *d,
+			      Arena *a)
 {
-	TargetView v = { target, FID_EXACT, { "", 0 }, NULL };
+	TargetView v = { target, "exact", { "", 0 }, NULL, NULL, NULL };
 	bool allow = d->effect == EFF_ALLOW;
+	const TargetName *t = target_name_find(str_c(target));
+	KernelView k;
+	if (explain_target_view(t, p, op, plat, d, a, &k)) {
+		v.kernel = k.effect == EFF_ALLOW ? "allow" : "deny";
+		v.note = k.note;
+		v.by = k.by;
+		if (k.differs) {
+			v.cls = k.effect == EFF_ALLOW ? "wider" : "stricter";
+			v.rule = k.rule;
+		} else if (!d->rule && !v.note.n)
+			v.note = STR("no rule allows it, and every artifact starts from deny");
+		return v;
+	}
 	if (!d->rule) {
 		v.kernel = "deny";
 		v.note = STR("no rule allows it, and every artifact starts from deny");
 		return v;
 	}
-	v.fid = target_fidelity(target_name_find(str_c(target)), p, d->rule, a, &v.note);
-	switch (v.fid) {
+	Fidelity fid = target_fidelity(t, p, d->rule, a, &v.note);
+	v.cls = fid_name[fid];
+	switch (fid) {
 	case FID_EXACT:
 		v.kernel = allow ? "allow" : "deny";
 		break;
@@ -259,10 +279,17 @@ int cmd_explain(const Opts *o)
 			buf_free(&b);
 		}
 		if (o->targets) {
-			TargetView v = target_view(o->targets, p, &d, &c.arena);
+			TargetView v = target_view(o->targets, p, &op, plat, &d, &c.arena);
 			printf(", \"target\": {\"name\": \"%s\", \"class\": \"%s\", \"kernel\": \"%s\", \"note\": ", v.name,
-			       fid_name[v.fid], v.kernel);
+			       v.cls, v.kernel);
 			fput_json_str(stdout, v.note);
+			printf(", \"accepted_by\": ");
+			if (v.by)
+				printf("\"%.*s:%u\"", STRF(p->files[v.by->loc.file].name), v.by->loc.line);
+			else
+				printf("null");
+			printf(", \"lowered_rule\": ");
+			json_rule(stdout, p, v.rule);
 			printf("}");
 		}
 		json_end(stdout, "", "sbxc-explain 1");
@@ -288,7 +315,7 @@ int cmd_explain(const Opts *o)
 			buf_free(&b);
 		}
 		if (o->targets) {
-			TargetView v = target_view(o->targets, p, &d, &c.arena);
+			TargetView v = target_view(o->targets, p, &op, plat, &d, &c.arena);
 			static const struct {
 				const char *k, *text;
 			} says[] = {
@@ -302,9 +329,17 @@ int cmd_explain(const Opts *o)
 			for (size_t i = 0; i < ARRAY_LEN(says); i++)
 				if (!strcmp(says[i].k, v.kernel))
 					say = says[i].text;
-			printf("  on %s: %s; the kernel %s\n", v.name, d.rule ? fid_name[v.fid] : "exact", say);
+			printf("  on %s: %s", v.name, v.cls);
+			if (v.by)
+				printf(" (accepted by %.*s:%u)", STRF(p->files[v.by->loc.file].name), v.by->loc.line);
+			printf("; the kernel %s\n", say);
+			if (v.rule) {
+				printf("    through ");
+				text_rule(stdout, p, v.rule);
+				printf("\n");
+			}
 			if (v.note.n)
-				printf("    %s: %.*s\n", d.rule ? fid_name[v.fid] : "why", STRF(v.note));
+				printf("    %s: %.*s\n", strcmp(v.cls, "exact") ? v.cls : "why", STRF(v.note));
 		}
 	}
 	return finish(&c, EXIT_OK);

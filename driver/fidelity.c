@@ -9,6 +9,7 @@
  */
 #include <string.h>
 
+#include "explain_target.h"
 #include "fidelity.h"
 
 void fidelity_each_unaccepted(Compile *c, const Backend *const *sel, int nsel, FidWiderFn fn, void *ctx)
@@ -101,5 +102,5 @@ bool fidelity_gate(Compile *c, const Backend *const *sel, int nsel, bool accept_
 			ok = false;
 		}
 	}
-	return ok;
+	return expect_target_gate(c, sel, nsel, accept_wider) && ok;
 }
