@@ -110,13 +110,21 @@ typedef struct Gen {
 	int acc; /* what A holds: a seccomp_data offset, or -1 when unknown/modified */
 } Gen;
 
+/* A rule and its place in scmp_rules' canonical order: ties between rules of
+ * one name keep that order (the rules come from two arrays, the policy's and
+ * the derived ones, so their addresses say nothing about it). */
+typedef struct Ranked {
+	const Rule *r;
+	int i;
+} Ranked;
+
 static int cmp_rule_name(const void *x, const void *y)
 {
-	const Rule *a = *(const Rule *const *)x, *b = *(const Rule *const *)y;
-	int c = str_cmp(a->sys.name, b->sys.name);
+	const Ranked *a = x, *b = y;
+	int c = str_cmp(a->r->sys.name, b->r->sys.name);
 	if (c)
 		return c;
-	return (a > b) - (a < b); /* stable: rules sit in canonical order in one array */
+	return (a->i > b->i) - (a->i < b->i);
 }
 
 /* The rules of one name: [*lo, *hi). */
@@ -716,8 +724,12 @@ bool scmp_build(Arena *a, const Policy *p, const ScmpArch *arch, Diags *d, ScmpP
 	Gen g = { .a = a, .p = p, .arch = arch, .acc = -1 };
 	scmp_rules(a, p, arch, &g.rules);
 	g.by_name = arena_alloc(a, sizeof(Rule *) * (size_t)(g.rules.n + 1));
-	memcpy(g.by_name, g.rules.v, sizeof(Rule *) * (size_t)g.rules.n);
-	qsort(g.by_name, (size_t)g.rules.n, sizeof(Rule *), cmp_rule_name);
+	Ranked *rk = arena_alloc(a, sizeof *rk * (size_t)(g.rules.n + 1));
+	for (int i = 0; i < g.rules.n; i++)
+		rk[i] = (Ranked){ g.rules.v[i], i };
+	qsort(rk, (size_t)g.rules.n, sizeof *rk, cmp_rule_name);
+	for (int i = 0; i < g.rules.n; i++)
+		g.by_name[i] = rk[i].r;
 
 	/* prologue: right arch, then the number */
 	emit(&g, BPF_LD | BPF_W | BPF_ABS, 4, -1, -1);
