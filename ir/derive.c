@@ -154,31 +154,16 @@ ScmpNeeds scmp_needs(const Policy *p)
 	return memo;
 }
 
-/* May pattern `outer` contain `inner`? target/landlock.c's test (its
- * may_contain and other_params): the literal prefix up to the first glob
- * component, `/` containing all, `${HOME}` containing `${PROJECT}` and
- * `${TMPDIR}` (their usual placement, LANGUAGE.md 4). Both must agree, or
- * the filter would notify calls no `sup write` line answers. */
+/* May pattern `outer` contain `inner`? The test target/landlock.c asks
+ * (eval_path_may_contain, plus its other_params: `${HOME}` containing
+ * `${PROJECT}` and `${TMPDIR}`, their usual placement, LANGUAGE.md 4). Both
+ * must agree, or the filter would notify calls no `sup write` line answers. */
 static bool path_may_contain(const PathObj *outer, const PathObj *inner)
 {
-	if (outer->root == ROOT_WIN || inner->root == ROOT_WIN)
-		return false;
 	if (outer->root == ROOT_PARAM && inner->root == ROOT_PARAM && str_eqc(outer->param, "HOME") &&
 	    outer->ncomp == 1 && (str_eqc(inner->param, "PROJECT") || str_eqc(inner->param, "TMPDIR")))
 		return true;
-	if (outer->root == ROOT_ABS && outer->ncomp == 0)
-		return true;
-	if (outer->root != inner->root)
-		return false;
-	Str o = outer->text, in = inner->text;
-	const char *star = memchr(o.p, '*', o.n);
-	if (star) {
-		size_t n = (size_t)(star - o.p);
-		while (n > 0 && o.p[n - 1] != '/')
-			n--;
-		return in.n >= n && memcmp(in.p, o.p, n) == 0;
-	}
-	return in.n >= o.n && memcmp(in.p, o.p, o.n) == 0 && (in.n == o.n || in.p[o.n] == '/');
+	return eval_path_may_contain(outer, inner);
 }
 
 bool scmp_write_carved(const Policy *p)

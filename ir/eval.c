@@ -302,6 +302,26 @@ static uint64_t clamp(unsigned v, unsigned max) { return v < max ? v : max; }
  * prefix (keeps the value positive as a long), the glob bit, 15 bits of
  * literal components, 16 of components, 16 of "few `**`". A literal has
  * nothing below its prefix to compare: its prefix is all of it. */
+bool eval_path_may_contain(const PathObj *outer, const PathObj *inner)
+{
+	if (outer->root == ROOT_WIN || inner->root == ROOT_WIN)
+		return false;
+	if (outer->root == ROOT_ABS && outer->ncomp == 0)
+		return true;
+	if (outer->root != inner->root)
+		return false;
+	/* Compare outer's literal prefix with inner's text. */
+	Str o = outer->text, in = inner->text;
+	const char *star = memchr(o.p, '*', o.n);
+	if (star) { /* up to the start of the first glob component */
+		size_t n = (size_t)(star - o.p);
+		while (n > 0 && o.p[n - 1] != '/')
+			n--;
+		return in.n >= n && memcmp(in.p, o.p, n) == 0;
+	}
+	return in.n >= o.n && memcmp(in.p, o.p, o.n) == 0 && (in.n == o.n || in.p[o.n] == '/');
+}
+
 int64_t eval_path_rank(const PathObj *p)
 {
 	uint64_t lp = clamp(p->literal_prefix, 0x7fff);

@@ -39,6 +39,11 @@ bool eval_wild(Str p, Str s, bool esc);
 /* The specificity of a path pattern (LANGUAGE.md 6 point 3) as one
  * number, larger more specific; backends order their rules by it. */
 int64_t eval_path_rank(const PathObj *p);
+/* May pattern `outer` contain `inner` (strictly beneath or equal)? Exact
+ * for paths under the same root: outer's literal prefix up to its first
+ * glob component against inner's text. Across roots only `/` contains: a
+ * param lies beneath no literal path (the evaluator's assumption). */
+bool eval_path_may_contain(const PathObj *outer, const PathObj *inner);
 
 
 /* Does rule r's object match op? (Same right assumed.) */

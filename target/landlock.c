@@ -67,25 +67,7 @@ static bool accepted(const Policy *p, int right) { return target_accepted(p, rig
  * assumption (ir/eval.c): a param lies beneath no literal path but
  * "/". Where a param does lie elsewhere, the runtime carves all the same:
  * the report is then optimistic, the enforcement never wider. */
-static bool may_contain(const PathObj *outer, const PathObj *inner)
-{
-	if (outer->root == ROOT_WIN || inner->root == ROOT_WIN)
-		return false;
-	if (outer->root == ROOT_ABS && outer->ncomp == 0)
-		return true;
-	if (outer->root != inner->root)
-		return false;
-	/* Compare outer's literal prefix with inner's text. */
-	Str o = outer->text, in = inner->text;
-	const char *star = memchr(o.p, '*', o.n);
-	if (star) { /* up to the start of the first glob component */
-		size_t n = (size_t)(star - o.p);
-		while (n > 0 && o.p[n - 1] != '/')
-			n--;
-		return in.n >= n && memcmp(in.p, o.p, n) == 0;
-	}
-	return in.n >= o.n && memcmp(in.p, o.p, o.n) == 0 && (in.n == o.n || in.p[o.n] == '/');
-}
+static bool may_contain(const PathObj *outer, const PathObj *inner) { return eval_path_may_contain(outer, inner); }
 
 /* Does a `**` come before the pattern's last component? The runtime
  * cuts such a carve there (ll_paths.c). */
